@@ -1,0 +1,62 @@
+# lwfuzz: `make` builds, `make check` sets up and runs every test,
+# `make run` sets up and runs the main job on its defaults.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -MMD -MP
+LDFLAGS ?=
+
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+GUEST_SRC := $(wildcard tests/guest/*.c)
+GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%)
+
+.PHONY: all setup check unit e2e run clean format
+
+all: bin/lwfuzz $(GUEST_BIN)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/liblwfuzz.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Programs the tests run inside the guest (they land on its PATH).
+bin/guest/%: tests/guest/%.c
+	@mkdir -p bin/guest
+	$(CC) $(CFLAGS) -o $@ $<
+
+build/tests/%: tests/unit/%.c build/liblwfuzz.a
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka
+
+# Packages, kernel, btrfs variants, initramfs: idempotent, cached.
+setup: all
+	bin/lwfuzz setup
+
+unit: $(UNIT_BIN)
+
+check: setup
+	$(MAKE) unit
+	tests/run.sh
+
+e2e: all
+	tests/run.sh --e2e-only
+
+run: setup
+	scripts/demo.sh
+
+format:
+	clang-format -i $(wildcard */*.c include/*.h)
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(wildcard build/tests/*.d)

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "kmod_build.h"
+#include "layout.h"
+#include "msg.h"
+#include "variants.h"
+
+static const char kernels_usage[] =
+	"usage: lwfuzz kernels [--json]\n\n"
+	"List the kernel variants (kmod-patch/variants), the kernel release set\n"
+	"up in the cache, the patches of kmod-patch/series each applies, and\n"
+	"whether each is built: 'built' (current), 'stale' (the patches or the\n"
+	"source changed since; run 'lwfuzz setup') or 'not built'.\n\n"
+	"  -j, --json   one JSON object instead of text\n"
+	"  -h, --help   this text\n";
+
+static const char *state_of(const struct layout *l, const struct kstate *ks,
+			    const struct patch_set *ps,
+			    const struct variant *v)
+{
+	char want[32], have[32];
+
+	if (kmod_cached_key(l, v->name, have, sizeof(have)))
+		return "not built";
+	if (!ks->release[0] || kmod_key(l, ks, ps, v, want, sizeof(want)))
+		return "stale";
+	return strcmp(want, have) ? "stale" : "built";
+}
+
+static void print_text(const struct layout *l, const struct kstate *ks,
+		       const struct patch_set *ps)
+{
+	printf("kernel release: %s\n",
+	       ks->release[0] ? ks->release : "(not set up; run 'lwfuzz setup')");
+	for (size_t i = 0; i < ps->nvariants; i++) {
+		const struct variant *v = &ps->variants[i];
+
+		printf("\n%-6s  %s\n", v->name, state_of(l, ks, ps, v));
+		if (!v->npatches)
+			printf("        (no patches: Debian's source)\n");
+		for (size_t j = 0; j < v->npatches; j++)
+			printf("        %s\n", ps->series[j]);
+	}
+}
+
+static void print_json(const struct layout *l, const struct kstate *ks,
+		       const struct patch_set *ps)
+{
+	printf("{\"release\": \"%s\", \"variants\": [", ks->release);
+	for (size_t i = 0; i < ps->nvariants; i++) {
+		const struct variant *v = &ps->variants[i];
+
+		printf("%s{\"name\": \"%s\", \"state\": \"%s\", \"patches\": [",
+		       i ? ", " : "", v->name, state_of(l, ks, ps, v));
+		for (size_t j = 0; j < v->npatches; j++)
+			printf("%s\"%s\"", j ? ", " : "", ps->series[j]);
+		printf("]}");
+	}
+	printf("]}\n");
+}
+
+int cmd_kernels(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct patch_set ps;
+	struct kstate ks = { 0 };
+	struct layout l;
+	int c, json = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(kernels_usage, stdout);
+			return 0;
+		}
+		if (c != 'j') {
+			lw_err("bad arguments; see 'lwfuzz kernels --help'");
+			return 2;
+		}
+		json = 1;
+	}
+	if (optind < argc) {
+		lw_err("unexpected argument '%s'; see 'lwfuzz kernels --help'",
+		       argv[optind]);
+		return 2;
+	}
+	if (layout_init(&l))
+		return 1;
+	if (layout_load_patches(&l, &ps)) {
+		layout_free(&l);
+		return 1;
+	}
+	kstate_load(&l, &ks);
+	if (json)
+		print_json(&l, &ks, &ps);
+	else
+		print_text(&l, &ks, &ps);
+	variants_free(&ps);
+	layout_free(&l);
+	return 0;
+}

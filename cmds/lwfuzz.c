@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lwfuzz: a crash-consistency fuzzer for Linux file systems built on
+ * dm-log-writes. This is the command dispatcher.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "setup", cmd_setup,
+	  "install packages, fetch the kernel, build the btrfs variants and initramfs" },
+	{ "vm", cmd_vm, "boot a kernel variant in QEMU and run a command in it" },
+	{ "kernels", cmd_kernels,
+	  "list the kernel variants, their patches and whether they are built" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lwfuzz COMMAND [ARGS]\n\n"
+		"lwfuzz records every write of a file system with dm-log-writes, replays\n"
+		"the log to every crash point and checks each crash state in the kernel\n"
+		"under test.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "  %-9s %s\n", "help", "this text, or 'help COMMAND'");
+	fprintf(f, "\nRun 'lwfuzz COMMAND --help' for a command's options.\n");
+}
+
+static const struct cmd *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		if (argc > 2 && (c = find(argv[2]))) {
+			char *hv[] = { (char *)c->name, "--help", NULL };
+
+			return c->fn(2, hv);
+		}
+		usage(stdout);
+		return 0;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr,
+			"lwfuzz: error: unknown command '%s'; see 'lwfuzz help'\n",
+			argv[1]);
+		return 2;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

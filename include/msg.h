@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One-line diagnostics. Every error names what went wrong and, where it can,
+ * what to do about it; progress goes to stderr so stdout stays the command's.
+ */
+#ifndef LWFUZZ_MSG_H
+#define LWFUZZ_MSG_H
+
+/* "lwfuzz: error: ..." on stderr. */
+void lw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "lwfuzz: ..." on stderr, unless quiet. */
+void lw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Silence lw_info (errors still print). */
+void lw_set_quiet(int quiet);
+/* Seconds since an arbitrary start, monotonic. */
+double lw_now(void);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel variants: each is a prefix of kmod-patch/series, named in
+ * kmod-patch/variants ("stock -", "buggy 0004-....patch", ...).
+ */
+#ifndef LWFUZZ_VARIANTS_H
+#define LWFUZZ_VARIANTS_H
+
+#include <stddef.h>
+
+#define VARIANT_MAX 16
+#define PATCH_MAX 64
+
+struct variant {
+	char name[32];
+	size_t npatches; /* the series prefix this variant applies */
+};
+
+struct patch_set {
+	char *series[PATCH_MAX]; /* patch file names, in order */
+	size_t nseries;
+	struct variant variants[VARIANT_MAX];
+	size_t nvariants;
+};
+
+/*
+ * Parse the two files' texts. Returns 0, or -1 with a message naming the
+ * file and line in @why.
+ */
+int variants_parse(struct patch_set *ps, const char *series_text,
+		   const char *variants_text, char *why, size_t whylen);
+void variants_free(struct patch_set *ps);
+/* The variant called @name, or NULL. */
+const struct variant *variant_find(const struct patch_set *ps,
+				   const char *name);
+/* "stock, buggy, fixed" for messages; static buffer. */
+const char *variant_names(const struct patch_set *ps);
+
+#endif
