@@ -30,8 +30,8 @@ bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
 
 # Programs the tests run inside the guest (they land on its PATH).
 bin/guest/%: tests/guest/%.c
-	@mkdir -p bin/guest
-	$(CC) $(CFLAGS) -o $@ $<
+	@mkdir -p bin/guest build/guest
+	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $<
 
 build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests
@@ -59,4 +59,4 @@ format:
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(wildcard build/tests/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard build/tests/*.d build/guest/*.d)

@@ -94,6 +94,11 @@ static int add_guest_bins(struct ifs_list *ifs, const struct layout *l)
 			continue;
 		char *host = path_join(gdir, de->d_name);
 
+		if (access(host, X_OK)) {
+			free(host);
+			continue;
+		}
+
 		ret = ifs_add_binary(ifs, host);
 		if (ret)
 			lw_err("cannot collect the libraries of %s (ldd failed)",
@@ -372,7 +377,12 @@ static int status_hook(const struct cpio_entry *e, int fd, void *arg)
 	struct run *r = arg;
 	char buf[16] = "";
 
-	if (strcmp(e->name, "./.lwfuzz-status"))
+	const char *name = e->name;
+
+	/* busybox cpio may or may not keep find's "./". */
+	if (!strncmp(name, "./", 2))
+		name += 2;
+	if (strcmp(name, ".lwfuzz-status"))
 		return 0;
 	if (e->size < sizeof(buf) &&
 	    pread(fd, buf, e->size, e->data_off) == (ssize_t)e->size)
@@ -439,7 +449,10 @@ static int verdict(struct run *r, int waited)
 static void cleanup(struct run *r)
 {
 	kill_qemu(r);
-	if (r->dir[0])
+	/* LWFUZZ_KEEP_SCRATCH=1 leaves the run's files for debugging. */
+	if (r->dir[0] && getenv("LWFUZZ_KEEP_SCRATCH"))
+		lw_info("scratch kept in %s", r->dir);
+	else if (r->dir[0])
 		rm_rf(r->dir);
 	free(r->kernel);
 	free(r->base);
