@@ -1,0 +1,63 @@
+#!/bin/bash
+# `lwfuzz vm` as a user meets it: output and exit status pass through, /out
+# comes back, and every way a guest can go wrong ends with a clear line, a
+# distinct status and no QEMU left behind.
+. "$(dirname "$0")/lib.sh"
+
+out=$("$LWFUZZ" vm -t 60 -o "$WORK/out" -- sh -c \
+	'echo hello; mkdir -p /out/d; echo data >/out/d/f; exit 7' 2>&1)
+rc=$?
+check "vm: command output is printed" grep -qx hello <<<"$out"
+check "vm: command's exit status is lwfuzz's" test $rc = 7
+check "vm: /out is copied back" test "$(cat "$WORK/out/d/f" 2>/dev/null)" = data
+
+echo in-file-content >"$WORK/input.txt"
+out=$("$LWFUZZ" vm -t 60 -f "$WORK/input.txt" -- cat /in/input.txt 2>&1)
+check "vm: --file shows up under /in" grep -qx in-file-content <<<"$out"
+
+out=$("$LWFUZZ" vm -k fixed -p btrfs.dio_race_delay_ms=7 -t 60 -- \
+	cat /sys/module/btrfs/parameters/dio_race_delay_ms 2>&1)
+check "vm: --param sets a module parameter" grep -qx 7 <<<"$out"
+
+out=$("$LWFUZZ" vm -t 8 -- sleep 1000 2>&1)
+rc=$?
+check "vm: a hung guest is killed at the timeout (exit 124)" test $rc = 124
+check "vm: the timeout says so" grep -q "still running after 8 s" <<<"$out"
+check "vm: no QEMU left after a timeout" no_qemu_left
+
+out=$("$LWFUZZ" vm -t 60 -- sh -c 'echo c >/proc/sysrq-trigger' 2>&1)
+rc=$?
+check "vm: a guest panic is its own status (exit 123)" test $rc = 123
+check "vm: a panic is named" grep -q "kernel panic" <<<"$out"
+
+out=$("$LWFUZZ" vm -k nosuch -- true 2>&1)
+rc=$?
+check "vm: unknown variant is one clear line (exit 125)" \
+	test $rc = 125 -a "$(wc -l <<<"$out")" = 1
+check "vm: unknown variant lists the choices" grep -q "stock, buggy, fixed" <<<"$out"
+
+out=$("$LWFUZZ" vm -d /dev/null -- true 2>&1)
+check "vm: a block/char device is refused as a disk" \
+	test $? = 125 -a -n "$(grep -o 'block devices are refused' <<<"$out")"
+
+"$LWFUZZ" vm -t 120 -- sleep 1000 >/dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -INT $pid
+wait $pid
+rc=$?
+check "vm: Ctrl-C stops the run (exit 130)" test $rc = 130
+check "vm: no QEMU left after Ctrl-C" no_qemu_left
+check "vm: no scratch left after Ctrl-C" \
+	test -z "$(ls -d "$WORK"/lwfuzz-vm.* 2>/dev/null)"
+
+"$LWFUZZ" vm -t 120 -- sleep 1000 >/dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 1
+check "vm: no QEMU left when lwfuzz is SIGKILLed" no_qemu_left
+
+check "vm: --help exits 0" bash -c "'$LWFUZZ' vm --help >/dev/null"
+check "lwfuzz help lists the commands" bash -c "'$LWFUZZ' help | grep -q kernels"
