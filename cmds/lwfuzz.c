@@ -18,6 +18,7 @@ static const struct cmd cmds[] = {
 	{ "setup", cmd_setup,
 	  "install packages, fetch the kernel, build the btrfs variants and initramfs" },
 	{ "vm", cmd_vm, "boot a kernel variant in QEMU and run a command in it" },
+	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks" },
 	{ "kernels", cmd_kernels,
 	  "list the kernel variants, their patches and whether they are built" },
 };
