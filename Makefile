@@ -6,7 +6,8 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -MMD -MP
 LDFLAGS ?=
 
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c)
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard replay/*.c) \
+	    $(wildcard cmds/cmd_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
