@@ -12,7 +12,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
-GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%)
+GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit e2e run clean format
 
@@ -33,6 +33,11 @@ bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
 bin/guest/%: tests/guest/%.c
 	@mkdir -p bin/guest build/guest
 	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $<
+
+# The agent that runs in the guest (replay now, the driver later).
+bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/liblwfuzz.a
+	@mkdir -p bin/guest
+	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil
 
 build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests
@@ -60,4 +65,4 @@ format:
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(wildcard build/tests/*.d build/guest/*.d)
+-include $(LIB_OBJ:.o=.d) build/guest/lwfuzz_agent.d $(wildcard build/tests/*.d build/guest/*.d)

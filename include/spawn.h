@@ -20,6 +20,9 @@ int spawn_run(char *const argv[], const char *cwd, const char *log);
  */
 int spawn_capture(char *const argv[], char **out);
 
+/* Like spawn_capture, with stderr collected into the same buffer. */
+int spawn_capture_all(char *const argv[], char **out);
+
 /* "argv0 arg1 ..." for messages; static buffer. */
 const char *spawn_describe(char *const argv[]);
 

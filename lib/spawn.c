@@ -93,7 +93,7 @@ static char *read_all(int fd)
 	return buf;
 }
 
-int spawn_capture(char *const argv[], char **out)
+static int capture(char *const argv[], char **out, int merge)
 {
 	int pfd[2], devnull, st;
 	pid_t pid;
@@ -105,7 +105,7 @@ int spawn_capture(char *const argv[], char **out)
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, NULL, pfd[1], devnull);
+		child_exec(argv, NULL, pfd[1], merge ? pfd[1] : devnull);
 	close(pfd[1]);
 	if (devnull >= 0)
 		close(devnull);
@@ -119,6 +119,16 @@ int spawn_capture(char *const argv[], char **out)
 	if (!*out)
 		return -1;
 	return st;
+}
+
+int spawn_capture(char *const argv[], char **out)
+{
+	return capture(argv, out, 0);
+}
+
+int spawn_capture_all(char *const argv[], char **out)
+{
+	return capture(argv, out, 1);
 }
 
 const char *spawn_describe(char *const argv[])

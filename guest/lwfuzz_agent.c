@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lwfuzz-agent: the part of lwfuzz that runs inside the guest, next to the
+ * kernel under test. The host starts it through `lwfuzz vm`.
+ *
+ *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
+ *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
+ *                [--report FILE]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "replayer.h"
+
+static int agent_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "target", required_argument, NULL, 't' },
+		{ "cow", required_argument, NULL, 'c' },
+		{ "mnt", required_argument, NULL, 'm' },
+		{ "points", required_argument, NULL, 'p' },
+		{ "start-mark", required_argument, NULL, 's' },
+		{ "end-mark", required_argument, NULL, 'e' },
+		{ "fsck", no_argument, NULL, 'f' },
+		{ "report", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay_cfg cfg = { .mnt = "/mnt/crash",
+				  .points = POINT_FLUSH | POINT_FUA |
+					    POINT_MARK };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:t:c:m:p:s:e:fr:", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			cfg.log_path = optarg;
+			break;
+		case 't':
+			cfg.target_path = optarg;
+			break;
+		case 'c':
+			cfg.cow_path = optarg;
+			break;
+		case 'm':
+			cfg.mnt = optarg;
+			break;
+		case 'p':
+			if (replay_parse_points(optarg, &cfg.points)) {
+				lw_err("bad --points '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			cfg.start_mark = optarg;
+			break;
+		case 'e':
+			cfg.end_mark = optarg;
+			break;
+		case 'f':
+			cfg.fsck = 1;
+			break;
+		case 'r':
+			cfg.report_path = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!cfg.log_path || !cfg.target_path || !cfg.cow_path) {
+		lw_err("replay needs --log, --target and --cow");
+		return 2;
+	}
+	return replay_run(&cfg);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "replay"))
+		return agent_replay(argc - 1, argv + 1);
+	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n");
+	return 2;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The replayer (runs in the guest): apply a dm-log-writes log to a target
+ * device entry by entry and, at every chosen crash point, mount a
+ * throw-away copy-on-write view of the target (dm-snapshot), check it and
+ * drop the view. Replay is incremental: point k+1 continues from point k.
+ */
+#ifndef LWFUZZ_REPLAYER_H
+#define LWFUZZ_REPLAYER_H
+
+/* Which entries are crash points. */
+#define POINT_FLUSH (1u << 0)
+#define POINT_FUA (1u << 1)
+#define POINT_MARK (1u << 2)
+#define POINT_ALL (1u << 3)
+
+struct replay_cfg {
+	const char *log_path;	 /* the log (block device or image) */
+	const char *target_path; /* replayed onto this block device */
+	const char *cow_path;	 /* scratch for the snapshot's COW data */
+	const char *mnt;	 /* mount point for the crash states */
+	unsigned int points;	 /* POINT_* */
+	const char *start_mark;	 /* NULL: "mkfs" if the log has it */
+	const char *end_mark;	 /* NULL: to the end */
+	int fsck;		 /* also run btrfs check --readonly */
+	const char *report_path; /* JSON report; NULL: none */
+};
+
+/*
+ * Parse "flush,fua,mark" / "all" into POINT_* bits; -1 on a bad word.
+ */
+int replay_parse_points(const char *s, unsigned int *points);
+
+/* 0: every crash state passed, 1: a check failed, 2: error (printed). */
+int replay_run(const struct replay_cfg *cfg);
+
+#endif

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "csum_oracle.h"
+#include "dm_dev.h"
+#include "finding.h"
+#include "fsutil.h"
+#include "json_out.h"
+#include "kmsg.h"
+#include "log_apply.h"
+#include "msg.h"
+#include "read_check.h"
+#include "replayer.h"
+#include "spawn.h"
+
+#define SNAP_NAME "lwfuzz-crash-state"
+
+int replay_parse_points(const char *s, unsigned int *points)
+{
+	char *copy = strdup(s), *save = NULL;
+	int ret = 0;
+
+	*points = 0;
+	for (char *w = strtok_r(copy, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "flush"))
+			*points |= POINT_FLUSH;
+		else if (!strcmp(w, "fua"))
+			*points |= POINT_FUA;
+		else if (!strcmp(w, "mark"))
+			*points |= POINT_MARK;
+		else if (!strcmp(w, "all"))
+			*points |= POINT_ALL;
+		else
+			ret = -1;
+	}
+	free(copy);
+	return *points ? ret : -1;
+}
+
+static int is_point(unsigned int points, const struct log_entry *e)
+{
+	if (points & POINT_ALL)
+		return 1;
+	return ((points & POINT_FLUSH) && (e->flags & LOG_FLUSH)) ||
+	       ((points & POINT_FUA) && (e->flags & LOG_FUA)) ||
+	       ((points & POINT_MARK) && (e->flags & LOG_MARK));
+}
+
+/* One crash state's findings, gathered for the report. */
+struct point_sink {
+	struct finding_sink sink;
+	FILE *json; /* the findings of this point, as JSON array items */
+	char *json_buf;
+	size_t json_len;
+};
+
+static void collect(struct finding_sink *s, const struct finding *f)
+{
+	struct point_sink *ps = (struct point_sink *)s;
+
+	if (s->count++)
+		fputs(", ", ps->json);
+	finding_json(ps->json, f);
+	printf("  FINDING ");
+	finding_text(stdout, f);
+}
+
+struct run_state {
+	const struct replay_cfg *cfg;
+	struct log_reader *log;
+	int target_fd;
+	uint64_t target_sectors;
+	char snap[64];
+	FILE *report;
+	unsigned long points_total, points_done, points_failed, findings;
+	double t0;
+};
+
+static void mount_finding(struct finding_sink *s, int err, const char *kmsg)
+{
+	struct finding f = { .check = "mount" };
+
+	snprintf(f.detail, sizeof(f.detail), "mount failed: %s; kernel: %s",
+		 strerror(err), kmsg);
+	s->report(s, &f);
+}
+
+static void fsck_check(const char *dev, struct finding_sink *s)
+{
+	char *argv[] = { "btrfs", "check", "--readonly", (char *)dev, NULL };
+	char *out = NULL;
+	int st = spawn_capture_all(argv, &out);
+
+	if (st != 0) {
+		struct finding f = { .check = "fsck" };
+
+		snprintf(f.detail, sizeof(f.detail),
+			 "btrfs check --readonly exited %d: %s", st,
+			 out ? out : "");
+		s->report(s, &f);
+	}
+	free(out);
+}
+
+static void check_mounted(struct run_state *rs, struct finding_sink *s)
+{
+	struct csum_oracle_stats st;
+	char why[512];
+
+	if (csum_oracle_check(rs->cfg->mnt, s, &st, why, sizeof(why))) {
+		struct finding f = { .check = "walk" };
+
+		snprintf(f.detail, sizeof(f.detail),
+			 "cannot walk the trees: %s", why);
+		s->report(s, &f);
+	}
+	read_check(rs->cfg->mnt, s);
+}
+
+/* Mount a snapshot of the target as it is now and run every check. */
+static int check_state(struct run_state *rs, struct finding_sink *s)
+{
+	char params[512], why[512], kmsg[1536];
+	int kfd, ret;
+
+	if (fsync(rs->target_fd) < 0) {
+		lw_err("flushing the replay target: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(params, sizeof(params), "%s %s N 8", rs->cfg->target_path,
+		 rs->cfg->cow_path);
+	if (dm_dev_create(SNAP_NAME, rs->target_sectors, "snapshot", params,
+			  rs->snap, sizeof(rs->snap), why, sizeof(why))) {
+		lw_err("%s", why);
+		return -1;
+	}
+	kfd = kmsg_open();
+	if (mount(rs->snap, rs->cfg->mnt, "btrfs", 0, NULL) < 0) {
+		ret = errno;
+		kmsg_read(kfd, kmsg, sizeof(kmsg));
+		mount_finding(s, ret, kmsg);
+	} else {
+		check_mounted(rs, s);
+		if (umount(rs->cfg->mnt) < 0)
+			lw_err("umount %s: %s", rs->cfg->mnt, strerror(errno));
+		if (rs->cfg->fsck)
+			fsck_check(rs->snap, s);
+	}
+	kmsg_close(kfd);
+	if (dm_dev_remove(SNAP_NAME)) {
+		lw_err("cannot remove the snapshot %s", SNAP_NAME);
+		return -1;
+	}
+	return 0;
+}
+
+static void report_point(struct run_state *rs, const struct log_entry *e,
+			 struct point_sink *ps)
+{
+	fclose(ps->json);
+	if (ps->sink.count) {
+		rs->points_failed++;
+		rs->findings += ps->sink.count;
+		if (rs->report) {
+			fprintf(rs->report,
+				"%s    {\"point\": %lu, \"entry\": %llu, \"flags\": \"%s\", \"mark\": ",
+				rs->points_failed > 1 ? ",\n" : "",
+				rs->points_done, (unsigned long long)e->index,
+				log_flags_str(e->flags));
+			json_string(rs->report, e->mark);
+			fprintf(rs->report, ", \"findings\": [%s]}",
+				ps->json_buf);
+		}
+	}
+	free(ps->json_buf);
+}
+
+static int do_point(struct run_state *rs, const struct log_entry *e)
+{
+	struct point_sink ps = { .sink = { .report = collect } };
+	int ret;
+
+	ps.json = open_memstream(&ps.json_buf, &ps.json_len);
+	if (!ps.json)
+		return -1;
+	rs->points_done++;
+	ret = check_state(rs, &ps.sink);
+	double dt = lw_now() - rs->t0;
+
+	printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
+	       rs->points_done, rs->points_total,
+	       (unsigned long long)e->index, log_flags_str(e->flags),
+	       e->mark[0] ? " " : "", e->mark,
+	       ps.sink.count ? "FAILED" : "ok",
+	       dt > 0 ? rs->points_done / dt : 0.0);
+	fflush(stdout);
+	report_point(rs, e, &ps);
+	return ret;
+}
+
+/*
+ * Headers only: how many crash points lie between the start and the end
+ * mark, and whether the default start mark is in the log at all.
+ */
+static int count_points(struct run_state *rs, const char *start,
+			int *has_start)
+{
+	struct log_entry *e = malloc(sizeof(*e));
+	char why[512];
+	int ret, started = !start;
+
+	*has_start = 0;
+	if (!e)
+		return -1;
+	while ((ret = log_next(rs->log, e, why, sizeof(why))) == 1) {
+		if (started && is_point(rs->cfg->points, e))
+			rs->points_total++;
+		if (start && (e->flags & LOG_MARK) && !strcmp(e->mark, start)) {
+			*has_start = 1;
+			started = 1;
+		}
+		if (rs->cfg->end_mark && (e->flags & LOG_MARK) &&
+		    !strcmp(e->mark, rs->cfg->end_mark))
+			break;
+	}
+	free(e);
+	if (ret < 0)
+		lw_err("%s: %s", rs->cfg->log_path, why);
+	return ret < 0 ? -1 : 0;
+}
+
+static int replay_loop(struct run_state *rs, const char *start)
+{
+	struct log_entry *e = malloc(sizeof(*e));
+	char why[512];
+	int ret, started = !start, err = 0;
+
+	if (!e)
+		return -1;
+	while (!err && (ret = log_next(rs->log, e, why, sizeof(why))) == 1) {
+		int r = log_apply(rs->log, e, rs->target_fd);
+
+		if (r) {
+			lw_err("replaying entry %llu onto %s: %s",
+			       (unsigned long long)e->index,
+			       rs->cfg->target_path, strerror(-r));
+			err = 1;
+			break;
+		}
+		if (started && is_point(rs->cfg->points, e) && do_point(rs, e))
+			err = 1;
+		if (start && (e->flags & LOG_MARK) && !strcmp(e->mark, start))
+			started = 1;
+		if (rs->cfg->end_mark && (e->flags & LOG_MARK) &&
+		    !strcmp(e->mark, rs->cfg->end_mark))
+			break;
+	}
+	if (!err && ret < 0) {
+		lw_err("%s: %s", rs->cfg->log_path, why);
+		err = 1;
+	}
+	free(e);
+	return err ? -1 : 0;
+}
+
+static int open_target(struct run_state *rs)
+{
+	uint64_t bytes;
+
+	rs->target_fd = open(rs->cfg->target_path, O_RDWR | O_CLOEXEC);
+	if (rs->target_fd < 0 ||
+	    ioctl(rs->target_fd, BLKGETSIZE64, &bytes) < 0) {
+		lw_err("%s: %s (the replay target must be a block device)",
+		       rs->cfg->target_path, strerror(errno));
+		return -1;
+	}
+	rs->target_sectors = bytes >> 9;
+	return 0;
+}
+
+static void report_head(struct run_state *rs, const char *start)
+{
+	const struct log_super *sb = log_super(rs->log);
+
+	fprintf(rs->report, "{\n  \"version\": 1,\n  \"log\": {\"entries\": %llu, \"sectorsize\": %u},\n  \"start_mark\": ",
+		(unsigned long long)sb->nr_entries, sb->sectorsize);
+	if (start)
+		json_string(rs->report, start);
+	else
+		fputs("null", rs->report);
+	fprintf(rs->report, ",\n  \"fsck\": %s,\n  \"failures\": [\n",
+		rs->cfg->fsck ? "true" : "false");
+}
+
+static void report_tail(struct run_state *rs, int err)
+{
+	fprintf(rs->report,
+		"\n  ],\n  \"points_total\": %lu,\n  \"points_checked\": %lu,\n  \"points_failed\": %lu,\n  \"findings\": %lu,\n  \"seconds\": %.2f,\n  \"verdict\": \"%s\"\n}\n",
+		rs->points_total, rs->points_done, rs->points_failed,
+		rs->findings, lw_now() - rs->t0,
+		err ? "error" : rs->points_failed ? "corrupt" : "clean");
+}
+
+int replay_run(const struct replay_cfg *cfg)
+{
+	struct run_state rs = { .cfg = cfg, .target_fd = -1 };
+	const char *start = cfg->start_mark ? cfg->start_mark : "mkfs";
+	char why[512], *tmp = NULL;
+	int has_start, err = 1;
+
+	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
+	if (!rs.log) {
+		lw_err("%s", why);
+		return 2;
+	}
+	if (count_points(&rs, start, &has_start))
+		goto out;
+	if (!has_start && cfg->start_mark) {
+		lw_err("start mark '%s' is not in the log", cfg->start_mark);
+		goto out;
+	}
+	if (!has_start) {
+		/* No mkfs mark: check from the first entry on. */
+		start = NULL;
+		rs.points_total = 0;
+		log_close(rs.log);
+		rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
+		if (!rs.log || count_points(&rs, NULL, &has_start))
+			goto out;
+	}
+	log_close(rs.log);
+	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
+	if (!rs.log || open_target(&rs))
+		goto out;
+	if (cfg->report_path) {
+		tmp = xasprintf("%s.tmp", cfg->report_path);
+		rs.report = fopen(tmp, "w");
+		if (!rs.report) {
+			lw_err("%s: %s", tmp, strerror(errno));
+			goto out;
+		}
+		report_head(&rs, start);
+	}
+	printf("replay: %lu crash points%s%s%s\n", rs.points_total,
+	       start ? " after mark '" : "", start ? start : "",
+	       start ? "'" : "");
+	fflush(stdout);
+	mkdir_p(cfg->mnt, 0755);
+	rs.t0 = lw_now();
+	err = replay_loop(&rs, start) ? 1 : 0;
+	if (rs.report) {
+		report_tail(&rs, err);
+		if (fclose(rs.report) || rename(tmp, cfg->report_path)) {
+			lw_err("cannot write %s", cfg->report_path);
+			err = 1;
+		}
+	}
+	printf("replay: %s: %lu of %lu crash points checked, %lu failed, %lu findings (%.1f points/s)\n",
+	       err ? "ERROR" : rs.points_failed ? "CORRUPT" : "CLEAN",
+	       rs.points_done, rs.points_total, rs.points_failed, rs.findings,
+	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
+out:
+	free(tmp);
+	if (rs.target_fd >= 0)
+		close(rs.target_fd);
+	log_close(rs.log);
+	if (err)
+		return 2;
+	return rs.points_failed ? 1 : 0;
+}
