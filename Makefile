@@ -27,7 +27,7 @@ build/liblwfuzz.a: $(LIB_OBJ)
 
 bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ -lblkid
 
 # Programs the tests run inside the guest (they land on its PATH).
 bin/guest/%: tests/guest/%.c
@@ -41,7 +41,7 @@ bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/liblwfuzz.a
 
 build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka -lblkid
 
 # Packages, kernel, btrfs variants, initramfs: idempotent, cached.
 setup: all

@@ -19,6 +19,8 @@ static const struct cmd cmds[] = {
 	  "install packages, fetch the kernel, build the btrfs variants and initramfs" },
 	{ "vm", cmd_vm, "boot a kernel variant in QEMU and run a command in it" },
 	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks" },
+	{ "replay", cmd_replay,
+	  "replay a log to every crash point and check each crash state" },
 	{ "kernels", cmd_kernels,
 	  "list the kernel variants, their patches and whether they are built" },
 };

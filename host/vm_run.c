@@ -273,7 +273,8 @@ static char **build_argv(struct run *r, int out_fd)
 	     i++) {
 		snprintf(serials[i], sizeof(serials[i]), "disk%zu", i);
 		cfg.disks[cfg.ndisks++] =
-			(struct vm_disk){ r->o->disks[i], serials[i], 0 };
+			(struct vm_disk){ r->o->disks[i], serials[i],
+					  r->o->disk_ro[i] };
 	}
 	return qemu_argv(&cfg);
 }

@@ -24,6 +24,7 @@ struct vm_run_opts {
 	const char *files[VM_MAX_FILES]; /* copied to /in/BASENAME */
 	size_t nfiles;
 	const char *disks[16]; /* image files, LWFUZZ_DISK0.. in the guest */
+	int disk_ro[16];       /* attach read-only */
 	size_t ndisks;
 	const char *params[VM_MAX_PARAMS]; /* "module.param=value" */
 	size_t nparams;
