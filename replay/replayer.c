@@ -82,6 +82,7 @@ struct run_state {
 	char snap[64];
 	FILE *report;
 	unsigned long points_total, points_done, points_failed, findings;
+	unsigned long extents, reg_extents, files_read;
 	double t0;
 };
 
@@ -123,7 +124,12 @@ static void check_mounted(struct run_state *rs, struct finding_sink *s)
 			 "cannot walk the trees: %s", why);
 		s->report(s, &f);
 	}
-	read_check(rs->cfg->mnt, s);
+	rs->extents += st.extents;
+	rs->reg_extents += st.reg_extents;
+	long files = read_check(rs->cfg->mnt, s);
+
+	if (files > 0)
+		rs->files_read += files;
 }
 
 /* Mount a snapshot of the target as it is now and run every check. */
@@ -304,9 +310,10 @@ static void report_head(struct run_state *rs, const char *start)
 static void report_tail(struct run_state *rs, int err)
 {
 	fprintf(rs->report,
-		"\n  ],\n  \"points_total\": %lu,\n  \"points_checked\": %lu,\n  \"points_failed\": %lu,\n  \"findings\": %lu,\n  \"seconds\": %.2f,\n  \"verdict\": \"%s\"\n}\n",
+		"\n  ],\n  \"points_total\": %lu,\n  \"points_checked\": %lu,\n  \"points_failed\": %lu,\n  \"findings\": %lu,\n  \"extents_checked\": %lu,\n  \"regular_extents_checked\": %lu,\n  \"files_read\": %lu,\n  \"seconds\": %.2f,\n  \"verdict\": \"%s\"\n}\n",
 		rs->points_total, rs->points_done, rs->points_failed,
-		rs->findings, lw_now() - rs->t0,
+		rs->findings, rs->extents, rs->reg_extents, rs->files_read,
+		lw_now() - rs->t0,
 		err ? "error" : rs->points_failed ? "corrupt" : "clean");
 }
 
@@ -364,9 +371,10 @@ int replay_run(const struct replay_cfg *cfg)
 			err = 1;
 		}
 	}
-	printf("replay: %s: %lu of %lu crash points checked, %lu failed, %lu findings (%.1f points/s)\n",
+	printf("replay: %s: %lu of %lu crash points checked (%lu extents, %lu regular, %lu file reads), %lu failed, %lu findings (%.1f points/s)\n",
 	       err ? "ERROR" : rs.points_failed ? "CORRUPT" : "CLEAN",
-	       rs.points_done, rs.points_total, rs.points_failed, rs.findings,
+	       rs.points_done, rs.points_total, rs.extents, rs.reg_extents,
+	       rs.files_read, rs.points_failed, rs.findings,
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
 out:
 	free(tmp);

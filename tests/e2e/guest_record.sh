@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs in the guest: records a workload on btrfs over dm-log-writes
+# ($LWFUZZ_DISK0 data, $LWFUZZ_DISK1 log) with a "mkfs" mark after mkfs,
+# the fstests convention the replayer starts from.
+#   guest_record.sh plain   fallocate, DIO, buffered writes, fsync, sync,
+#                           subvolume, snapshot, compression, rename, unlink
+set -e
+data=$LWFUZZ_DISK0
+log=$LWFUZZ_DISK1
+size=$(blockdev --getsz "$data")
+dmsetup create lw --noudevsync --table "0 $size log-writes $data $log"
+dmsetup mknodes lw
+mkfs.btrfs -q -f /dev/mapper/lw >/dev/null
+dmsetup message lw 0 mark mkfs
+mkdir -p /mnt
+mount -t btrfs /dev/mapper/lw /mnt
+
+case "$1" in
+plain)
+	dio_smoke /mnt/prealloc
+	dd if=/dev/urandom of=/mnt/buffered bs=64k count=16 2>/dev/null
+	sync -d /mnt/buffered
+	dmsetup message lw 0 mark buffered-fsynced
+	btrfs -q subvolume create /mnt/sv
+	dd if=/dev/urandom of=/mnt/sv/file bs=4k count=33 2>/dev/null
+	sync
+	btrfs -q subvolume snapshot /mnt/sv /mnt/sv-snap
+	dd if=/dev/urandom of=/mnt/sv/file bs=4k count=8 seek=4 conv=notrunc 2>/dev/null
+	sync -d /mnt/sv/file
+	mkdir /mnt/z
+	btrfs property set /mnt/z compression zstd
+	yes lwfuzz-compressible | head -c 1048576 >/mnt/z/text
+	sync -d /mnt/z/text
+	echo small >/mnt/inline
+	sync -d /mnt/inline
+	mv /mnt/buffered /mnt/renamed
+	rm /mnt/inline
+	sync
+	dmsetup message lw 0 mark workload-done
+	;;
+*)
+	echo "unknown workload $1" >&2
+	exit 2
+	;;
+esac
+umount /mnt
+dmsetup remove lw
