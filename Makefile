@@ -32,7 +32,7 @@ bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
 # Programs the tests run inside the guest (they land on its PATH).
 bin/guest/%: tests/guest/%.c
 	@mkdir -p bin/guest build/guest
-	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $<
+	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $< -lpthread
 
 # The agent that runs in the guest (replay now, the driver later).
 bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/liblwfuzz.a

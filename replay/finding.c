@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <string.h>
 
 #include "finding.h"
 #include "json_out.h"
@@ -27,7 +28,7 @@ void finding_json(FILE *f, const struct finding *fd)
 
 void finding_text(FILE *f, const struct finding *fd)
 {
-	fprintf(f, "%s:", fd->check);
+	fprintf(f, "%s", fd->check);
 	if (fd->path[0])
 		fprintf(f, " %s", fd->path);
 	if (fd->ino)
@@ -39,7 +40,27 @@ void finding_text(FILE *f, const struct finding *fd)
 	if (fd->has_disk_range)
 		fprintf(f, " disk [%" PRIu64 ", %" PRIu64 ")", fd->disk_start,
 			fd->disk_end);
-	if (fd->detail[0])
-		fprintf(f, ": %s", fd->detail);
-	fputc('\n', f);
+	if (!fd->detail[0]) {
+		fputc('\n', f);
+		return;
+	}
+	if (!strchr(fd->detail, '\n')) {
+		fprintf(f, ": %s\n", fd->detail);
+		return;
+	}
+	/* Multi-line output (btrfs check): the first line and the lines that
+	 * say what is wrong; the JSON report keeps all of it. */
+	const char *p = fd->detail, *nl = strchr(p, '\n');
+
+	fprintf(f, ": %.*s\n", (int)(nl - p), p);
+	for (p = nl + 1; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (memmem(p, len, "error", 5) || memmem(p, len, "ERROR", 5) ||
+		    memmem(p, len, "missing", 7))
+			fprintf(f, "      %.*s\n", len, p);
+		if (!nl)
+			break;
+	}
 }

@@ -10,24 +10,50 @@
 #include "read_check.h"
 
 #define BUF (1 << 20)
+#define BLOCK 4096
 
 static struct finding_sink *cur_sink;
 static const char *cur_mnt;
 static char *buf;
 static long files;
 
-static void report(const char *path, long long off, int err)
+static void report(const char *path, long long start, long long end,
+		   int err)
 {
 	struct finding f = { .check = "read", .has_file_range = 1 };
 	size_t ml = strlen(cur_mnt);
 
 	snprintf(f.path, sizeof(f.path), "%s",
 		 path + (strncmp(path, cur_mnt, ml) ? 0 : ml + 1));
-	f.file_start = off;
-	f.file_end = off + BUF;
-	snprintf(f.detail, sizeof(f.detail), "read at offset %lld: %s", off,
-		 strerror(err));
+	f.file_start = start;
+	f.file_end = end;
+	snprintf(f.detail, sizeof(f.detail), "reading [%lld, %lld): %s", start,
+		 end, strerror(err));
 	cur_sink->report(cur_sink, &f);
+}
+
+/*
+ * A chunk failed: find the failing blocks inside it and report each run of
+ * them once, so the finding names the exact range.
+ */
+static void narrow(int fd, const char *path, long long off, long long size)
+{
+	long long bad = -1, end = off + BUF < size ? off + BUF : size;
+	int err = EIO;
+
+	for (long long pos = off; pos < end; pos += BLOCK) {
+		ssize_t n = pread(fd, buf, BLOCK, pos);
+
+		if (n < 0 && bad < 0) {
+			bad = pos;
+			err = errno;
+		} else if (n >= 0 && bad >= 0) {
+			report(path, bad, pos, err);
+			bad = -1;
+		}
+	}
+	if (bad >= 0)
+		report(path, bad, end, err);
 }
 
 static int visit(const char *path, const struct stat *st, int type,
@@ -37,26 +63,22 @@ static int visit(const char *path, const struct stat *st, int type,
 	ssize_t n;
 	int fd;
 
-	(void)st;
 	(void)ftw;
 	if (type != FTW_F || !S_ISREG(st->st_mode))
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		report(path, 0, errno);
+		report(path, 0, 0, errno);
 		return 0;
 	}
 	files++;
-	for (;;) {
+	while (off < st->st_size) {
 		n = pread(fd, buf, BUF, off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			report(path, off, errno);
-			/* Go on past the bad block: one finding per range. */
+			narrow(fd, path, off, st->st_size);
 			off += BUF;
-			if (off >= st->st_size)
-				break;
 			continue;
 		}
 		if (n == 0)

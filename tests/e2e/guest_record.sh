@@ -4,6 +4,7 @@
 # the fstests convention the replayer starts from.
 #   guest_record.sh plain   fallocate, DIO, buffered writes, fsync, sync,
 #                           subvolume, snapshot, compression, rename, unlink
+#   guest_record.sh race    the seed race (tests/guest/race_prealloc.c)
 set -e
 data=$LWFUZZ_DISK0
 log=$LWFUZZ_DISK1
@@ -37,6 +38,11 @@ plain)
 	rm /mnt/inline
 	sync
 	dmsetup message lw 0 mark workload-done
+	;;
+race)
+	# The seed race; the host sets btrfs.dio_race_delay_ms.
+	race_prealloc /mnt/racy
+	dmsetup message lw 0 mark race-done
 	;;
 *)
 	echo "unknown workload $1" >&2
