@@ -14,7 +14,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit e2e run clean format
+.PHONY: all setup check unit e2e run clean format build-deps
 
 all: bin/lwfuzz $(GUEST_BIN)
 
@@ -43,9 +43,17 @@ build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka -lblkid
 
+# Compiling lwfuzz needs a compiler and libblkid's headers; `lwfuzz setup`
+# installs everything else (the guest agent's libraries among them), so it
+# runs before the rest is built.
+build-deps:
+	@scripts/build-deps.sh
+
 # Packages, kernel, btrfs variants, initramfs: idempotent, cached.
-setup: all
+setup: build-deps
+	$(MAKE) bin/lwfuzz
 	bin/lwfuzz setup
+	$(MAKE) all
 
 unit: $(UNIT_BIN)
 
