@@ -6,9 +6,15 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -MMD -MP
 LDFLAGS ?=
 
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard replay/*.c) \
-	    $(wildcard cmds/cmd_*.c)
+# The replayer's parts that run only in the guest need libdevmapper and
+# libbtrfsutil, which `lwfuzz setup` installs: bin/lwfuzz must build
+# without them.
+GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c dm_dev.c kmsg.c \
+		   read_check.c replayer.c tree_search.c)
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
+	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+GUEST_LIB_OBJ := $(GUEST_LIB_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
@@ -25,6 +31,9 @@ build/%.o: %.c
 build/liblwfuzz.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
+build/libguest.a: $(GUEST_LIB_OBJ)
+	ar rcs $@ $^
+
 bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ -lblkid
@@ -35,7 +44,7 @@ bin/guest/%: tests/guest/%.c
 	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $< -lpthread
 
 # The agent that runs in the guest (replay now, the driver later).
-bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/liblwfuzz.a
+bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/libguest.a build/liblwfuzz.a
 	@mkdir -p bin/guest
 	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil
 
@@ -73,4 +82,4 @@ format:
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) build/guest/lwfuzz_agent.d $(wildcard build/tests/*.d build/guest/*.d)
+-include $(LIB_OBJ:.o=.d) $(GUEST_LIB_OBJ:.o=.d) build/guest/lwfuzz_agent.d $(wildcard build/tests/*.d build/guest/*.d)
