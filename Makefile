@@ -9,8 +9,8 @@ LDFLAGS ?=
 # The replayer's parts that run only in the guest need libdevmapper and
 # libbtrfsutil, which `lwfuzz setup` installs: bin/lwfuzz must build
 # without them.
-GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c dm_dev.c kmsg.c \
-		   read_check.c replayer.c tree_search.c)
+GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
+		   kmsg.c read_check.c replayer.c tree_search.c)
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)

@@ -6,10 +6,15 @@
  *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
  *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
  *                [--report FILE]
+ *   lwfuzz-agent expect-mark MNT FILE OFF LEN
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "data_check.h"
+#include "expect_mark.h"
 
 #include "msg.h"
 #include "replayer.h"
@@ -77,10 +82,46 @@ static int agent_replay(int argc, char **argv)
 	return replay_run(&cfg);
 }
 
+/* expect-mark MNT FILE OFF LEN: the mark promising FILE's current bytes. */
+static int agent_expect_mark(int argc, char **argv)
+{
+	struct expectation x = { 0 };
+	size_t ml;
+	char mark[512];
+	int ret;
+
+	if (argc != 5) {
+		lw_err("usage: lwfuzz-agent expect-mark MNT FILE OFF LEN");
+		return 2;
+	}
+	ml = strlen(argv[1]);
+	if (strncmp(argv[2], argv[1], ml) || argv[2][ml] != '/') {
+		lw_err("%s is not under %s", argv[2], argv[1]);
+		return 2;
+	}
+	snprintf(x.path, sizeof(x.path), "%s", argv[2] + ml + 1);
+	x.off = strtoull(argv[3], NULL, 10);
+	x.len = strtoull(argv[4], NULL, 10);
+	ret = data_digest(argv[2], x.off, x.len, &x.digest);
+	if (ret) {
+		lw_err("%s: %s", argv[2], strerror(-ret));
+		return 2;
+	}
+	if (expect_mark_format(mark, sizeof(mark), &x)) {
+		lw_err("path %s does not fit a mark", x.path);
+		return 2;
+	}
+	puts(mark);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "replay"))
 		return agent_replay(argc - 1, argv + 1);
-	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n");
+	if (argc >= 2 && !strcmp(argv[1], "expect-mark"))
+		return agent_expect_mark(argc - 1, argv + 1);
+	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n"
+			"       lwfuzz-agent expect-mark MNT FILE OFF LEN\n");
 	return 2;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csum_oracle.h"
+#include "data_check.h"
 #include "dm_dev.h"
 #include "finding.h"
 #include "fsutil.h"
@@ -82,7 +83,8 @@ struct run_state {
 	char snap[64];
 	FILE *report;
 	unsigned long points_total, points_done, points_failed, findings;
-	unsigned long extents, reg_extents, files_read;
+	unsigned long extents, reg_extents, files_read, bad_marks;
+	struct expect_set expect;
 	double t0;
 };
 
@@ -128,6 +130,7 @@ static void check_mounted(struct run_state *rs, struct finding_sink *s)
 	rs->reg_extents += st.reg_extents;
 	long files = read_check(rs->cfg->mnt, s);
 
+	data_check(rs->cfg->mnt, &rs->expect, s);
 	if (files > 0)
 		rs->files_read += files;
 }
@@ -244,6 +247,27 @@ static int count_points(struct run_state *rs, const char *start,
 	return ret < 0 ? -1 : 0;
 }
 
+/* A mark may carry a data expectation (expect_mark.h). */
+static int track_mark(struct run_state *rs, const struct log_entry *e)
+{
+	struct expectation x;
+	enum mark_kind kind = expect_mark_parse(e->mark, &x);
+
+	if (kind == MARK_BAD) {
+		/* Not ours to judge the crash state by; say so once each. */
+		lw_err("entry %llu: malformed expectation mark '%s' ignored",
+		       (unsigned long long)e->index, e->mark);
+		rs->bad_marks++;
+		return 0;
+	}
+	x.entry = e->index;
+	if (expect_set_apply(&rs->expect, kind, &x)) {
+		lw_err("out of memory for expectations");
+		return -1;
+	}
+	return 0;
+}
+
 static int replay_loop(struct run_state *rs, const char *start)
 {
 	struct log_entry *e = malloc(sizeof(*e));
@@ -262,7 +286,10 @@ static int replay_loop(struct run_state *rs, const char *start)
 			err = 1;
 			break;
 		}
-		if (started && is_point(rs->cfg->points, e) && do_point(rs, e))
+		if ((e->flags & LOG_MARK) && track_mark(rs, e))
+			err = 1;
+		if (!err && started && is_point(rs->cfg->points, e) &&
+		    do_point(rs, e))
 			err = 1;
 		if (start && (e->flags & LOG_MARK) && !strcmp(e->mark, start))
 			started = 1;
@@ -377,6 +404,7 @@ int replay_run(const struct replay_cfg *cfg)
 	       rs.files_read, rs.points_failed, rs.findings,
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
 out:
+	expect_set_free(&rs.expect);
 	free(tmp);
 	if (rs.target_fd >= 0)
 		close(rs.target_fd);

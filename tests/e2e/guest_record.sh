@@ -5,6 +5,7 @@
 #   guest_record.sh plain   fallocate, DIO, buffered writes, fsync, sync,
 #                           subvolume, snapshot, compression, rename, unlink
 #   guest_record.sh race    the seed race (tests/guest/race_prealloc.c)
+#   guest_record.sh expect  data expectation marks, one kept, one broken
 set -e
 data=$LWFUZZ_DISK0
 log=$LWFUZZ_DISK1
@@ -38,6 +39,22 @@ plain)
 	rm /mnt/inline
 	sync
 	dmsetup message lw 0 mark workload-done
+	;;
+expect)
+	# Durability promises as marks: after each fsync, what it promised.
+	# The last promise is deliberately broken (the range is rewritten
+	# and fsynced without forgetting it), so the data check must fail
+	# from the second fsync on.
+	dd if=/dev/urandom of=/mnt/kept bs=4k count=4 2>/dev/null
+	sync -d /mnt/kept
+	dmsetup message lw 0 mark "$(lwfuzz-agent expect-mark /mnt /mnt/kept 0 16384)"
+	dd if=/dev/urandom of=/mnt/broken bs=4k count=2 2>/dev/null
+	sync -d /mnt/broken
+	dmsetup message lw 0 mark "$(lwfuzz-agent expect-mark /mnt /mnt/broken 0 8192)"
+	dmsetup message lw 0 mark promises-made
+	dd if=/dev/urandom of=/mnt/broken bs=4k count=1 conv=notrunc 2>/dev/null
+	sync -d /mnt/broken
+	dmsetup message lw 0 mark broken-rewritten
 	;;
 race)
 	# The seed race; the host sets btrfs.dio_race_delay_ms.

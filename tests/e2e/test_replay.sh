@@ -47,3 +47,26 @@ truncate -s 16M "$WORK/small.img"
 out=$("$LWFUZZ" replay "$log" "$WORK/small.img" 2>&1)
 check "replay: a log larger than the target is refused (exit 2)" \
 	test $? = 2 -a -n "$(grep -o 'past the device' <<<"$out")"
+
+# Data expectations carried by marks: a kept promise passes everywhere, a
+# broken one (rewritten and fsynced without being forgotten) is reported,
+# and only at crash points after the rewrite reached the disk.
+data=$WORK/data.img
+truncate -s 512M "$data"
+truncate -s 256M "$WORK/elog.img"
+"$LWFUZZ" vm -k stock -d "$data" -d "$WORK/elog.img" -t 300 \
+	-f tests/e2e/guest_record.sh -- sh /in/guest_record.sh expect >/dev/null 2>&1
+check "replay: record the expectation workload" test $? = 0
+rm -f "$data"
+out=$("$LWFUZZ" replay -j "$WORK/expect.json" "$WORK/elog.img" 2>&1)
+rc=$?
+check "replay: a broken promise fails the replay (exit 1)" test $rc = 1
+check "replay: ... as a data finding on the file and range promised" \
+	grep -q 'FINDING data broken file \[0, 8192): promised at log entry' <<<"$out"
+check "replay: the kept promise is never reported" \
+	bash -c "! grep -q 'FINDING data kept' <<<'$out'"
+made=$("$LWFUZZ" log "$WORK/elog.img" | awk '$NF == "promises-made" { print $1 }')
+first=$(sed -n 's/.*{"point": [0-9]*, "entry": \([0-9]*\).*/\1/p' "$WORK/expect.json" | head -1)
+echo "# promises made at entry $made, first failing crash point at entry $first"
+check "replay: no data finding before the promise was broken" \
+	test -n "$first" -a -n "$made" -a "${first:-0}" -gt "${made:-0}"
