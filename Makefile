@@ -20,7 +20,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit e2e run clean format build-deps
+.PHONY: all setup check unit e2e run bench clean format build-deps
 
 all: bin/lwfuzz $(GUEST_BIN)
 
@@ -75,6 +75,10 @@ e2e: all
 
 run: setup
 	scripts/demo.sh
+
+# Benchmarks (figures, not pass/fail): replay speed against the reference.
+bench: setup
+	scripts/bench-replay.sh
 
 format:
 	clang-format -i $(wildcard */*.c include/*.h)

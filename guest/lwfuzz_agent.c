@@ -6,15 +6,21 @@
  *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
  *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
  *                [--report FILE]
+ *   lwfuzz-agent apply LOG TARGET FROM TO
  *   lwfuzz-agent expect-mark MNT FILE OFF LEN
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "data_check.h"
 #include "expect_mark.h"
+#include "log_apply.h"
+#include "log_reader.h"
 
 #include "msg.h"
 #include "replayer.h"
@@ -82,6 +88,45 @@ static int agent_replay(int argc, char **argv)
 	return replay_run(&cfg);
 }
 
+/*
+ * apply LOG TARGET FROM TO: write entries [FROM, TO] of LOG onto TARGET
+ * (the replay half alone; the benchmark's reference loop uses it the way
+ * fstests uses replay-log).
+ */
+static int agent_apply(int argc, char **argv)
+{
+	unsigned long long from, to;
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r;
+	char why[512];
+	int fd, ret = 2;
+
+	if (argc != 5 || !e) {
+		lw_err("usage: lwfuzz-agent apply LOG TARGET FROM TO");
+		free(e);
+		return 2;
+	}
+	from = strtoull(argv[3], NULL, 10);
+	to = strtoull(argv[4], NULL, 10);
+	r = log_open(argv[1], 0, why, sizeof(why));
+	fd = open(argv[2], O_RDWR | O_CLOEXEC);
+	if (!r || fd < 0) {
+		lw_err("%s", r ? strerror(errno) : why);
+		goto out;
+	}
+	while (log_next(r, e, why, sizeof(why)) == 1 && e->index <= to) {
+		if (e->index >= from && log_apply(r, e, fd))
+			goto out;
+	}
+	ret = fsync(fd) ? 2 : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	log_close(r);
+	free(e);
+	return ret;
+}
+
 /* expect-mark MNT FILE OFF LEN: the mark promising FILE's current bytes. */
 static int agent_expect_mark(int argc, char **argv)
 {
@@ -119,9 +164,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "replay"))
 		return agent_replay(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "apply"))
+		return agent_apply(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "expect-mark"))
 		return agent_expect_mark(argc - 1, argv + 1);
 	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n"
+			"       lwfuzz-agent apply LOG TARGET FROM TO\n"
 			"       lwfuzz-agent expect-mark MNT FILE OFF LEN\n");
 	return 2;
 }

@@ -17,6 +17,13 @@
 int dm_dev_create(const char *name, uint64_t sectors, const char *target,
 		  const char *params, char *node, size_t nodelen, char *why,
 		  size_t whylen);
+/*
+ * Replace @name's table by one target and make it live (reload + resume):
+ * much cheaper than remove + create under emulation, where removing a
+ * device waits for RCU grace periods.
+ */
+int dm_dev_reload(const char *name, uint64_t sectors, const char *target,
+		  const char *params, char *why, size_t whylen);
 /* Remove @name (retrying while it is briefly busy); 0 or -1. */
 int dm_dev_remove(const char *name);
 /* Send a target message ("mark NAME" to dm-log-writes); 0 or -1. */

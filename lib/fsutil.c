@@ -86,28 +86,42 @@ char *read_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	size_t got = 0, cap;
 	char *buf = NULL;
-	size_t got = 0;
 
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) < 0)
 		goto out;
-	buf = malloc(st.st_size + 1);
-	if (!buf)
-		goto out;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, st.st_size - got);
+	/* procfs files say size 0: grow as needed. */
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	buf = malloc(cap);
+	while (buf) {
+		ssize_t n;
 
+		if (got + 1 == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + got, cap - got - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += n;
 	}
-	buf[got] = '\0';
-	if (len)
-		*len = got;
+	if (buf) {
+		buf[got] = '\0';
+		if (len)
+			*len = got;
+	}
 out:
 	close(fd);
 	return buf;

@@ -47,6 +47,36 @@ out:
 	return ret;
 }
 
+int dm_dev_reload(const char *name, uint64_t sectors, const char *target,
+		  const char *params, char *why, size_t whylen)
+{
+	struct dm_task *dmt;
+	int ok;
+
+	no_udev();
+	dmt = dm_task_create(DM_DEVICE_RELOAD);
+	if (!dmt) {
+		snprintf(why, whylen, "dm_task_create failed");
+		return -1;
+	}
+	ok = dm_task_set_name(dmt, name) &&
+	     dm_task_add_target(dmt, 0, sectors, target, params) &&
+	     dm_task_run(dmt);
+	dm_task_destroy(dmt);
+	if (!ok) {
+		snprintf(why, whylen, "loading %s (%s %s) failed", name, target,
+			 params);
+		return -1;
+	}
+	dmt = dm_task_create(DM_DEVICE_RESUME);
+	ok = dmt && dm_task_set_name(dmt, name) && dm_task_run(dmt);
+	if (dmt)
+		dm_task_destroy(dmt);
+	if (!ok)
+		snprintf(why, whylen, "resuming %s failed", name);
+	return ok ? 0 : -1;
+}
+
 static int run_simple(int type, const char *name, const char *msg)
 {
 	struct dm_task *dmt = dm_task_create(type);

@@ -23,6 +23,7 @@
 #include "spawn.h"
 
 #define SNAP_NAME "lwfuzz-crash-state"
+#define COW_NAME "lwfuzz-cow%d"
 
 int replay_parse_points(const char *s, unsigned int *points)
 {
@@ -81,9 +82,12 @@ struct run_state {
 	int target_fd;
 	uint64_t target_sectors;
 	char snap[64];
+	char cow[2][64]; /* two halves of the COW disk, used in turn */
+	int snap_live;
 	FILE *report;
 	unsigned long points_total, points_done, points_failed, findings;
 	unsigned long extents, reg_extents, files_read, bad_marks;
+	double t_apply, t_snap, t_mount, t_check, t_umount, t_fsck;
 	struct expect_set expect;
 	double t0;
 };
@@ -135,40 +139,113 @@ static void check_mounted(struct run_state *rs, struct finding_sink *s)
 		rs->files_read += files;
 }
 
+/*
+ * The two COW areas: halves of the COW disk as linear devices. Each new
+ * view takes the other one, because dm-snapshot hands a COW device's
+ * exceptions over to a new table that names the same COW device.
+ */
+static int make_cows(struct run_state *rs, char *why, size_t whylen)
+{
+	uint64_t bytes;
+	int fd = open(rs->cfg->cow_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+		snprintf(why, whylen, "%s: %s", rs->cfg->cow_path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	uint64_t half = (bytes >> 9) / 2;
+
+	for (int i = 0; i < 2; i++) {
+		char name[32], params[512];
+
+		snprintf(name, sizeof(name), COW_NAME, i);
+		snprintf(params, sizeof(params), "%s %llu", rs->cfg->cow_path,
+			 (unsigned long long)(i * half));
+		if (dm_dev_create(name, half, "linear", params, rs->cow[i],
+				  sizeof(rs->cow[i]), why, whylen))
+			return -1;
+	}
+	return 0;
+}
+
+/* A new throw-away view of the target: a snapshot with an empty COW. */
+static int fresh_view(struct run_state *rs, char *why, size_t whylen)
+{
+	char params[512];
+	int cow = rs->points_done & 1;
+
+	snprintf(params, sizeof(params), "%s %s N 8", rs->cfg->target_path,
+		 rs->cow[cow]);
+	if (rs->snap_live)
+		return dm_dev_reload(SNAP_NAME, rs->target_sectors, "snapshot",
+				     params, why, whylen);
+	if (dm_dev_create(SNAP_NAME, rs->target_sectors, "snapshot", params,
+			  rs->snap, sizeof(rs->snap), why, whylen))
+		return -1;
+	rs->snap_live = 1;
+	return 0;
+}
+
+static void drop_views(struct run_state *rs)
+{
+	char name[32];
+
+	if (rs->snap_live && dm_dev_remove(SNAP_NAME))
+		lw_err("cannot remove %s", SNAP_NAME);
+	rs->snap_live = 0;
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), COW_NAME, i);
+		if (rs->cow[i][0] && dm_dev_remove(name))
+			lw_err("cannot remove %s", name);
+		rs->cow[i][0] = '\0';
+	}
+}
+
 /* Mount a snapshot of the target as it is now and run every check. */
 static int check_state(struct run_state *rs, struct finding_sink *s)
 {
-	char params[512], why[512], kmsg[1536];
+	char why[512], kmsg[1536];
 	int kfd, ret;
+
+	double t = lw_now();
 
 	if (fsync(rs->target_fd) < 0) {
 		lw_err("flushing the replay target: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(params, sizeof(params), "%s %s N 8", rs->cfg->target_path,
-		 rs->cfg->cow_path);
-	if (dm_dev_create(SNAP_NAME, rs->target_sectors, "snapshot", params,
-			  rs->snap, sizeof(rs->snap), why, sizeof(why))) {
+	rs->t_apply += lw_now() - t;
+	t = lw_now();
+	if (fresh_view(rs, why, sizeof(why))) {
 		lw_err("%s", why);
 		return -1;
 	}
+	rs->t_snap += lw_now() - t;
+	t = lw_now();
 	kfd = kmsg_open();
 	if (mount(rs->snap, rs->cfg->mnt, "btrfs", 0, NULL) < 0) {
 		ret = errno;
 		kmsg_read(kfd, kmsg, sizeof(kmsg));
 		mount_finding(s, ret, kmsg);
+		rs->t_mount += lw_now() - t;
 	} else {
+		rs->t_mount += lw_now() - t;
+		t = lw_now();
 		check_mounted(rs, s);
+		rs->t_check += lw_now() - t;
+		t = lw_now();
 		if (umount(rs->cfg->mnt) < 0)
 			lw_err("umount %s: %s", rs->cfg->mnt, strerror(errno));
+		rs->t_umount += lw_now() - t;
+		t = lw_now();
 		if (rs->cfg->fsck)
 			fsck_check(rs->snap, s);
+		rs->t_fsck += lw_now() - t;
 	}
 	kmsg_close(kfd);
-	if (dm_dev_remove(SNAP_NAME)) {
-		lw_err("cannot remove the snapshot %s", SNAP_NAME);
-		return -1;
-	}
 	return 0;
 }
 
@@ -245,6 +322,17 @@ static int count_points(struct run_state *rs, const char *start,
 	if (ret < 0)
 		lw_err("%s: %s", rs->cfg->log_path, why);
 	return ret < 0 ? -1 : 0;
+}
+
+/* VmHWM: the replayer's own peak resident memory. */
+static long peak_rss_kib(void)
+{
+	char *status = read_file("/proc/self/status", NULL);
+	char *p = status ? strstr(status, "VmHWM:") : NULL;
+	long kib = p ? strtol(p + 6, NULL, 10) : -1;
+
+	free(status);
+	return kib;
 }
 
 /* A mark may carry a data expectation (expect_mark.h). */
@@ -375,6 +463,10 @@ int replay_run(const struct replay_cfg *cfg)
 	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
 	if (!rs.log || open_target(&rs))
 		goto out;
+	if (make_cows(&rs, why, sizeof(why))) {
+		lw_err("%s", why);
+		goto out;
+	}
 	if (cfg->report_path) {
 		tmp = xasprintf("%s.tmp", cfg->report_path);
 		rs.report = fopen(tmp, "w");
@@ -398,12 +490,21 @@ int replay_run(const struct replay_cfg *cfg)
 			err = 1;
 		}
 	}
+	printf("replay: peak memory %ld KiB\n", peak_rss_kib());
+	if (rs.points_done) {
+		double n = rs.points_done / 1000.0;
+
+		printf("replay: ms per crash point: flush %.1f, new view %.1f, mount %.1f, checks %.1f, umount %.1f, fsck %.1f\n",
+		       rs.t_apply / n, rs.t_snap / n, rs.t_mount / n,
+		       rs.t_check / n, rs.t_umount / n, rs.t_fsck / n);
+	}
 	printf("replay: %s: %lu of %lu crash points checked (%lu extents, %lu regular, %lu file reads), %lu failed, %lu findings (%.1f points/s)\n",
 	       err ? "ERROR" : rs.points_failed ? "CORRUPT" : "CLEAN",
 	       rs.points_done, rs.points_total, rs.extents, rs.reg_extents,
 	       rs.files_read, rs.points_failed, rs.findings,
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
 out:
+	drop_views(&rs);
 	expect_set_free(&rs.expect);
 	free(tmp);
 	if (rs.target_fd >= 0)

@@ -6,6 +6,7 @@
 #                           subvolume, snapshot, compression, rename, unlink
 #   guest_record.sh race    the seed race (tests/guest/race_prealloc.c)
 #   guest_record.sh expect  data expectation marks, one kept, one broken
+#   guest_record.sh many N  N small writes, each fdatasync'ed
 set -e
 data=$LWFUZZ_DISK0
 log=$LWFUZZ_DISK1
@@ -55,6 +56,15 @@ expect)
 	dd if=/dev/urandom of=/mnt/broken bs=4k count=1 conv=notrunc 2>/dev/null
 	sync -d /mnt/broken
 	dmsetup message lw 0 mark broken-rewritten
+	;;
+many)
+	# $2 rounds of a 4 KiB write plus fdatasync over four files: a log
+	# with many crash points, for the benchmark.
+	for i in $(seq "$2"); do
+		f=/mnt/f$((i % 4))
+		dd if=/dev/urandom of=$f bs=4k count=1 seek=$((i % 64)) conv=notrunc 2>/dev/null
+		sync -d $f
+	done
 	;;
 race)
 	# The seed race; the host sets btrfs.dio_race_delay_ms.

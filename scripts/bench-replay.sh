@@ -1,0 +1,45 @@
+#!/bin/bash
+# `make bench`: crash states checked per second by lwfuzz's replayer against
+# the reference method (fstests generic/482: replay to each FUA, snapshot,
+# mount, btrfs check), on the same log in the same VM boot, and the
+# replayer's peak memory on a small and a big log.
+#   scripts/bench-replay.sh [ROUNDS]   (default 150 fsync rounds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-150}
+work=$(mktemp -d /tmp/lwfuzz-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export TMPDIR=$work
+
+record() { # ROUNDS LOG
+	rm -f "$work/data.img"
+	truncate -s 512M "$work/data.img"
+	truncate -s 256M "$2"
+	bin/lwfuzz vm -k stock -d "$work/data.img" -d "$2" -t 900 \
+		-f tests/e2e/guest_record.sh -- sh /in/guest_record.sh many "$1" >/dev/null
+}
+echo "recording logs ($rounds and $((rounds / 5)) fsync rounds) on stock"
+record "$rounds" "$work/big.img"
+record $((rounds / 5)) "$work/small.img"
+bin/lwfuzz log "$work/big.img" | tail -1
+# The FUA entries after the mkfs mark: the reference's crash points.
+bin/lwfuzz log "$work/big.img" |
+	awk '$NF == "mkfs" { go = 1 } go && $4 ~ /FUA/ { print $1 }' >"$work/fua.txt"
+truncate -s 512M "$work/target.img"
+truncate -s 512M "$work/cow.img"
+bin/lwfuzz vm -k stock -t 3600 -d "$work/big.img" -d "$work/small.img" \
+	-d "$work/target.img" -d "$work/cow.img" \
+	-f scripts/bench/guest_bench.sh -f scripts/bench/guest_reference.sh \
+	-f "$work/fua.txt" -- sh /in/guest_bench.sh | tee "$work/bench.txt"
+awk '
+/^bench:/ { pts[$2] = $4; secs[$2] = $6; mem[$2] = $8 }
+END {
+	ours = pts["lwfuzz"] / secs["lwfuzz"]
+	fsck = pts["lwfuzz-fua-fsck"] / secs["lwfuzz-fua-fsck"]
+	ref = pts["reference"] / secs["reference"]
+	printf "lwfuzz replay (flush,fua,mark; csum, read, data checks): %d points, %.1f points/s\n", pts["lwfuzz"], ours
+	printf "lwfuzz replay --points fua --fsck:                      %d points, %.1f points/s\n", pts["lwfuzz-fua-fsck"], fsck
+	printf "reference (generic/482 method, FUA points, fsck):        %d points, %.1f points/s\n", pts["reference"], ref
+	printf "ratio lwfuzz / reference: %.1fx (default checks), %.1fx (same points, fsck too)\n", ours / ref, fsck / ref
+	printf "replayer peak memory: %s KiB on the big log, %s KiB on the small log\n", mem["lwfuzz"], mem["lwfuzz-small"]
+}' "$work/bench.txt"
