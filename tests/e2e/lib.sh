@@ -21,3 +21,8 @@ check() {
 no_qemu_left() {
 	! pgrep -f "[q]emu-system-x86_64.*$WORK" >/dev/null
 }
+
+# lacks PATTERN TEXT: ok when TEXT has no line matching PATTERN.
+lacks() {
+	! grep -q -- "$1" <<<"$2"
+}
