@@ -3,7 +3,8 @@
 # ($LWFUZZ_DISK0 data, $LWFUZZ_DISK1 log) with a "mkfs" mark after mkfs,
 # the fstests convention the replayer starts from.
 #   guest_record.sh plain   fallocate, DIO, buffered writes, fsync, sync,
-#                           subvolume, snapshot, compression, rename, unlink
+#                           subvolume, snapshot, compression, inline,
+#                           reflink, NOCOW, rename, unlink
 #   guest_record.sh race    the seed race (tests/guest/race_prealloc.c)
 #   guest_record.sh expect  data expectation marks, one kept, one broken
 #   guest_record.sh many N  N small writes, each fdatasync'ed
@@ -36,6 +37,15 @@ plain)
 	sync -d /mnt/z/text
 	echo small >/mnt/inline
 	sync -d /mnt/inline
+	# A partial reflink: the clone's extent items reference parts of
+	# the source's disk extents (csum items start before them).
+	fs_ops reflink /mnt/buffered /mnt/clone
+	dd if=/dev/urandom of=/mnt/clone bs=4k count=3 seek=5 conv=notrunc 2>/dev/null
+	sync -d /mnt/clone
+	# NODATASUM: a NOCOW file's extents have no checksums, rightly.
+	fs_ops nocow /mnt/nocow
+	dd if=/dev/urandom of=/mnt/nocow bs=64k count=4 conv=notrunc 2>/dev/null
+	sync -d /mnt/nocow
 	mv /mnt/buffered /mnt/renamed
 	rm /mnt/inline
 	sync
