@@ -12,6 +12,7 @@ LDFLAGS ?=
 GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
 		   kmsg.c read_check.c replayer.c tree_search.c)
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
+	    $(filter-out $(GUEST_LIB_SRC),$(wildcard fuzzer/*.c)) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
 GUEST_LIB_OBJ := $(GUEST_LIB_SRC:%.c=build/%.o)
