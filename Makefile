@@ -10,7 +10,8 @@ LDFLAGS ?=
 # libbtrfsutil, which `lwfuzz setup` installs: bin/lwfuzz must build
 # without them.
 GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
-		   kmsg.c read_check.c replayer.c tree_search.c)
+		   kmsg.c read_check.c replayer.c tree_search.c) \
+		 $(addprefix fuzzer/,driver.c recorder.c run_loop.c)
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard fuzzer/*.c)) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
@@ -47,7 +48,7 @@ bin/guest/%: tests/guest/%.c
 # The agent that runs in the guest (replay now, the driver later).
 bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/libguest.a build/liblwfuzz.a
 	@mkdir -p bin/guest
-	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil
+	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil -lpthread
 
 build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests

@@ -6,6 +6,8 @@
  *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
  *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
  *                [--report FILE]
+ *   lwfuzz-agent run --workload F --data D --log L --target T --cow C
+ *                [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]
  *   lwfuzz-agent apply LOG TARGET FROM TO
  *   lwfuzz-agent expect-mark MNT FILE OFF LEN
  */
@@ -21,6 +23,7 @@
 #include "expect_mark.h"
 #include "log_apply.h"
 #include "log_reader.h"
+#include "run_loop.h"
 
 #include "msg.h"
 #include "replayer.h"
@@ -164,11 +167,14 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "replay"))
 		return agent_replay(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return agent_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "apply"))
 		return agent_apply(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "expect-mark"))
 		return agent_expect_mark(argc - 1, argv + 1);
 	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n"
+			"       lwfuzz-agent run OPTIONS\n"
 			"       lwfuzz-agent apply LOG TARGET FROM TO\n"
 			"       lwfuzz-agent expect-mark MNT FILE OFF LEN\n");
 	return 2;

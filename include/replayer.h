@@ -24,6 +24,7 @@ struct replay_cfg {
 	const char *end_mark;	 /* NULL: to the end */
 	int fsck;		 /* also run btrfs check --readonly */
 	const char *report_path; /* JSON report; NULL: none */
+	int quiet;		 /* no line per crash point */
 };
 
 /*

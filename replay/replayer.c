@@ -282,12 +282,13 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
 	ret = check_state(rs, &ps.sink);
 	double dt = lw_now() - rs->t0;
 
-	printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
-	       rs->points_done, rs->points_total,
-	       (unsigned long long)e->index, log_flags_str(e->flags),
-	       e->mark[0] ? " " : "", e->mark,
-	       ps.sink.count ? "FAILED" : "ok",
-	       dt > 0 ? rs->points_done / dt : 0.0);
+	if (!rs->cfg->quiet || ps.sink.count)
+		printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
+		       rs->points_done, rs->points_total,
+		       (unsigned long long)e->index, log_flags_str(e->flags),
+		       e->mark[0] ? " " : "", e->mark,
+		       ps.sink.count ? "FAILED" : "ok",
+		       dt > 0 ? rs->points_done / dt : 0.0);
 	fflush(stdout);
 	report_point(rs, e, &ps);
 	return ret;

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "fsutil.h"
+#include "log_reader.h"
+#include "msg.h"
+#include "recorder.h"
+#include "replayer.h"
+#include "run_loop.h"
+#include "workload.h"
+
+#define KNOB "/sys/module/btrfs/parameters/dio_race_delay_ms"
+
+struct run_opts {
+	const char *workload, *data, *log, *target, *cow, *out;
+	unsigned int runs, timeout_s;
+	int delay_ms; /* -1: leave the knob alone */
+	int fsck;
+};
+
+static int load_workload(const char *path, struct workload *w)
+{
+	size_t len;
+	char *buf = read_file(path, &len), why[512];
+	int ret;
+
+	if (!buf) {
+		lw_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (len >= 3 && !memcmp(buf, "LW\1", 3))
+		ret = wl_decode((unsigned char *)buf, len, w);
+	else
+		ret = wl_parse_text(buf, w, why, sizeof(why));
+	if (ret)
+		lw_err("%s: %s", path, len >= 3 && !memcmp(buf, "LW\1", 3) ?
+					       "not a workload" : why);
+	free(buf);
+	return ret;
+}
+
+static int set_knob(int ms)
+{
+	FILE *f;
+
+	if (ms < 0)
+		return 0;
+	if (access(KNOB, F_OK)) {
+		if (ms)
+			lw_info("this btrfs has no dio_race_delay_ms; --delay-ms ignored");
+		return 0;
+	}
+	f = fopen(KNOB, "w");
+	if (!f || fprintf(f, "%d\n", ms) < 0 || fclose(f)) {
+		lw_err("cannot set %s to %d: %s", KNOB, ms, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Bytes of the log up to its last entry, for saving it. */
+static uint64_t log_bytes(const char *dev)
+{
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r;
+	char why[512];
+	uint64_t end = 0;
+
+	r = e ? log_open(dev, 0, why, sizeof(why)) : NULL;
+	while (r && log_next(r, e, why, sizeof(why)) == 1)
+		end = e->data_offset + e->data_bytes;
+	log_close(r);
+	free(e);
+	return end;
+}
+
+static int save_log(const char *dev, const char *dst)
+{
+	uint64_t n = log_bytes(dev);
+	char *buf = malloc(1 << 20);
+	int in = open(dev, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
+
+	if (!buf || in < 0 || !n)
+		goto out;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	for (uint64_t done = 0; out >= 0 && done < n;) {
+		size_t want = n - done < (1 << 20) ? n - done : (1 << 20);
+		ssize_t got = pread(in, buf, want, done);
+
+		if (got <= 0 || write(out, buf, got) != got)
+			goto out;
+		done += got;
+	}
+	ret = out >= 0 ? 0 : -1;
+out:
+	if (out >= 0 && close(out))
+		ret = -1;
+	if (in >= 0)
+		close(in);
+	free(buf);
+	return ret;
+}
+
+/* One run: record, replay, check. 0 clean, 1 finding, 2 error/hang. */
+static int one_run(const struct run_opts *o, const struct workload *w,
+		   unsigned int n)
+{
+	struct recorder rc = { .data = o->data, .log = o->log,
+			       .mnt = "/mnt/work" };
+	struct driver_cfg dc = { .mnt = rc.mnt, .dm_name = RECORDER_DM_NAME,
+				 .timeout_s = o->timeout_s };
+	struct driver_result dr;
+	char *dir = xasprintf("%s/run-%u", o->out, n);
+	char *report = path_join(dir, "report.json"), why[512];
+	struct replay_cfg rcfg = { .log_path = o->log, .target_path = o->target,
+				   .cow_path = o->cow, .mnt = "/mnt/crash",
+				   .points = POINT_FLUSH | POINT_FUA |
+					     POINT_MARK,
+				   .fsck = o->fsck, .report_path = report,
+				   .quiet = 1 };
+	double t0 = lw_now(), t1, t2;
+	int ret = 2;
+
+	mkdir_p(dir, 0755);
+	if (recorder_start(&rc, why, sizeof(why))) {
+		lw_err("run %u: %s", n, why);
+		goto out;
+	}
+	t1 = lw_now();
+	if (driver_run(w, &dc, &dr)) {
+		/* Something is stuck in the kernel: this VM is done for. */
+		printf("run %u/%u: HANG: %s\n", n, o->runs, dr.why);
+		fflush(stdout);
+		_exit(2);
+	}
+	if (recorder_stop(&rc, why, sizeof(why))) {
+		lw_err("run %u: %s", n, why);
+		goto out;
+	}
+	t2 = lw_now();
+	printf("run %u/%u: workload done: %lu ops (%lu failed), %lu marks, %lu promises\n",
+	       n, o->runs, dr.ops, dr.op_errors, dr.marks, dr.expectations);
+	fflush(stdout);
+	ret = replay_run(&rcfg);
+	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
+	       n, o->runs, ret == 0 ? "CLEAN" : ret == 1 ? "CORRUPT" : "ERROR",
+	       t1 - t0, t2 - t1, lw_now() - t2);
+	if (ret == 1) {
+		char *img = path_join(dir, "log.img");
+
+		if (save_log(o->log, img))
+			lw_err("run %u: cannot save the log into %s", n, img);
+		free(img);
+	}
+out:
+	if (ret == 2)
+		recorder_stop(&rc, why, sizeof(why));
+	fflush(stdout);
+	free(report);
+	free(dir);
+	return ret;
+}
+
+static int parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "workload", required_argument, NULL, 'w' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "target", required_argument, NULL, 't' },
+		{ "cow", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "delay-ms", required_argument, NULL, 'D' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "fsck", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct run_opts){ .out = "/out", .runs = 1, .timeout_s = 60,
+				.delay_ms = -1 };
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w': o->workload = optarg; break;
+		case 'd': o->data = optarg; break;
+		case 'l': o->log = optarg; break;
+		case 't': o->target = optarg; break;
+		case 'c': o->cow = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'n': o->runs = strtoul(optarg, NULL, 10); break;
+		case 'D': o->delay_ms = atoi(optarg); break;
+		case 'T': o->timeout_s = strtoul(optarg, NULL, 10); break;
+		case 'f': o->fsck = 1; break;
+		default: return -1;
+		}
+	}
+	if (!o->workload || !o->data || !o->log || !o->target || !o->cow ||
+	    !o->runs || !o->timeout_s)
+		return -1;
+	return 0;
+}
+
+int agent_run(int argc, char **argv)
+{
+	struct workload w;
+	struct run_opts o;
+	unsigned int found = 0, n;
+	int ret;
+
+	if (parse(argc, argv, &o)) {
+		lw_err("usage: lwfuzz-agent run --workload F --data D --log L --target T --cow C [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]");
+		return 2;
+	}
+	if (load_workload(o.workload, &w) || set_knob(o.delay_ms))
+		return 2;
+	for (n = 1; n <= o.runs; n++) {
+		ret = one_run(&o, &w, n);
+		if (ret == 2)
+			return 2;
+		found += ret == 1;
+	}
+	printf("run: a check failed in %u of %u runs\n", found, o.runs);
+	return found ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The driver (runs in the guest): execute a workload's threads on a mounted
+ * btrfs that sits on dm-log-writes, with marks around every durability
+ * point (expect_mark.h), so the replayer can hold the crash states to what
+ * each fsync promised.
+ */
+#ifndef LWFUZZ_DRIVER_H
+#define LWFUZZ_DRIVER_H
+
+#include "workload.h"
+
+struct driver_cfg {
+	const char *mnt;     /* the mounted file system */
+	const char *dm_name; /* the dm-log-writes device, for marks */
+	unsigned int timeout_s; /* a thread still running then is a hang */
+};
+
+struct driver_result {
+	unsigned long ops, op_errors, marks, expectations;
+	int hung;		/* a thread did not finish in time */
+	char why[512];		/* what hung, naming the line/op */
+};
+
+/* Run @w. Returns 0, or -1 when it hung (res->why says where). */
+int driver_run(const struct workload *w, const struct driver_cfg *cfg,
+	       struct driver_result *res);
+
+#endif
