@@ -110,15 +110,18 @@ static void modify_end(struct run *r, unsigned int n)
  * After fsync of slot @n returned: promise the file's content, unless a
  * modification overlapped the fsync (then nobody knows what it covered).
  */
-static void promise(struct run *r, unsigned int n, unsigned long gen0)
+static void promise(struct run *r, unsigned int n, int fd,
+		    unsigned long gen0)
 {
 	struct expectation x = { 0 };
 	char *path = slot_path(r, 'f', n), m[512];
-	struct stat st;
+	struct stat st, fst;
 	int ok;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > EXPECT_MAX_BYTES)
+	/* Only what was fsynced: the path must still name that inode. */
+	if (stat(path, &st) < 0 || fstat(fd, &fst) < 0 ||
+	    st.st_ino != fst.st_ino || st.st_dev != fst.st_dev ||
+	    !S_ISREG(st.st_mode) || st.st_size > EXPECT_MAX_BYTES)
 		goto out;
 	snprintf(x.path, sizeof(x.path), "f%u", n);
 	x.len = st.st_size;
@@ -242,7 +245,7 @@ static int do_sync(struct run *r, const struct wl_op *op, unsigned int t,
 	pthread_mutex_unlock(&r->lock);
 	ret = op->code == WL_FSYNC ? fsync(fd) : fdatasync(fd);
 	if (!ret)
-		promise(r, op->file, gen0);
+		promise(r, op->file, fd, gen0);
 	return ret;
 }
 
