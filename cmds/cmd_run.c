@@ -25,8 +25,9 @@ static const char run_usage[] =
 	"  -k, --kernel V      stock, buggy or fixed (default stock)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms (variants that have it)\n"
 	"  -n, --runs N        run the workload N times in one VM (default 1)\n"
-	"  -o, --out DIR       keep the artifacts: workload.lw, run-K/report.json,\n"
-	"                      run-K/log.img of failing runs, console.txt\n"
+	"  -o, --out DIR       keep the artifacts: workload.lw, output.txt (the\n"
+	"                      text report), dmesg.txt, run-K/report.json and\n"
+	"                      run-K/log.img of each failing run\n"
 	"  -f, --fsck          also run btrfs check --readonly on each crash state\n"
 	"  -T, --op-timeout S  a workload still running after S s hangs (default 60)\n"
 	"  -h, --help          this text\n\n"
@@ -149,8 +150,10 @@ static int run_guest(const struct layout *l, const struct run_opts *o,
 			  "--cow \"$LWFUZZ_DISK3\" \"$@\"",
 			  "lwfuzz-agent", "--workload", "/in/workload.lw",
 			  "--runs", runs, "--timeout", tmo };
+	char *tee = path_join(outdir, "output.txt");
 	struct vm_run_opts vo = { .variant = o->variant, .mem_mb = 1024,
-				  .out_dir = outdir, .cmd = cmd };
+				  .out_dir = outdir, .cmd = cmd,
+				  .tee_path = tee };
 	int n = 10, ret = 2;
 
 	(void)wl_path;
@@ -179,6 +182,7 @@ static int run_guest(const struct layout *l, const struct run_opts *o,
 out:
 	for (int i = 0; i < 4; i++)
 		free(disks[i]);
+	free(tee);
 	return ret;
 }
 

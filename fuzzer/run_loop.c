@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -65,20 +66,41 @@ static int set_knob(int ms)
 	return 0;
 }
 
-/* Bytes of the log up to its last entry, for saving it. */
+/*
+ * Bytes of the log up to its last entry, for saving it; 0 when the log
+ * does not end with the kernel's end mark: dm-log-writes stops logging
+ * silently when its device is full, and such a log is not the run's.
+ */
 static uint64_t log_bytes(const char *dev)
 {
 	struct log_entry *e = malloc(sizeof(*e));
 	struct log_reader *r;
 	char why[512];
 	uint64_t end = 0;
+	int ended = 0;
 
 	r = e ? log_open(dev, 0, why, sizeof(why)) : NULL;
-	while (r && log_next(r, e, why, sizeof(why)) == 1)
+	while (r && log_next(r, e, why, sizeof(why)) == 1) {
 		end = e->data_offset + e->data_bytes;
+		ended = (e->flags & LOG_MARK) && !strcmp(e->mark, LOG_END_MARK);
+	}
 	log_close(r);
 	free(e);
-	return end;
+	return ended ? end : 0;
+}
+
+/* The kernel's whole message buffer, for the artifacts. */
+static void save_dmesg(const char *dst)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf = len > 0 ? malloc(len) : NULL;
+
+	if (!buf)
+		return;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (len > 0)
+		write_file_atomic(dst, buf, len);
+	free(buf);
 }
 
 static int save_log(const char *dev, const char *dst)
@@ -142,6 +164,11 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	}
 	if (recorder_stop(&rc, why, sizeof(why))) {
 		lw_err("run %u: %s", n, why);
+		goto out;
+	}
+	if (!log_bytes(o->log)) {
+		lw_err("run %u: the log does not end with its end mark: the log device filled up or logging stopped; use a bigger log disk",
+		       n);
 		goto out;
 	}
 	t2 = lw_now();
@@ -228,6 +255,10 @@ int agent_run(int argc, char **argv)
 			return 2;
 		found += ret == 1;
 	}
+	char *dmesg = path_join(o.out, "dmesg.txt");
+
+	save_dmesg(dmesg);
+	free(dmesg);
 	printf("run: a check failed in %u of %u runs\n", found, o.runs);
 	return found ? 1 : 0;
 }

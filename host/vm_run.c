@@ -308,7 +308,7 @@ static pid_t start_qemu(struct run *r, int out_fd)
 	return pid;
 }
 
-static void forward(int fd, int *open_)
+static void forward(int fd, int *open_, FILE *tee)
 {
 	char buf[4096];
 	ssize_t n = read(fd, buf, sizeof(buf));
@@ -319,27 +319,40 @@ static void forward(int fd, int *open_)
 	}
 	fwrite(buf, 1, n, stdout);
 	fflush(stdout);
+	if (tee)
+		fwrite(buf, 1, n, tee);
 }
 
 static int wait_qemu(struct run *r, int rd)
 {
 	double deadline = lw_now() + (r->o->timeout_s ? r->o->timeout_s : 600);
-	int open_ = 1, st;
+	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path, "w") : NULL;
+	int open_ = 1, st, ret = 0;
 
 	while (open_) {
 		struct pollfd p[2] = { { rd, POLLIN, 0 },
 				       { sig_pipe[0], POLLIN, 0 } };
 		double left = deadline - lw_now();
 
-		if (left <= 0)
-			return VM_EXIT_TIMEOUT;
-		if (poll(p, 2, (int)(left * 1000) + 1) < 0 && errno != EINTR)
-			return VM_EXIT_ERROR;
-		if (got_signal)
-			return 128 + got_signal;
+		if (left <= 0) {
+			ret = VM_EXIT_TIMEOUT;
+			break;
+		}
+		if (poll(p, 2, (int)(left * 1000) + 1) < 0 && errno != EINTR) {
+			ret = VM_EXIT_ERROR;
+			break;
+		}
+		if (got_signal) {
+			ret = 128 + got_signal;
+			break;
+		}
 		if (p[0].revents)
-			forward(rd, &open_);
+			forward(rd, &open_, tee);
 	}
+	if (tee)
+		fclose(tee);
+	if (ret)
+		return ret;
 	/* QEMU closed the output port: it is exiting. */
 	while (waitpid(r->qemu, &st, 0) < 0 && errno == EINTR)
 		;

@@ -32,6 +32,7 @@ struct vm_run_opts {
 	unsigned int timeout_s;
 	unsigned int mem_mb;
 	int verbose; /* echo the guest console to stderr afterwards */
+	const char *tee_path; /* also write the command's output here */
 	char **cmd;  /* argv run in the guest */
 };
 
