@@ -15,6 +15,7 @@
 #include "log_apply.h"
 #include "log_scan.h"
 #include "msg.h"
+#include "poison.h"
 #include "spawn.h"
 #include "variants.h"
 #include "vm_run.h"
@@ -165,6 +166,17 @@ static int make_image(const char *path, const char *from,
 	return close(fd);
 }
 
+/* Where the log never writes, the target reads as poison (poison.h). */
+static int poison_image(const char *path, unsigned long long bytes)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = poison_range(fd, 0, bytes);
+	return close(fd) || ret ? -1 : 0;
+}
+
 static int run_guest(const struct layout *l, const struct replay_opts *o,
 		     const char *work, const char *outdir)
 {
@@ -197,7 +209,8 @@ static int run_guest(const struct layout *l, const struct replay_opts *o,
 	if (o->fsck)
 		cmd[n++] = "--fsck";
 	if (make_image(target, o->image, o->device_bytes) ||
-	    make_image(cow, NULL, o->device_bytes)) {
+	    make_image(cow, NULL, o->device_bytes) ||
+	    (!o->image && poison_image(target, o->device_bytes))) {
 		lw_err("cannot create the replay images in %s: %s", work,
 		       strerror(errno));
 		goto out;

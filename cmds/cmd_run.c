@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "layout.h"
 #include "msg.h"
+#include "poison.h"
 #include "variants.h"
 #include "vm_run.h"
 #include "workload.h"
@@ -117,10 +118,11 @@ static int load(const char *path, struct workload *w)
 static int make_disks(const char *work, char *paths[4])
 {
 	static const char *const names[] = { "data", "log", "target", "cow" };
-	/* Sparse: the log gets room for the largest workload's writes. */
-	static const unsigned long long sizes[] = { 512ULL << 20, 2048ULL << 20,
-						    512ULL << 20,
-						    512ULL << 20 };
+	/* Sparse: the log gets room for the largest workload's writes. The
+	 * target is poisoned whole: see poison.h. */
+	static const unsigned long long sizes[] = { 256ULL << 20, 2048ULL << 20,
+						    256ULL << 20,
+						    256ULL << 20 };
 
 	for (int i = 0; i < 4; i++) {
 		int fd;
@@ -128,7 +130,8 @@ static int make_disks(const char *work, char *paths[4])
 		paths[i] = xasprintf("%s/%s.img", work, names[i]);
 		fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			  0600);
-		if (fd < 0 || ftruncate(fd, sizes[i]) < 0) {
+		if (fd < 0 || ftruncate(fd, sizes[i]) < 0 ||
+		    (i == 2 && poison_range(fd, 0, sizes[i]))) {
 			lw_err("cannot create %s: %s", paths[i],
 			       strerror(errno));
 			if (fd >= 0)

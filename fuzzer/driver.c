@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/fs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,6 +187,15 @@ static int do_open(struct run *r, const struct wl_op *op)
 	free(path);
 	if (fd < 0)
 		return -1;
+	if (op->flags & OPEN_NOCOW) {
+		int attr = 0;
+
+		/* Takes effect on an empty file only; fails otherwise. */
+		if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == 0) {
+			attr |= FS_NOCOW_FL;
+			ioctl(fd, FS_IOC_SETFLAGS, &attr);
+		}
+	}
 	pthread_mutex_lock(&r->lock);
 	if (r->slots[op->file].fd >= 0)
 		close(r->slots[op->file].fd);

@@ -42,7 +42,9 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 			  rc->node, sizeof(rc->node), why, whylen))
 		return -1;
 	rc->live = 1;
-	char *mkfs[] = { "mkfs.btrfs", "-f", "-q", rc->node, NULL };
+	/* -K: no discard, so the replay target's poison survives where the
+	 * file system never writes. */
+	char *mkfs[] = { "mkfs.btrfs", "-f", "-q", "-K", rc->node, NULL };
 	int st = spawn_capture_all(mkfs, &out);
 
 	if (st) {

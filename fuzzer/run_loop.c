@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "log_reader.h"
 #include "msg.h"
+#include "poison.h"
 #include "recorder.h"
 #include "replayer.h"
 #include "run_loop.h"
@@ -87,6 +88,36 @@ static uint64_t log_bytes(const char *dev)
 	log_close(r);
 	free(e);
 	return ended ? end : 0;
+}
+
+/*
+ * Put the poison back where the replay wrote, so the next run's replay
+ * starts from an all-poison target again (the host poisoned it whole).
+ */
+static int repoison(const char *log, const char *target)
+{
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r;
+	char why[512];
+	int fd = open(target, O_RDWR | O_CLOEXEC), ret = 0;
+
+	r = e && fd >= 0 ? log_open(log, 0, why, sizeof(why)) : NULL;
+	if (!r)
+		ret = -1;
+	while (r && !ret && log_next(r, e, why, sizeof(why)) == 1) {
+		uint64_t ss = log_super(r)->sectorsize;
+
+		if (e->nr_sectors && !(e->flags & LOG_MARK))
+			ret = poison_range(fd, e->sector * ss,
+					   e->nr_sectors * ss);
+	}
+	if (fd >= 0 && fsync(fd))
+		ret = -1;
+	log_close(r);
+	if (fd >= 0)
+		close(fd);
+	free(e);
+	return ret;
 }
 
 /* The kernel's whole message buffer, for the artifacts. */
@@ -179,6 +210,10 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
 	       n, o->runs, ret == 0 ? "CLEAN" : ret == 1 ? "CORRUPT" : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
+	if (ret != 2 && repoison(o->log, o->target)) {
+		lw_err("run %u: cannot restore the poison on %s", n, o->target);
+		ret = 2;
+	}
 	if (ret == 1) {
 		char *img = path_join(dir, "log.img");
 

@@ -86,13 +86,14 @@ static char slot_prefix(unsigned int code)
 
 static int parse_flag(struct wl_op *op, const char *w)
 {
-	static const char *const open_flags[] = { "creat", "trunc", "dsync" };
+	static const char *const open_flags[] = { "creat", "trunc", "dsync",
+						  "nocow" };
 	static const char *const modes[] = { "keep_size", "punch_hole",
 					     "zero_range" };
 	uint32_t v;
 
 	if (op->code == WL_OPEN) {
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			if (!strcmp(w, open_flags[i]))
 				return op->flags |= 1u << i, 0;
 	} else if (op->code == WL_FALLOCATE) {
@@ -222,7 +223,8 @@ static void put_size(FILE *f, uint32_t v)
 
 static void format_op(FILE *f, const struct wl_op *op)
 {
-	static const char *const open_flags[] = { "creat", "trunc", "dsync" };
+	static const char *const open_flags[] = { "creat", "trunc", "dsync",
+						  "nocow" };
 	static const char *const modes[] = { "", "keep_size", "punch_hole",
 					     "zero_range" };
 	unsigned int use = wl_fields(op->code);
@@ -241,7 +243,7 @@ static void format_op(FILE *f, const struct wl_op *op)
 	if (op->code == WL_SLEEP)
 		fprintf(f, " %" PRIu32 "ms", op->arg);
 	if (op->code == WL_OPEN)
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			if (op->flags & (1u << i))
 				fprintf(f, " %s", open_flags[i]);
 	if (op->code == WL_FALLOCATE && op->flags)

@@ -52,7 +52,8 @@ enum wl_code {
 #define OPEN_CREAT (1u << 0)
 #define OPEN_TRUNC (1u << 1)
 #define OPEN_DSYNC (1u << 2)
-#define OPEN_MASK 0x7u
+#define OPEN_NOCOW (1u << 3) /* chattr +C after creation: NODATASUM */
+#define OPEN_MASK 0xfu
 #define IO_DIRECT (1u << 0)
 #define FALLOC_KEEP_SIZE 1u
 #define FALLOC_PUNCH_HOLE 2u

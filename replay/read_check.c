@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "poison.h"
 #include "read_check.h"
 
 #define BUF (1 << 20)
@@ -32,6 +33,22 @@ static void report(const char *path, long long start, long long end,
 	cur_sink->report(cur_sink, &f);
 }
 
+static void report_stale(const char *path, long long start, long long end,
+			 int64_t block)
+{
+	struct finding f = { .check = "stale", .has_file_range = 1 };
+	size_t ml = strlen(cur_mnt);
+
+	snprintf(f.path, sizeof(f.path), "%s",
+		 path + (strncmp(path, cur_mnt, ml) ? 0 : ml + 1));
+	f.file_start = start;
+	f.file_end = end;
+	snprintf(f.detail, sizeof(f.detail),
+		 "reads device content that was never written (poison of device block %lld onwards)",
+		 (long long)block);
+	cur_sink->report(cur_sink, &f);
+}
+
 /*
  * A chunk failed: find the failing blocks inside it and report each run of
  * them once, so the finding names the exact range.
@@ -54,6 +71,28 @@ static void narrow(int fd, const char *path, long long off, long long size)
 	}
 	if (bad >= 0)
 		report(path, bad, end, err);
+}
+
+/* Blocks of file data that are the target's poison: stale device content. */
+static void look_for_poison(const char *path, long long off, ssize_t n)
+{
+	long long start = -1;
+	int64_t first = -1;
+
+	for (ssize_t i = 0; i + (ssize_t)POISON_BLOCK <= n; i += POISON_BLOCK) {
+		int64_t b = (off + i) % POISON_BLOCK ? -1 :
+						      poison_block_of(buf + i);
+
+		if (b >= 0 && start < 0) {
+			start = off + i;
+			first = b;
+		} else if (b < 0 && start >= 0) {
+			report_stale(path, start, off + i, first);
+			start = -1;
+		}
+	}
+	if (start >= 0)
+		report_stale(path, start, off + n, first);
 }
 
 static int visit(const char *path, const struct stat *st, int type,
@@ -83,6 +122,7 @@ static int visit(const char *path, const struct stat *st, int type,
 		}
 		if (n == 0)
 			break;
+		look_for_poison(path, off, n);
 		off += n;
 	}
 	close(fd);

@@ -22,6 +22,13 @@ check "run-buggy: --out keeps workload, text and JSON report, dmesg, log" \
 "$LWFUZZ" replay "$WORK/buggy/run-1/log.img" >/dev/null 2>&1
 check "run-buggy: the saved log reproduces the finding without the race" test $? = 1
 
+out=$("$LWFUZZ" run -k buggy -d 200 corpus/seeds/prealloc-race-nocow.lw 2>&1)
+rc=$?
+check "run-buggy: on a NOCOW file the race shows as stale data (exit 1)" \
+	test $rc = 1 -a -n "$(grep -F 'FINDING stale f0 file [524288, 589824)' <<<"$out")"
+check "run-buggy: ... and not as missing-csum (NODATASUM has none)" \
+	lacks 'FINDING missing-csum' "$out"
+
 for v in fixed stock; do
 	out=$("$LWFUZZ" run -k "$v" -d 200 -n 5 "$seed" 2>&1)
 	rc=$?
