@@ -19,8 +19,7 @@ static const char kernels_usage[] =
 	"  -h, --help   this text\n";
 
 static const char *state_of(const struct layout *l, const struct kstate *ks,
-			    const struct patch_set *ps,
-			    const struct variant *v)
+			    const struct patch_set *ps, const struct variant *v)
 {
 	char want[32], have[32];
 
@@ -35,7 +34,8 @@ static void print_text(const struct layout *l, const struct kstate *ks,
 		       const struct patch_set *ps)
 {
 	printf("kernel release: %s\n",
-	       ks->release[0] ? ks->release : "(not set up; run 'lwfuzz setup')");
+	       ks->release[0] ? ks->release
+			      : "(not set up; run 'lwfuzz setup')");
 	for (size_t i = 0; i < ps->nvariants; i++) {
 		const struct variant *v = &ps->variants[i];
 

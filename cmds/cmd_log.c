@@ -48,8 +48,8 @@ static void print_entry(const struct log_entry *e, int json)
 	}
 	printf("%s    {\"index\": %llu, \"sector\": %llu, \"nr_sectors\": %llu, \"flags\": \"%s\"",
 	       e->index ? ",\n" : "", (unsigned long long)e->index,
-	       (unsigned long long)e->sector,
-	       (unsigned long long)e->nr_sectors, log_flags_str(e->flags));
+	       (unsigned long long)e->sector, (unsigned long long)e->nr_sectors,
+	       log_flags_str(e->flags));
 	if (e->flags & LOG_MARK) {
 		printf(", \"mark\": ");
 		json_string(stdout, e->mark);

@@ -76,13 +76,27 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 	while ((c = getopt_long(argc, argv, "k:p:s:e:fj:K:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'k': o->variant = optarg; break;
-		case 'p': o->points = optarg; break;
-		case 's': o->start = optarg; break;
-		case 'e': o->end = optarg; break;
-		case 'f': o->fsck = 1; break;
-		case 'j': o->json = optarg; break;
-		case 'K': o->keep = optarg; break;
+		case 'k':
+			o->variant = optarg;
+			break;
+		case 'p':
+			o->points = optarg;
+			break;
+		case 's':
+			o->start = optarg;
+			break;
+		case 'e':
+			o->end = optarg;
+			break;
+		case 'f':
+			o->fsck = 1;
+			break;
+		case 'j':
+			o->json = optarg;
+			break;
+		case 'K':
+			o->keep = optarg;
+			break;
 		case 'D':
 			o->device_bytes = strtoull(optarg, &end, 10);
 			if (*end || !o->device_bytes)
@@ -120,9 +134,10 @@ static int check_inputs(struct replay_opts *o, struct log_scan *scan)
 				  sizeof(why)))
 			goto bad;
 		if (type[0] && strcmp(type, "btrfs")) {
-			snprintf(why, sizeof(why),
-				 "%s holds %s, not btrfs; give the image the log was recorded on",
-				 o->image, type);
+			snprintf(
+				why, sizeof(why),
+				"%s holds %s, not btrfs; give the image the log was recorded on",
+				o->image, type);
 			goto bad;
 		}
 		if (stat(o->image, &st) == 0 && !o->device_bytes)
@@ -133,9 +148,10 @@ static int check_inputs(struct replay_opts *o, struct log_scan *scan)
 	if (!o->device_bytes)
 		o->device_bytes = log_scan_device_bytes(scan);
 	if (!o->device_bytes) {
-		snprintf(why, sizeof(why),
-			 "%s writes nothing: no device size to replay onto; pass --device-size",
-			 o->log);
+		snprintf(
+			why, sizeof(why),
+			"%s writes nothing: no device size to replay onto; pass --device-size",
+			o->log);
 		goto bad;
 	}
 	return 0;
@@ -257,16 +273,19 @@ static int keep_states(const struct replay_opts *o, const char *report)
 		ret = n ? -1 : 0;
 		goto out;
 	}
-	if (mkdir_p(o->keep, 0755) || make_image(tmp, o->image, o->device_bytes))
+	if (mkdir_p(o->keep, 0755) ||
+	    make_image(tmp, o->image, o->device_bytes))
 		goto out;
 	fd = open(tmp, O_RDWR | O_CLOEXEC);
 	r = log_open(o->log, 0, why, sizeof(why));
-	while (fd >= 0 && r && next < n && log_next(r, e, why, sizeof(why)) == 1) {
+	while (fd >= 0 && r && next < n &&
+	       log_next(r, e, why, sizeof(why)) == 1) {
 		if (log_apply(r, e, fd))
 			goto out;
 		if (e->index != idx[next])
 			continue;
-		char *dst = xasprintf("%s/crash-entry-%llu.img", o->keep, idx[next]);
+		char *dst = xasprintf("%s/crash-entry-%llu.img", o->keep,
+				      idx[next]);
 		char *argv[] = { "cp", "--sparse=always", tmp, dst, NULL };
 
 		if (!path_exists(dst) && spawn_run(argv, NULL, NULL) == 0)
@@ -344,7 +363,8 @@ int cmd_replay(int argc, char **argv)
 	snprintf(work, sizeof(work), "%s/lwfuzz-replay.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(work)) {
-		lw_err("cannot create a scratch directory: %s", strerror(errno));
+		lw_err("cannot create a scratch directory: %s",
+		       strerror(errno));
 		goto out;
 	}
 	char *outdir = path_join(work, "out");

@@ -55,13 +55,16 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	char *end;
 	int c;
 
-	*o = (struct run_opts){ .variant = "stock", .runs = 1,
-				.op_timeout = 60, .delay_ms = -1 };
+	*o = (struct run_opts){
+		.variant = "stock", .runs = 1, .op_timeout = 60, .delay_ms = -1
+	};
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:d:n:o:fT:h", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:d:n:o:fT:h", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'k': o->variant = optarg; break;
+		case 'k':
+			o->variant = optarg;
+			break;
 		case 'd':
 			o->delay_ms = strtol(optarg, &end, 10);
 			if (*end || o->delay_ms < 0 || o->delay_ms > 10000)
@@ -72,8 +75,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			if (*end || !o->runs || o->runs > 1000)
 				return -1;
 			break;
-		case 'o': o->out = optarg; break;
-		case 'f': o->fsck = 1; break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'f':
+			o->fsck = 1;
+			break;
 		case 'T':
 			o->op_timeout = strtoul(optarg, &end, 10);
 			if (*end || !o->op_timeout)
@@ -147,15 +154,23 @@ static int run_guest(const struct layout *l, const struct run_opts *o,
 		     const char *work, const char *wl_path, const char *outdir)
 {
 	char *disks[4] = { 0 }, runs[16], delay[16], tmo[16];
-	char *cmd[24] = { "sh", "-c",
+	char *cmd[24] = { "sh",
+			  "-c",
 			  "exec lwfuzz-agent run --data \"$LWFUZZ_DISK0\" "
 			  "--log \"$LWFUZZ_DISK1\" --target \"$LWFUZZ_DISK2\" "
 			  "--cow \"$LWFUZZ_DISK3\" \"$@\"",
-			  "lwfuzz-agent", "--workload", "/in/workload.lw",
-			  "--runs", runs, "--timeout", tmo };
+			  "lwfuzz-agent",
+			  "--workload",
+			  "/in/workload.lw",
+			  "--runs",
+			  runs,
+			  "--timeout",
+			  tmo };
 	char *tee = path_join(outdir, "output.txt");
-	struct vm_run_opts vo = { .variant = o->variant, .mem_mb = 1024,
-				  .out_dir = outdir, .cmd = cmd,
+	struct vm_run_opts vo = { .variant = o->variant,
+				  .mem_mb = 1024,
+				  .out_dir = outdir,
+				  .cmd = cmd,
 				  .tee_path = tee };
 	int n = 10, ret = 2;
 
@@ -231,7 +246,8 @@ int cmd_run(int argc, char **argv)
 	snprintf(work, sizeof(work), "%s/lwfuzz-run.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(work)) {
-		lw_err("cannot create a scratch directory: %s", strerror(errno));
+		lw_err("cannot create a scratch directory: %s",
+		       strerror(errno));
 		goto out;
 	}
 	outdir = o.out ? xasprintf("%s", o.out) : path_join(work, "out");

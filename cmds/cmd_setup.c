@@ -56,7 +56,9 @@ static int build_variants(const struct layout *l, const struct kstate *ks,
 		    initramfs_build_base(l, ks, v, &ib))
 			return -1;
 		lw_info("%-6s %s (%.1f s)", v->name,
-			kb ? "built" : ib ? "initramfs rebuilt" : "up to date",
+			kb   ? "built"
+			: ib ? "initramfs rebuilt"
+			     : "up to date",
 			lw_now() - t0);
 	}
 	return 0;
@@ -113,7 +115,9 @@ int cmd_setup(int argc, char **argv)
 	int ret = parse(argc, argv, &o);
 
 	if (ret)
-		return ret > 0 ? 0 : (lw_err("bad arguments; see 'lwfuzz setup --help'"), 2);
+		return ret > 0 ? 0
+			       : (lw_err("bad arguments; see 'lwfuzz setup --help'"),
+				  2);
 	if (layout_init(&l))
 		return 1;
 	ret = 1;

@@ -84,7 +84,8 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
 			o->variant = optarg;
 			break;
 		case 'f':
-			bad = add_to(o->files, &o->nfiles, VM_MAX_FILES, optarg);
+			bad = add_to(o->files, &o->nfiles, VM_MAX_FILES,
+				     optarg);
 			break;
 		case 'd':
 			bad = add_to(o->disks, &o->ndisks, 15, optarg);
@@ -109,21 +110,24 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
 			fputs(vm_usage, stdout);
 			return 1;
 		default:
-			snprintf(why, whylen,
-				 "unknown or incomplete option '%s'; see 'lwfuzz vm --help'",
-				 argv[optind - 1]);
+			snprintf(
+				why, whylen,
+				"unknown or incomplete option '%s'; see 'lwfuzz vm --help'",
+				argv[optind - 1]);
 			return -1;
 		}
 		if (bad) {
-			snprintf(why, whylen,
-				 "bad value '%s' for -%c (too many, or out of range); see 'lwfuzz vm --help'",
-				 optarg, c);
+			snprintf(
+				why, whylen,
+				"bad value '%s' for -%c (too many, or out of range); see 'lwfuzz vm --help'",
+				optarg, c);
 			return -1;
 		}
 	}
 	if (optind >= argc) {
-		snprintf(why, whylen,
-			 "no command to run; usage: lwfuzz vm [OPTIONS] -- CMD [ARG...]");
+		snprintf(
+			why, whylen,
+			"no command to run; usage: lwfuzz vm [OPTIONS] -- CMD [ARG...]");
 		return -1;
 	}
 	o->cmd = argv + optind;

@@ -17,7 +17,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "setup", cmd_setup,
 	  "install packages, fetch the kernel, build the btrfs variants and initramfs" },
-	{ "vm", cmd_vm, "boot a kernel variant in QEMU and run a command in it" },
+	{ "vm", cmd_vm,
+	  "boot a kernel variant in QEMU and run a command in it" },
 	{ "run", cmd_run,
 	  "run a workload in a VM, then replay and check every crash state" },
 	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks" },

@@ -22,10 +22,10 @@
 #define EXPECT_MAX_BYTES (8u << 20)
 
 struct slot {
-	int fd, dfd;	     /* buffered and O_DIRECT descriptors */
-	unsigned long gen;   /* bumped by every modification */
-	int busy;	     /* modifications in flight */
-	int promised;	     /* an expectation mark is active */
+	int fd, dfd; /* buffered and O_DIRECT descriptors */
+	unsigned long gen; /* bumped by every modification */
+	int busy; /* modifications in flight */
+	int promised; /* an expectation mark is active */
 };
 
 struct barrier {
@@ -112,8 +112,7 @@ static void modify_end(struct run *r, unsigned int n)
  * After fsync of slot @n returned: promise the file's content, unless a
  * modification overlapped the fsync (then nobody knows what it covered).
  */
-static void promise(struct run *r, unsigned int n, int fd,
-		    unsigned long gen0)
+static void promise(struct run *r, unsigned int n, int fd, unsigned long gen0)
 {
 	struct expectation x = { 0 };
 	char *path = slot_path(r, 'f', n), m[512];
@@ -263,7 +262,8 @@ static int do_sync(struct run *r, const struct wl_op *op, unsigned int t,
 static int do_falloc_trunc(struct run *r, const struct wl_op *op)
 {
 	static const int modes[] = {
-		0, FALLOC_FL_KEEP_SIZE,
+		0,
+		FALLOC_FL_KEEP_SIZE,
 		FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		FALLOC_FL_ZERO_RANGE,
 	};
@@ -282,7 +282,8 @@ static int do_falloc_trunc(struct run *r, const struct wl_op *op)
 
 static int do_path_op(struct run *r, const struct wl_op *op)
 {
-	char *a = slot_path(r, 'f', op->file), *b = slot_path(r, 'f', op->file2);
+	char *a = slot_path(r, 'f', op->file),
+	     *b = slot_path(r, 'f', op->file2);
 	int ret;
 
 	modify_begin(r, op->file);
@@ -484,16 +485,18 @@ static void describe_hang(struct run *r, struct worker *wk)
 		const struct wl_op *op = &th->ops[wk[t].at];
 
 		if (th->line[wk[t].at])
-			snprintf(r->res->why, sizeof(r->res->why),
-				 "line %u: %s %u did not finish within %u s (thread %u)",
-				 th->line[wk[t].at], wl_code_name(op->code),
-				 op->code == WL_BARRIER ? op->arg : op->file,
-				 r->cfg->timeout_s, t);
+			snprintf(
+				r->res->why, sizeof(r->res->why),
+				"line %u: %s %u did not finish within %u s (thread %u)",
+				th->line[wk[t].at], wl_code_name(op->code),
+				op->code == WL_BARRIER ? op->arg : op->file,
+				r->cfg->timeout_s, t);
 		else
-			snprintf(r->res->why, sizeof(r->res->why),
-				 "thread %u op %u: %s did not finish within %u s",
-				 t, wk[t].at, wl_code_name(op->code),
-				 r->cfg->timeout_s);
+			snprintf(
+				r->res->why, sizeof(r->res->why),
+				"thread %u op %u: %s did not finish within %u s",
+				t, wk[t].at, wl_code_name(op->code),
+				r->cfg->timeout_s);
 		return;
 	}
 }

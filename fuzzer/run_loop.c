@@ -42,8 +42,9 @@ static int load_workload(const char *path, struct workload *w)
 	else
 		ret = wl_parse_text(buf, w, why, sizeof(why));
 	if (ret)
-		lw_err("%s: %s", path, len >= 3 && !memcmp(buf, "LW\1", 3) ?
-					       "not a workload" : why);
+		lw_err("%s: %s", path,
+		       len >= 3 && !memcmp(buf, "LW\1", 3) ? "not a workload"
+							   : why);
 	free(buf);
 	return ret;
 }
@@ -165,18 +166,23 @@ out:
 static int one_run(const struct run_opts *o, const struct workload *w,
 		   unsigned int n)
 {
-	struct recorder rc = { .data = o->data, .log = o->log,
+	struct recorder rc = { .data = o->data,
+			       .log = o->log,
 			       .mnt = "/mnt/work" };
-	struct driver_cfg dc = { .mnt = rc.mnt, .dm_name = RECORDER_DM_NAME,
+	struct driver_cfg dc = { .mnt = rc.mnt,
+				 .dm_name = RECORDER_DM_NAME,
 				 .timeout_s = o->timeout_s };
 	struct driver_result dr;
 	char *dir = xasprintf("%s/run-%u", o->out, n);
 	char *report = path_join(dir, "report.json"), why[512];
-	struct replay_cfg rcfg = { .log_path = o->log, .target_path = o->target,
-				   .cow_path = o->cow, .mnt = "/mnt/crash",
-				   .points = POINT_FLUSH | POINT_FUA |
-					     POINT_MARK,
-				   .fsck = o->fsck, .report_path = report,
+	struct replay_cfg rcfg = { .log_path = o->log,
+				   .target_path = o->target,
+				   .cow_path = o->cow,
+				   .mnt = "/mnt/crash",
+				   .points =
+					   POINT_FLUSH | POINT_FUA | POINT_MARK,
+				   .fsck = o->fsck,
+				   .report_path = report,
 				   .quiet = 1 };
 	double t0 = lw_now(), t1, t2;
 	int ret = 2;
@@ -208,7 +214,10 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	fflush(stdout);
 	ret = replay_run(&rcfg);
 	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
-	       n, o->runs, ret == 0 ? "CLEAN" : ret == 1 ? "CORRUPT" : "ERROR",
+	       n, o->runs,
+	       ret == 0	  ? "CLEAN"
+	       : ret == 1 ? "CORRUPT"
+			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
 	if (ret != 2 && repoison(o->log, o->target)) {
 		lw_err("run %u: cannot restore the poison on %s", n, o->target);
@@ -247,22 +256,44 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	};
 	int c;
 
-	*o = (struct run_opts){ .out = "/out", .runs = 1, .timeout_s = 60,
-				.delay_ms = -1 };
+	*o = (struct run_opts){
+		.out = "/out", .runs = 1, .timeout_s = 60, .delay_ms = -1
+	};
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'w': o->workload = optarg; break;
-		case 'd': o->data = optarg; break;
-		case 'l': o->log = optarg; break;
-		case 't': o->target = optarg; break;
-		case 'c': o->cow = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'n': o->runs = strtoul(optarg, NULL, 10); break;
-		case 'D': o->delay_ms = atoi(optarg); break;
-		case 'T': o->timeout_s = strtoul(optarg, NULL, 10); break;
-		case 'f': o->fsck = 1; break;
-		default: return -1;
+		case 'w':
+			o->workload = optarg;
+			break;
+		case 'd':
+			o->data = optarg;
+			break;
+		case 'l':
+			o->log = optarg;
+			break;
+		case 't':
+			o->target = optarg;
+			break;
+		case 'c':
+			o->cow = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'n':
+			o->runs = strtoul(optarg, NULL, 10);
+			break;
+		case 'D':
+			o->delay_ms = atoi(optarg);
+			break;
+		case 'T':
+			o->timeout_s = strtoul(optarg, NULL, 10);
+			break;
+		case 'f':
+			o->fsck = 1;
+			break;
+		default:
+			return -1;
 		}
 	}
 	if (!o->workload || !o->data || !o->log || !o->target || !o->cow ||

@@ -5,15 +5,15 @@
 #include "workload.h"
 
 static const char *const names[WL_NCODES] = {
-	[WL_OPEN] = "open",	     [WL_CLOSE] = "close",
+	[WL_OPEN] = "open",	      [WL_CLOSE] = "close",
 	[WL_FALLOCATE] = "fallocate", [WL_PWRITE] = "pwrite",
-	[WL_PREAD] = "pread",	     [WL_FSYNC] = "fsync",
+	[WL_PREAD] = "pread",	      [WL_FSYNC] = "fsync",
 	[WL_FDATASYNC] = "fdatasync", [WL_SYNC] = "sync",
 	[WL_TRUNCATE] = "truncate",   [WL_RENAME] = "rename",
-	[WL_LINK] = "link",	     [WL_UNLINK] = "unlink",
-	[WL_MKDIR] = "mkdir",	     [WL_SUBVOL] = "subvol",
+	[WL_LINK] = "link",	      [WL_UNLINK] = "unlink",
+	[WL_MKDIR] = "mkdir",	      [WL_SUBVOL] = "subvol",
 	[WL_SNAPSHOT] = "snapshot",   [WL_TOUCH] = "touch",
-	[WL_MARK] = "mark",	     [WL_SLEEP] = "sleep",
+	[WL_MARK] = "mark",	      [WL_SLEEP] = "sleep",
 	[WL_BARRIER] = "barrier",
 };
 
@@ -23,8 +23,8 @@ unsigned int wl_fields(unsigned int code)
 		[WL_OPEN] = WL_F_FILE | WL_F_FLAGS,
 		[WL_CLOSE] = WL_F_FILE,
 		[WL_FALLOCATE] = WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS,
-		[WL_PWRITE] = WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS |
-			      WL_F_ARG,
+		[WL_PWRITE] =
+			WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS | WL_F_ARG,
 		[WL_PREAD] = WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS,
 		[WL_FSYNC] = WL_F_FILE,
 		[WL_FDATASYNC] = WL_F_FILE,
@@ -79,7 +79,8 @@ static const char *op_problem(const struct wl_op *op)
 	if (op->code == WL_TRUNCATE && op->len >= WL_MAX_OFF)
 		return "size beyond the limit of 64 MiB";
 	if ((op->code == WL_PWRITE || op->code == WL_PREAD ||
-	     op->code == WL_FALLOCATE) && !op->len)
+	     op->code == WL_FALLOCATE) &&
+	    !op->len)
 		return "length 0";
 	if (direct && (op->off % WL_BLOCK || op->len % WL_BLOCK))
 		return "direct IO needs offset and length multiples of 4096";

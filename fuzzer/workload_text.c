@@ -20,8 +20,8 @@ struct line {
 	char buf[256];
 };
 
-static int fail(char *why, size_t whylen, const struct line *l,
-		const char *fmt, const char *arg)
+static int fail(char *why, size_t whylen, const struct line *l, const char *fmt,
+		const char *arg)
 {
 	int n = snprintf(why, whylen, "line %u: ", l->no);
 
@@ -118,10 +118,10 @@ static int parse_op(const struct line *l, struct wl_op *op, char *why,
 	int i = 1;
 
 	if ((use & WL_F_FILE) &&
-	    (i >= l->n || parse_slot(l->w[i++], slot_prefix(op->code),
-				     &op->file)))
-		return fail(why, whylen, l, "%s: expected a slot like f0, d0 or s0",
-			    l->w[0]);
+	    (i >= l->n ||
+	     parse_slot(l->w[i++], slot_prefix(op->code), &op->file)))
+		return fail(why, whylen, l,
+			    "%s: expected a slot like f0, d0 or s0", l->w[0]);
 	if ((use & WL_F_FILE2) &&
 	    (i >= l->n || parse_slot(l->w[i++], 'f', &op->file2)))
 		return fail(why, whylen, l, "%s: expected a second file slot",
@@ -166,7 +166,8 @@ static int add_line(struct workload *w, int *started, const struct line *l,
 
 	if (!strcmp(l->w[0], "thread")) {
 		if (*started && w->nthreads == WL_MAX_THREADS)
-			return fail(why, whylen, l, "more than %s threads", "4");
+			return fail(why, whylen, l, "more than %s threads",
+				    "4");
 		w->nthreads += *started;
 		*started = 1;
 		return 0;
@@ -177,8 +178,8 @@ static int add_line(struct workload *w, int *started, const struct line *l,
 	*started = 1;
 	th = &w->threads[w->nthreads - 1];
 	if (th->nops == WL_MAX_OPS)
-		return fail(why, whylen, l, "more than %s operations in a thread",
-			    "64");
+		return fail(why, whylen, l,
+			    "more than %s operations in a thread", "64");
 	op.code = code;
 	if (parse_op(l, &op, why, whylen))
 		return -1;
@@ -201,8 +202,8 @@ int wl_parse_text(const char *text, struct workload *w, char *why,
 
 		l.no++;
 		if (len >= sizeof(l.buf))
-			return fail(why, whylen, &l, "line longer than %s bytes",
-				    "255");
+			return fail(why, whylen, &l,
+				    "line longer than %s bytes", "255");
 		split(&l, p, len);
 		if (l.n && add_line(w, &started, &l, why, whylen))
 			return -1;

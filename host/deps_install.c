@@ -10,10 +10,25 @@
 #include "spawn.h"
 
 const char *const setup_packages[] = {
-	"qemu-system-x86", "busybox-static", "btrfs-progs", "dmsetup",
-	"libdevmapper-dev", "libblkid-dev", "libbtrfsutil-dev", "afl++",
-	"cpio", "kmod", "libcmocka-dev", "linux-source-6.1", "xz-utils",
-	"binutils", "patch", "make", "gcc", "valgrind", NULL,
+	"qemu-system-x86",
+	"busybox-static",
+	"btrfs-progs",
+	"dmsetup",
+	"libdevmapper-dev",
+	"libblkid-dev",
+	"libbtrfsutil-dev",
+	"afl++",
+	"cpio",
+	"kmod",
+	"libcmocka-dev",
+	"linux-source-6.1",
+	"xz-utils",
+	"binutils",
+	"patch",
+	"make",
+	"gcc",
+	"valgrind",
+	NULL,
 };
 
 static int apt_update(void)
@@ -56,8 +71,8 @@ static int candidate(const char *pkg, char *ver, size_t len)
 
 static int installed_version(const char *pkg, char *ver, size_t len)
 {
-	char *argv[] = { "dpkg-query", "-W", "-f", "${Version}", (char *)pkg,
-			 NULL };
+	char *argv[] = { "dpkg-query", "-W",	    "-f",
+			 "${Version}", (char *)pkg, NULL };
 	char *out;
 	int ret = -1;
 
@@ -164,7 +179,7 @@ int deps_ensure(struct kstate *ks, int install, int update)
 	/* The patches are written against the source; the headers and the
 	 * image come from the same Debian upload when the two agree. */
 	if (strcmp(ks->image_version, ks->source_version))
-		lw_info("note: %s is %s but linux-source-6.1 is %s",
-			img, ks->image_version, ks->source_version);
+		lw_info("note: %s is %s but linux-source-6.1 is %s", img,
+			ks->image_version, ks->source_version);
 	return 0;
 }

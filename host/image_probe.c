@@ -17,9 +17,10 @@ int require_regular_file(const char *path, const char *what, char *why,
 		return -1;
 	}
 	if (S_ISBLK(st.st_mode)) {
-		snprintf(why, whylen,
-			 "%s %s is a block device of this machine; lwfuzz only works on image files (copy it into one first)",
-			 what, path);
+		snprintf(
+			why, whylen,
+			"%s %s is a block device of this machine; lwfuzz only works on image files (copy it into one first)",
+			what, path);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {

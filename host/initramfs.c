@@ -92,8 +92,7 @@ void ifs_add_data(struct ifs_list *l, const char *name, const void *buf,
 	add(l, IFS_DATA, name, buf, len, mode);
 }
 
-void ifs_add_symlink(struct ifs_list *l, const char *name,
-		     const char *target)
+void ifs_add_symlink(struct ifs_list *l, const char *name, const char *target)
 {
 	add(l, IFS_SYMLINK, name, target, strlen(target), 0777);
 }

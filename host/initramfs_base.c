@@ -17,19 +17,22 @@
 
 /* What every guest loads; their dependencies come from modules.dep. */
 static const char *const guest_modules[] = {
-	"virtio_pci", "virtio_blk", "dm-mod", "dm-log-writes", "dm-snapshot",
-	"dm-thin-pool", "dm-flakey", "crc32c-intel", "btrfs",
+	"virtio_pci",	 "virtio_blk",	 "dm-mod",
+	"dm-log-writes", "dm-snapshot",	 "dm-thin-pool",
+	"dm-flakey",	 "crc32c-intel", "btrfs",
 };
 
 /* Host tools the guest runs, at their host paths. */
 static const char *const guest_tools[] = {
-	"/usr/sbin/mkfs.btrfs", "/usr/bin/btrfs", "/usr/sbin/dmsetup",
+	"/usr/sbin/mkfs.btrfs",
+	"/usr/bin/btrfs",
+	"/usr/sbin/dmsetup",
 };
 
 #define BTRFS_KO "kernel/fs/btrfs/btrfs.ko"
 
-static int add_modules(struct ifs_list *ifs, const char *kdir,
-		       const char *vdir, const char *release)
+static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
+		       const char *release)
 {
 	char *mdir = xasprintf("%s/lib/modules/%s", kdir, release);
 	char *depf = path_join(mdir, "modules.dep");
@@ -48,17 +51,17 @@ static int add_modules(struct ifs_list *ifs, const char *kdir,
 	m = moddep_parse(dep, bi, why, sizeof(why));
 	n = m ? moddep_resolve(m, guest_modules,
 			       sizeof(guest_modules) / sizeof(*guest_modules),
-			       &paths, why, sizeof(why)) :
-		-1;
+			       &paths, why, sizeof(why))
+	      : -1;
 	if (n < 0) {
 		lw_err("%s", why);
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
 		char *name = xasprintf("lib/modules/%s/%s", release, paths[i]);
-		char *host = strcmp(paths[i], BTRFS_KO) ?
-				     path_join(mdir, paths[i]) :
-				     path_join(vdir, "btrfs.ko");
+		char *host = strcmp(paths[i], BTRFS_KO)
+				     ? path_join(mdir, paths[i])
+				     : path_join(vdir, "btrfs.ko");
 		char *o = xasprintf("%s/%s\n", order, name);
 
 		ifs_add_file(ifs, name, host, 0644);
@@ -67,8 +70,7 @@ static int add_modules(struct ifs_list *ifs, const char *kdir,
 		free(name);
 		free(host);
 	}
-	ifs_add_data(ifs, "lib/modules/load-order", order, strlen(order),
-		     0644);
+	ifs_add_data(ifs, "lib/modules/load-order", order, strlen(order), 0644);
 	ret = 0;
 out:
 	moddep_free(m);
@@ -85,9 +87,10 @@ static struct ifs_list *base_list(const struct kstate *ks, const char *kdir,
 				  const char *vdir)
 {
 	struct ifs_list *ifs = ifs_new();
-	static const char *const dirs[] = { "dev", "proc", "sys", "tmp",
-					    "run", "mnt", "in", "out", "etc",
-					    "sbin", "usr/bin", "usr/sbin" };
+	static const char *const dirs[] = {
+		"dev", "proc", "sys", "tmp",  "run",	 "mnt",
+		"in",  "out",  "etc", "sbin", "usr/bin", "usr/sbin"
+	};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
 		ifs_add_dir(ifs, dirs[i]);

@@ -150,8 +150,9 @@ int source_extract(const struct layout *l, const struct kstate *ks)
 {
 	char *dir = xasprintf("%s/src/%s", l->cache, ks->source_version);
 	char *tmp = xasprintf("%s.tmp", dir);
-	char *argv[] = { "tar", "-xf", SOURCE_TARBALL, "-C", tmp,
-			 "linux-source-6.1/fs/btrfs", NULL };
+	char *argv[] = { "tar", "-xf", SOURCE_TARBALL,
+			 "-C",	tmp,   "linux-source-6.1/fs/btrfs",
+			 NULL };
 	int ret = -1;
 
 	if (entry_matches(dir, ks->source_version)) {

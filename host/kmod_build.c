@@ -18,8 +18,8 @@
 #define RECIPE "kmod-build 1"
 
 int kmod_key(const struct layout *l, const struct kstate *ks,
-	     const struct patch_set *ps, const struct variant *v,
-	     char *key, size_t len)
+	     const struct patch_set *ps, const struct variant *v, char *key,
+	     size_t len)
 {
 	uint64_t h = HASH_INIT;
 
@@ -74,8 +74,8 @@ static int apply_patches(const struct layout *l, const struct kstate *ks,
 		char *rel = xasprintf("kmod-patch/%s", ps->series[i]);
 		char *path = layout_src(l, rel);
 		/* No fuzz: a patch that only applies loosely has drifted. */
-		char *argv[] = { "patch", "-p1", "--batch", "--forward",
-				 "--fuzz=0", "-i", path, NULL };
+		char *argv[] = { "patch",    "-p1", "--batch", "--forward",
+				 "--fuzz=0", "-i",  path,      NULL };
 		int st = spawn_run(argv, tree, log);
 
 		free(rel);
@@ -127,14 +127,20 @@ static int tag_variant(const struct patch_set *ps, const struct variant *v,
 	return fclose(f) ? -1 : 0;
 }
 
-static int compile(const struct kstate *ks, const char *btrfs,
-		   const char *log)
+static int compile(const struct kstate *ks, const char *btrfs, const char *log)
 {
 	char *hdr = xasprintf("/usr/src/linux-headers-%s", ks->release);
 	char *m = xasprintf("M=%s", btrfs);
 	char *j = xasprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	char *argv[] = { "make", "-C", hdr, m, "CONFIG_BTRFS_FS=m",
-			 "CONFIG_BTRFS_FS_POSIX_ACL=y", j, "modules", NULL };
+	char *argv[] = { "make",
+			 "-C",
+			 hdr,
+			 m,
+			 "CONFIG_BTRFS_FS=m",
+			 "CONFIG_BTRFS_FS_POSIX_ACL=y",
+			 j,
+			 "modules",
+			 NULL };
 	int st = spawn_run(argv, NULL, log);
 
 	free(hdr);
@@ -223,8 +229,7 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 	}
 	/* Keep what the variant directory already holds (its initramfs is
 	 * rebuilt from the new module anyway). */
-	if (mkdir_p(out, 0755) ||
-	    build_in(l, ks, ps, v, work, out, key, log))
+	if (mkdir_p(out, 0755) || build_in(l, ks, ps, v, work, out, key, log))
 		goto out;
 	ret = layout_commit_dir(out, dir);
 	if (ret)

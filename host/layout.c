@@ -42,8 +42,8 @@ int layout_init(struct layout *l)
 		if (slash)
 			*slash = '\0';
 	}
-	l->root = xasprintf("%s", getenv("LWFUZZ_ROOT") ? getenv("LWFUZZ_ROOT") :
-							    exe);
+	l->root = xasprintf("%s", getenv("LWFUZZ_ROOT") ? getenv("LWFUZZ_ROOT")
+							: exe);
 	l->cache = default_cache();
 	return 0;
 }
@@ -69,8 +69,7 @@ char *layout_src(const struct layout *l, const char *rel)
 	return path_join(l->root, rel);
 }
 
-static void get_field(const char *text, const char *key, char *out,
-		      size_t len)
+static void get_field(const char *text, const char *key, char *out, size_t len)
 {
 	size_t klen = strlen(key);
 
@@ -108,9 +107,9 @@ int kstate_load(const struct layout *l, struct kstate *ks)
 int kstate_save(const struct layout *l, const struct kstate *ks)
 {
 	char *path = path_join(l->cache, "kernel.state");
-	char *text = xasprintf("release=%s\nimage_version=%s\nsource_version=%s\n",
-			       ks->release, ks->image_version,
-			       ks->source_version);
+	char *text =
+		xasprintf("release=%s\nimage_version=%s\nsource_version=%s\n",
+			  ks->release, ks->image_version, ks->source_version);
 	int ret = write_file_atomic(path, text, strlen(text));
 
 	free(text);

@@ -94,9 +94,10 @@ static void parse_builtin(struct moddep *m, const char *text)
 		moddep_name_of(path, name, sizeof(name));
 		free(path);
 		if (len) {
-			m->builtin = xrealloc(m->builtin, (m->nbuiltin + 1) *
-							  sizeof(char *));
-			m->builtin[m->nbuiltin++] = xstrndup(name, strlen(name));
+			m->builtin = xrealloc(
+				m->builtin, (m->nbuiltin + 1) * sizeof(char *));
+			m->builtin[m->nbuiltin++] =
+				xstrndup(name, strlen(name));
 		}
 		p = end ? end + 1 : NULL;
 	}
@@ -119,9 +120,10 @@ struct moddep *moddep_parse(const char *dep_text, const char *builtin_text,
 			m->mods = xrealloc(m->mods,
 					   (m->n + 1) * sizeof(*m->mods));
 			if (parse_line(p, len, &m->mods[m->n])) {
-				snprintf(why, whylen,
-					 "modules.dep line %u: expected 'path: deps'",
-					 lineno);
+				snprintf(
+					why, whylen,
+					"modules.dep line %u: expected 'path: deps'",
+					lineno);
 				moddep_free(m);
 				return NULL;
 			}
@@ -211,9 +213,10 @@ int moddep_resolve(struct moddep *m, const char *const names[], size_t n,
 		if (!mod && is_builtin(m, name))
 			continue;
 		if (!mod) {
-			snprintf(why, whylen,
-				 "module %s is neither in modules.dep nor built in",
-				 names[i]);
+			snprintf(
+				why, whylen,
+				"module %s is neither in modules.dep nor built in",
+				names[i]);
 			return -1;
 		}
 		if (visit(m, mod, why, whylen))

@@ -94,9 +94,9 @@ char **qemu_argv(const struct vm_config *cfg)
 	add2(&a, "-kernel", xasprintf("%s", cfg->kernel));
 	add2(&a, "-initrd", xasprintf("%s", cfg->initrd));
 	add2(&a, "-append",
-	     cfg->append && *cfg->append ?
-		     xasprintf("%s %s", vm_base_append, cfg->append) :
-		     xasprintf("%s", vm_base_append));
+	     cfg->append && *cfg->append
+		     ? xasprintf("%s %s", vm_base_append, cfg->append)
+		     : xasprintf("%s", vm_base_append));
 	path = qemu_escape(cfg->console_path);
 	add2(&a, "-chardev", xasprintf("file,id=con,path=%s", path));
 	free(path);

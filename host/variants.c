@@ -46,9 +46,10 @@ static int parse_series(struct patch_set *ps, const char *text, char *why,
 	while (next_words(&text, &lineno, w1, sizeof(w1), w2, sizeof(w2),
 			  &nw)) {
 		if (nw != 1 || strchr(w1, '/') || ps->nseries == PATCH_MAX) {
-			snprintf(why, whylen,
-				 "kmod-patch/series line %u: expected one patch file name",
-				 lineno);
+			snprintf(
+				why, whylen,
+				"kmod-patch/series line %u: expected one patch file name",
+				lineno);
 			return -1;
 		}
 		ps->series[ps->nseries] = strdup(w1);
@@ -83,21 +84,24 @@ int variants_parse(struct patch_set *ps, const char *series_text,
 		long idx = nw == 2 ? series_index(ps, last) : -1;
 
 		if (nw != 2 || ps->nvariants == VARIANT_MAX) {
-			snprintf(why, whylen,
-				 "kmod-patch/variants line %u: expected 'NAME LAST-PATCH|-'",
-				 lineno);
+			snprintf(
+				why, whylen,
+				"kmod-patch/variants line %u: expected 'NAME LAST-PATCH|-'",
+				lineno);
 			goto err;
 		}
 		if (idx < 0) {
-			snprintf(why, whylen,
-				 "kmod-patch/variants line %u: %s is not in kmod-patch/series",
-				 lineno, last);
+			snprintf(
+				why, whylen,
+				"kmod-patch/variants line %u: %s is not in kmod-patch/series",
+				lineno, last);
 			goto err;
 		}
 		if (variant_find(ps, name)) {
-			snprintf(why, whylen,
-				 "kmod-patch/variants line %u: %s defined twice",
-				 lineno, name);
+			snprintf(
+				why, whylen,
+				"kmod-patch/variants line %u: %s defined twice",
+				lineno, name);
 			goto err;
 		}
 		struct variant *v = &ps->variants[ps->nvariants++];
@@ -123,8 +127,7 @@ void variants_free(struct patch_set *ps)
 	ps->nvariants = 0;
 }
 
-const struct variant *variant_find(const struct patch_set *ps,
-				   const char *name)
+const struct variant *variant_find(const struct patch_set *ps, const char *name)
 {
 	for (size_t i = 0; i < ps->nvariants; i++)
 		if (!strcmp(ps->variants[i].name, name))

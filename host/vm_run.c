@@ -78,7 +78,7 @@ struct run {
 	char dir[256];
 	char *kernel, *base, *initrd, *outimg, *console, *qemulog;
 	pid_t qemu;
-	int status;	 /* the guest's report; -1 until read */
+	int status; /* the guest's report; -1 until read */
 };
 
 static int add_guest_bins(struct ifs_list *ifs, const struct layout *l)
@@ -267,10 +267,9 @@ static char **build_argv(struct run *r, int out_fd)
 	};
 	static char serials[16][16];
 
-	cfg.disks[cfg.ndisks++] = (struct vm_disk){ r->outimg, "lwfuzz-out",
-						    0 };
-	for (size_t i = 0; i < r->o->ndisks && cfg.ndisks < VM_MAX_DISKS;
-	     i++) {
+	cfg.disks[cfg.ndisks++] =
+		(struct vm_disk){ r->outimg, "lwfuzz-out", 0 };
+	for (size_t i = 0; i < r->o->ndisks && cfg.ndisks < VM_MAX_DISKS; i++) {
 		snprintf(serials[i], sizeof(serials[i]), "disk%zu", i);
 		cfg.disks[cfg.ndisks++] =
 			(struct vm_disk){ r->o->disks[i], serials[i],
@@ -406,8 +405,8 @@ static int status_hook(const struct cpio_entry *e, int fd, void *arg)
 
 static int collect(struct run *r)
 {
-	char *dest = r->o->out_dir ? xasprintf("%s", r->o->out_dir) :
-				     path_join(r->dir, "out");
+	char *dest = r->o->out_dir ? xasprintf("%s", r->o->out_dir)
+				   : path_join(r->dir, "out");
 	int fd = open(r->outimg, O_RDONLY | O_CLOEXEC), skipped = 0, ret = -1;
 	char why[512] = "no result archive";
 
@@ -441,8 +440,7 @@ static int verdict(struct run *r, int waited)
 		       waited - 128);
 		ret = waited;
 	} else if (collect(r) || r->status < 0) {
-		lw_err("guest (%s) died before reporting: %s",
-		       r->o->variant,
+		lw_err("guest (%s) died before reporting: %s", r->o->variant,
 		       panic ? "kernel panic" : "no result (see its console)");
 		show_console_tail(r, 30);
 		char *qlog = read_file(r->qemulog, NULL);

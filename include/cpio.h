@@ -26,8 +26,8 @@ int cpio_add_file(struct cpio_writer *w, const char *name,
 		  const char *host_path, unsigned int mode);
 int cpio_add_symlink(struct cpio_writer *w, const char *name,
 		     const char *target);
-int cpio_add_chardev(struct cpio_writer *w, const char *name,
-		     unsigned int mode, unsigned int major, unsigned int minor);
+int cpio_add_chardev(struct cpio_writer *w, const char *name, unsigned int mode,
+		     unsigned int major, unsigned int minor);
 /* Trailer, padded to 512 bytes. Returns 0 or -1 (w->err says why). */
 int cpio_finish(struct cpio_writer *w);
 

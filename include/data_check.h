@@ -10,8 +10,7 @@
 #include "finding.h"
 
 /* Digest of [off, off+len) of the file at @path into *@digest; -errno. */
-int data_digest(const char *path, uint64_t off, uint64_t len,
-		uint64_t *digest);
+int data_digest(const char *path, uint64_t off, uint64_t len, uint64_t *digest);
 
 void data_check(const char *mnt, const struct expect_set *s,
 		struct finding_sink *sink);

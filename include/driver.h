@@ -11,15 +11,15 @@
 #include "workload.h"
 
 struct driver_cfg {
-	const char *mnt;     /* the mounted file system */
+	const char *mnt; /* the mounted file system */
 	const char *dm_name; /* the dm-log-writes device, for marks */
 	unsigned int timeout_s; /* a thread still running then is a hang */
 };
 
 struct driver_result {
 	unsigned long ops, op_errors, marks, expectations;
-	int hung;		/* a thread did not finish in time */
-	char why[512];		/* what hung, naming the line/op */
+	int hung; /* a thread did not finish in time */
+	char why[512]; /* what hung, naming the line/op */
 };
 
 /* Run @w. Returns 0, or -1 when it hung (res->why says where). */

@@ -23,8 +23,7 @@ void ifs_add_file(struct ifs_list *l, const char *name, const char *host,
 /* In-memory content (copied). */
 void ifs_add_data(struct ifs_list *l, const char *name, const void *buf,
 		  size_t len, unsigned int mode);
-void ifs_add_symlink(struct ifs_list *l, const char *name,
-		     const char *target);
+void ifs_add_symlink(struct ifs_list *l, const char *name, const char *target);
 void ifs_add_dir(struct ifs_list *l, const char *name);
 /*
  * An executable and the shared libraries `ldd` says it needs, each at its

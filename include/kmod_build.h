@@ -15,8 +15,8 @@ struct variant;
 
 /* Key of what @v's build would be today (release, source, patches). */
 int kmod_key(const struct layout *l, const struct kstate *ks,
-	     const struct patch_set *ps, const struct variant *v,
-	     char *key, size_t len);
+	     const struct patch_set *ps, const struct variant *v, char *key,
+	     size_t len);
 /* Key of the module in the cache; -1 if there is none. */
 int kmod_cached_key(const struct layout *l, const char *variant, char *key,
 		    size_t len);

@@ -9,15 +9,15 @@
 #define LWFUZZ_LAYOUT_H
 
 struct layout {
-	char *root;  /* source tree: parent of the directory holding lwfuzz */
+	char *root; /* source tree: parent of the directory holding lwfuzz */
 	char *cache; /* $LWFUZZ_CACHE, else $XDG_CACHE_HOME/lwfuzz, else
 			~/.cache/lwfuzz */
 };
 
 /* What setup resolved; saved as cache/kernel.state. */
 struct kstate {
-	char release[64];	 /* 6.1.0-56-cloud-amd64 */
-	char image_version[64];	 /* Debian version of the image package */
+	char release[64]; /* 6.1.0-56-cloud-amd64 */
+	char image_version[64]; /* Debian version of the image package */
 	char source_version[64]; /* Debian version of linux-source-6.1 */
 };
 

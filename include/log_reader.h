@@ -40,15 +40,15 @@ struct log_super {
 };
 
 struct log_entry {
-	uint64_t index;	     /* 0-based position in the log */
-	uint64_t sector;     /* first device sector (sectorsize units) */
+	uint64_t index; /* 0-based position in the log */
+	uint64_t sector; /* first device sector (sectorsize units) */
 	uint64_t nr_sectors; /* device sectors written or discarded */
 	uint64_t flags;
-	uint64_t data_len;    /* a mark's text length */
-	uint64_t log_offset;  /* byte offset of the entry header */
+	uint64_t data_len; /* a mark's text length */
+	uint64_t log_offset; /* byte offset of the entry header */
 	uint64_t data_offset; /* byte offset of the data in the log */
-	uint64_t data_bytes;  /* bytes of data (0 for discards, marks) */
-	char mark[4096];      /* the mark's text, NUL-terminated */
+	uint64_t data_bytes; /* bytes of data (0 for discards, marks) */
+	char mark[4096]; /* the mark's text, NUL-terminated */
 };
 
 struct log_reader;
@@ -58,8 +58,8 @@ struct log_reader;
  * the device the log was recorded from (0: unknown, no range check). NULL
  * with one line in @why (what and where) on any error.
  */
-struct log_reader *log_open(const char *path, uint64_t target_bytes,
-			    char *why, size_t whylen);
+struct log_reader *log_open(const char *path, uint64_t target_bytes, char *why,
+			    size_t whylen);
 /* The same over an open descriptor of @size bytes (not closed by us). */
 struct log_reader *log_open_fd(int fd, uint64_t size, uint64_t target_bytes,
 			       char *why, size_t whylen);
@@ -75,8 +75,8 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 	     size_t whylen);
 
 /* Read @len bytes of @e's data from byte @off of it; 0 or -1. */
-int log_read_data(struct log_reader *r, const struct log_entry *e,
-		  uint64_t off, void *buf, size_t len);
+int log_read_data(struct log_reader *r, const struct log_entry *e, uint64_t off,
+		  void *buf, size_t len);
 
 /* "FLUSH|FUA|METADATA" for @flags (static buffer); "-" for none. */
 const char *log_flags_str(uint64_t flags);

@@ -12,7 +12,7 @@
 
 struct log_scan {
 	uint64_t entries;
-	uint64_t max_end;	   /* bytes: furthest write or discard end */
+	uint64_t max_end; /* bytes: furthest write or discard end */
 	uint64_t btrfs_total_bytes; /* from the last btrfs super block write */
 	int has_mkfs_mark;
 };

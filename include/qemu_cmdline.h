@@ -13,7 +13,7 @@
 #define VM_MAX_DISKS 16
 
 struct vm_disk {
-	const char *path;   /* raw image file */
+	const char *path; /* raw image file */
 	const char *serial; /* /sys/block/vdX/serial in the guest */
 	int readonly;
 };
@@ -26,7 +26,7 @@ struct vm_config {
 	unsigned int mem_mb;
 	unsigned int cpus;
 	const char *console_path; /* ttyS0 goes to this file */
-	int output_fd;		  /* ttyS1 goes to this inherited fd */
+	int output_fd; /* ttyS1 goes to this inherited fd */
 	struct vm_disk disks[VM_MAX_DISKS];
 	size_t ndisks;
 };

@@ -13,7 +13,7 @@
 
 struct recorder {
 	const char *data, *log, *mnt; /* devices and mount point */
-	char node[64];		      /* the dm-log-writes device */
+	char node[64]; /* the dm-log-writes device */
 	int live, mounted;
 };
 

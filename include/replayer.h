@@ -15,16 +15,16 @@
 #define POINT_ALL (1u << 3)
 
 struct replay_cfg {
-	const char *log_path;	 /* the log (block device or image) */
+	const char *log_path; /* the log (block device or image) */
 	const char *target_path; /* replayed onto this block device */
-	const char *cow_path;	 /* scratch for the snapshot's COW data */
-	const char *mnt;	 /* mount point for the crash states */
-	unsigned int points;	 /* POINT_* */
-	const char *start_mark;	 /* NULL: "mkfs" if the log has it */
-	const char *end_mark;	 /* NULL: to the end */
-	int fsck;		 /* also run btrfs check --readonly */
+	const char *cow_path; /* scratch for the snapshot's COW data */
+	const char *mnt; /* mount point for the crash states */
+	unsigned int points; /* POINT_* */
+	const char *start_mark; /* NULL: "mkfs" if the log has it */
+	const char *end_mark; /* NULL: to the end */
+	int fsck; /* also run btrfs check --readonly */
 	const char *report_path; /* JSON report; NULL: none */
-	int quiet;		 /* no line per crash point */
+	int quiet; /* no line per crash point */
 };
 
 /*

@@ -13,7 +13,7 @@
 enum {
 	VM_EXIT_CRASHED = 123, /* guest died before reporting: panic, ... */
 	VM_EXIT_TIMEOUT = 124, /* guest still running at the timeout */
-	VM_EXIT_ERROR = 125,   /* lwfuzz itself failed: usage, set-up */
+	VM_EXIT_ERROR = 125, /* lwfuzz itself failed: usage, set-up */
 };
 
 #define VM_MAX_FILES 64
@@ -24,7 +24,7 @@ struct vm_run_opts {
 	const char *files[VM_MAX_FILES]; /* copied to /in/BASENAME */
 	size_t nfiles;
 	const char *disks[16]; /* image files, LWFUZZ_DISK0.. in the guest */
-	int disk_ro[16];       /* attach read-only */
+	int disk_ro[16]; /* attach read-only */
 	size_t ndisks;
 	const char *params[VM_MAX_PARAMS]; /* "module.param=value" */
 	size_t nparams;
@@ -33,7 +33,7 @@ struct vm_run_opts {
 	unsigned int mem_mb;
 	int verbose; /* echo the guest console to stderr afterwards */
 	const char *tee_path; /* also write the command's output here */
-	char **cmd;  /* argv run in the guest */
+	char **cmd; /* argv run in the guest */
 };
 
 /*

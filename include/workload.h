@@ -21,31 +21,31 @@
 #define WL_DIRS 4
 #define WL_SUBVOLS 4
 #define WL_BLOCK 4096u
-#define WL_MAX_OFF (64u << 20)	/* offsets below 64 MiB */
-#define WL_MAX_LEN (4u << 20)	/* at most 4 MiB per operation */
+#define WL_MAX_OFF (64u << 20) /* offsets below 64 MiB */
+#define WL_MAX_LEN (4u << 20) /* at most 4 MiB per operation */
 #define WL_MAX_SLEEP_MS 2000u
-#define WL_MAX_ID 15u		/* barrier and mark ids */
+#define WL_MAX_ID 15u /* barrier and mark ids */
 
 enum wl_code {
-	WL_OPEN,       /* file, flags OPEN_* */
-	WL_CLOSE,      /* file */
-	WL_FALLOCATE,  /* file, off, len, flags FALLOC_* */
-	WL_PWRITE,     /* file, off, len, flags IO_DIRECT, arg seed */
-	WL_PREAD,      /* file, off, len, flags IO_DIRECT */
-	WL_FSYNC,      /* file */
-	WL_FDATASYNC,  /* file */
-	WL_SYNC,       /* - */
-	WL_TRUNCATE,   /* file, len */
-	WL_RENAME,     /* file -> file2 */
-	WL_LINK,       /* file -> file2 */
-	WL_UNLINK,     /* file */
-	WL_MKDIR,      /* dir (in file) */
-	WL_SUBVOL,     /* create subvolume s<file> */
-	WL_SNAPSHOT,   /* snapshot of the top subvolume as s<file> */
-	WL_TOUCH,      /* futimens(file): an inode update to log */
-	WL_MARK,       /* arg: mark id, a log mark "op-mark-<id>" */
-	WL_SLEEP,      /* arg: milliseconds */
-	WL_BARRIER,    /* arg: barrier id */
+	WL_OPEN, /* file, flags OPEN_* */
+	WL_CLOSE, /* file */
+	WL_FALLOCATE, /* file, off, len, flags FALLOC_* */
+	WL_PWRITE, /* file, off, len, flags IO_DIRECT, arg seed */
+	WL_PREAD, /* file, off, len, flags IO_DIRECT */
+	WL_FSYNC, /* file */
+	WL_FDATASYNC, /* file */
+	WL_SYNC, /* - */
+	WL_TRUNCATE, /* file, len */
+	WL_RENAME, /* file -> file2 */
+	WL_LINK, /* file -> file2 */
+	WL_UNLINK, /* file */
+	WL_MKDIR, /* dir (in file) */
+	WL_SUBVOL, /* create subvolume s<file> */
+	WL_SNAPSHOT, /* snapshot of the top subvolume as s<file> */
+	WL_TOUCH, /* futimens(file): an inode update to log */
+	WL_MARK, /* arg: mark id, a log mark "op-mark-<id>" */
+	WL_SLEEP, /* arg: milliseconds */
+	WL_BARRIER, /* arg: barrier id */
 	WL_NCODES
 };
 

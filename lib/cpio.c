@@ -99,8 +99,9 @@ int cpio_add_file(struct cpio_writer *w, const char *name,
 		   st.st_size, 0, 0))
 		goto out;
 	for (off_t left = st.st_size; left > 0;) {
-		ssize_t n = read(fd, buf, left < (off_t)sizeof(buf) ?
-					       (size_t)left : sizeof(buf));
+		ssize_t n = read(fd, buf,
+				 left < (off_t)sizeof(buf) ? (size_t)left
+							   : sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -130,8 +131,8 @@ int cpio_add_symlink(struct cpio_writer *w, const char *name,
 	return pad4(w);
 }
 
-int cpio_add_chardev(struct cpio_writer *w, const char *name,
-		     unsigned int mode, unsigned int major, unsigned int minor)
+int cpio_add_chardev(struct cpio_writer *w, const char *name, unsigned int mode,
+		     unsigned int major, unsigned int minor)
 {
 	return header(w, name, S_IFCHR | (mode & 07777), 0, major, minor);
 }
@@ -238,8 +239,8 @@ static int extract_file(int fd, const struct cpio_entry *e, char *path)
 	if (out < 0)
 		return -1;
 	for (unsigned long long done = 0; done < e->size;) {
-		size_t want = e->size - done < sizeof(buf) ?
-				      e->size - done : sizeof(buf);
+		size_t want = e->size - done < sizeof(buf) ? e->size - done
+							   : sizeof(buf);
 		ssize_t n = pread(fd, buf, want, e->data_off + done);
 
 		if (n <= 0 || write(out, buf, n) != n)

@@ -18,7 +18,7 @@ int mkdir_p(const char *path, unsigned int mode)
 
 	if (!tmp)
 		return -1;
-	for (char *p = tmp + 1; ; p++) {
+	for (char *p = tmp + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char c = *p;

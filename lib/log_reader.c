@@ -15,7 +15,7 @@
 struct log_reader {
 	int fd;
 	int own_fd;
-	uint64_t size;	       /* bytes of the log */
+	uint64_t size; /* bytes of the log */
 	uint64_t target_bytes; /* bytes of the recorded device, 0: unknown */
 	struct log_super sb;
 	uint64_t next_index;
@@ -44,8 +44,8 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-				  off + done);
+		ssize_t n =
+			pread(fd, (char *)buf + done, len - done, off + done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -71,9 +71,10 @@ static int read_super(struct log_reader *r, char *why, size_t whylen)
 	r->sb.nr_entries = le64_at(buf + 16);
 	r->sb.sectorsize = le32_at(buf + 24);
 	if (r->sb.magic != LOG_MAGIC) {
-		snprintf(why, whylen,
-			 "not a dm-log-writes log: magic 0x%llx at byte 0, expected 0x%llx",
-			 (unsigned long long)r->sb.magic, LOG_MAGIC);
+		snprintf(
+			why, whylen,
+			"not a dm-log-writes log: magic 0x%llx at byte 0, expected 0x%llx",
+			(unsigned long long)r->sb.magic, LOG_MAGIC);
 		return -1;
 	}
 	if (r->sb.version != LOG_VERSION) {
@@ -85,20 +86,21 @@ static int read_super(struct log_reader *r, char *why, size_t whylen)
 	uint32_t ss = r->sb.sectorsize;
 
 	if (ss < 512 || ss > 4096 || (ss & (ss - 1))) {
-		snprintf(why, whylen,
-			 "bad sector size %u in the super block (512..4096, a power of two)",
-			 ss);
+		snprintf(
+			why, whylen,
+			"bad sector size %u in the super block (512..4096, a power of two)",
+			ss);
 		return -1;
 	}
 	/* Every entry takes at least one sector after the super block's. */
 	uint64_t most = r->size / ss ? r->size / ss - 1 : 0;
 
 	if (r->sb.nr_entries > most) {
-		snprintf(why, whylen,
-			 "super block claims %llu entries but the log holds at most %llu (%llu bytes)",
-			 (unsigned long long)r->sb.nr_entries,
-			 (unsigned long long)most,
-			 (unsigned long long)r->size);
+		snprintf(
+			why, whylen,
+			"super block claims %llu entries but the log holds at most %llu (%llu bytes)",
+			(unsigned long long)r->sb.nr_entries,
+			(unsigned long long)most, (unsigned long long)r->size);
 		return -1;
 	}
 	return 0;
@@ -146,8 +148,8 @@ static int fd_size(int fd, uint64_t *size)
 	return 0;
 }
 
-struct log_reader *log_open(const char *path, uint64_t target_bytes,
-			    char *why, size_t whylen)
+struct log_reader *log_open(const char *path, uint64_t target_bytes, char *why,
+			    size_t whylen)
 {
 	struct log_reader *r;
 	uint64_t size;
@@ -155,8 +157,8 @@ struct log_reader *log_open(const char *path, uint64_t target_bytes,
 
 	if (fd < 0 || fd_size(fd, &size)) {
 		snprintf(why, whylen, "%s: %s", path,
-			 errno == EINVAL ? "not a file or block device" :
-					   strerror(errno));
+			 errno == EINVAL ? "not a file or block device"
+					 : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -202,18 +204,20 @@ static int check_entry(struct log_reader *r, struct log_entry *e, char *why,
 	}
 	if (e->flags & LOG_MARK) {
 		if (e->data_len > ss - LOG_ENTRY_HDR) {
-			snprintf(why, whylen,
-				 "entry %llu: mark of %llu bytes does not fit its %llu-byte sector",
-				 (unsigned long long)e->index,
-				 (unsigned long long)e->data_len,
-				 (unsigned long long)ss);
+			snprintf(
+				why, whylen,
+				"entry %llu: mark of %llu bytes does not fit its %llu-byte sector",
+				(unsigned long long)e->index,
+				(unsigned long long)e->data_len,
+				(unsigned long long)ss);
 			return -1;
 		}
 	} else if (e->data_len) {
-		snprintf(why, whylen,
-			 "entry %llu: data_len %llu on an entry that is not a mark",
-			 (unsigned long long)e->index,
-			 (unsigned long long)e->data_len);
+		snprintf(
+			why, whylen,
+			"entry %llu: data_len %llu on an entry that is not a mark",
+			(unsigned long long)e->index,
+			(unsigned long long)e->data_len);
 		return -1;
 	}
 	if (e->nr_sectors > (UINT64_MAX - e->log_offset) / ss - 1 ||
@@ -224,20 +228,22 @@ static int check_entry(struct log_reader *r, struct log_entry *e, char *why,
 	}
 	if (r->target_bytes &&
 	    (e->sector + e->nr_sectors) * ss > r->target_bytes) {
-		snprintf(why, whylen,
-			 "entry %llu: sectors %llu+%llu end past the device (%llu bytes)",
-			 (unsigned long long)e->index,
-			 (unsigned long long)e->sector,
-			 (unsigned long long)e->nr_sectors,
-			 (unsigned long long)r->target_bytes);
+		snprintf(
+			why, whylen,
+			"entry %llu: sectors %llu+%llu end past the device (%llu bytes)",
+			(unsigned long long)e->index,
+			(unsigned long long)e->sector,
+			(unsigned long long)e->nr_sectors,
+			(unsigned long long)r->target_bytes);
 		return -1;
 	}
 	if (e->data_offset + e->data_bytes > r->size) {
-		snprintf(why, whylen,
-			 "entry %llu: its data ends at byte %llu, past the end of the log (%llu bytes)",
-			 (unsigned long long)e->index,
-			 (unsigned long long)(e->data_offset + e->data_bytes),
-			 (unsigned long long)r->size);
+		snprintf(
+			why, whylen,
+			"entry %llu: its data ends at byte %llu, past the end of the log (%llu bytes)",
+			(unsigned long long)e->index,
+			(unsigned long long)(e->data_offset + e->data_bytes),
+			(unsigned long long)r->size);
 		return -1;
 	}
 	return 0;
@@ -255,11 +261,12 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 	e->log_offset = r->next_offset;
 	if (r->size < ss || e->log_offset > r->size - ss ||
 	    read_at(r->fd, r->sector, ss, e->log_offset)) {
-		snprintf(why, whylen,
-			 "entry %llu: header at byte %llu is past the end of the log (%llu bytes); truncated?",
-			 (unsigned long long)e->index,
-			 (unsigned long long)e->log_offset,
-			 (unsigned long long)r->size);
+		snprintf(
+			why, whylen,
+			"entry %llu: header at byte %llu is past the end of the log (%llu bytes); truncated?",
+			(unsigned long long)e->index,
+			(unsigned long long)e->log_offset,
+			(unsigned long long)r->size);
 		return -1;
 	}
 	e->sector = le64_at(r->sector);
@@ -267,9 +274,8 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 	e->flags = le64_at(r->sector + 16);
 	e->data_len = le64_at(r->sector + 24);
 	e->data_offset = e->log_offset + ss;
-	e->data_bytes = (e->flags & (LOG_DISCARD | LOG_MARK)) ?
-				0 :
-				e->nr_sectors * ss;
+	e->data_bytes =
+		(e->flags & (LOG_DISCARD | LOG_MARK)) ? 0 : e->nr_sectors * ss;
 	if (check_entry(r, e, why, whylen))
 		return -1;
 	if (e->flags & LOG_MARK) {
@@ -281,8 +287,8 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 	return 1;
 }
 
-int log_read_data(struct log_reader *r, const struct log_entry *e,
-		  uint64_t off, void *buf, size_t len)
+int log_read_data(struct log_reader *r, const struct log_entry *e, uint64_t off,
+		  void *buf, size_t len)
 {
 	if (off > e->data_bytes || len > e->data_bytes - off)
 		return -1;
@@ -291,8 +297,8 @@ int log_read_data(struct log_reader *r, const struct log_entry *e,
 
 const char *log_flags_str(uint64_t flags)
 {
-	static const char *const names[] = { "FLUSH", "FUA", "DISCARD",
-					     "MARK", "METADATA" };
+	static const char *const names[] = { "FLUSH", "FUA", "DISCARD", "MARK",
+					     "METADATA" };
 	static char buf[64];
 	size_t len = 0;
 

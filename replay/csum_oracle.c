@@ -83,8 +83,10 @@ static void report_gap(struct walk *w, const struct file_extent *fe,
 		       const struct byte_range *need,
 		       const struct byte_range *gap)
 {
-	struct finding f = { .check = "missing-csum", .root = fe->root,
-			     .ino = fe->ino, .has_file_range = 1,
+	struct finding f = { .check = "missing-csum",
+			     .root = fe->root,
+			     .ino = fe->ino,
+			     .has_file_range = 1,
 			     .has_disk_range = 1 };
 
 	lookup_path(w->fd, fe->root, fe->ino, f.path, sizeof(f.path));
@@ -97,22 +99,24 @@ static void report_gap(struct walk *w, const struct file_extent *fe,
 	}
 	f.disk_start = gap->start;
 	f.disk_end = gap->end;
-	snprintf(f.detail, sizeof(f.detail),
-		 "regular extent at file offset %llu (disk %llu+%llu, offset %llu, %llu bytes%s) has no data checksums for disk [%llu, %llu)",
-		 (unsigned long long)fe->file_offset,
-		 (unsigned long long)fe->disk_bytenr,
-		 (unsigned long long)fe->disk_num_bytes,
-		 (unsigned long long)fe->offset,
-		 (unsigned long long)fe->num_bytes,
-		 fe->compression ? ", compressed" : "",
-		 (unsigned long long)gap->start, (unsigned long long)gap->end);
+	snprintf(
+		f.detail, sizeof(f.detail),
+		"regular extent at file offset %llu (disk %llu+%llu, offset %llu, %llu bytes%s) has no data checksums for disk [%llu, %llu)",
+		(unsigned long long)fe->file_offset,
+		(unsigned long long)fe->disk_bytenr,
+		(unsigned long long)fe->disk_num_bytes,
+		(unsigned long long)fe->offset,
+		(unsigned long long)fe->num_bytes,
+		fe->compression ? ", compressed" : "",
+		(unsigned long long)gap->start, (unsigned long long)gap->end);
 	w->sink->report(w->sink, &f);
 }
 
 static int check_extent(struct walk *w, const struct tree_item *it)
 {
 	const struct btrfs_file_extent_item *fi = (const void *)it->data;
-	struct file_extent fe = { .root = w->root, .ino = it->objectid,
+	struct file_extent fe = { .root = w->root,
+				  .ino = it->objectid,
 				  .file_offset = it->offset };
 	struct byte_range need, gaps[16];
 	size_t n;
@@ -121,8 +125,8 @@ static int check_extent(struct walk *w, const struct tree_item *it)
 		return 0;
 	fe.type = fi->type;
 	fe.compression = fi->compression;
-	fe.nodatasum = w->cur_ino == it->objectid &&
-		       (w->cur_flags & INODE_NODATASUM);
+	fe.nodatasum =
+		w->cur_ino == it->objectid && (w->cur_flags & INODE_NODATASUM);
 	w->st->extents++;
 	if (fe.type == FE_INLINE || it->len < sizeof(*fi))
 		return 0;
@@ -176,9 +180,8 @@ static int walk_subvols(struct walk *w, char *why, size_t whylen)
 
 	if (ret)
 		goto fail;
-	err = btrfs_util_create_subvolume_iterator_fd(w->fd,
-						      BTRFS_FS_TREE_OBJECTID,
-						      0, &iter);
+	err = btrfs_util_create_subvolume_iterator_fd(
+		w->fd, BTRFS_FS_TREE_OBJECTID, 0, &iter);
 	if (err) {
 		snprintf(why, whylen, "listing subvolumes: %s",
 			 btrfs_util_strerror(err));
@@ -229,9 +232,9 @@ int csum_oracle_check(const char *mnt, struct finding_sink *sink,
 	c.sectorsize = info.sectorsize;
 	c.csum_size = info.csum_size;
 	ret = tree_search(w.fd, BTRFS_CSUM_TREE_OBJECTID,
-			  BTRFS_EXTENT_CSUM_OBJECTID, BTRFS_EXTENT_CSUM_OBJECTID,
-			  BTRFS_EXTENT_CSUM_KEY, BTRFS_EXTENT_CSUM_KEY, add_csum,
-			  &c);
+			  BTRFS_EXTENT_CSUM_OBJECTID,
+			  BTRFS_EXTENT_CSUM_OBJECTID, BTRFS_EXTENT_CSUM_KEY,
+			  BTRFS_EXTENT_CSUM_KEY, add_csum, &c);
 	if (ret) {
 		snprintf(why, whylen, "reading the csum tree: %s",
 			 strerror(-ret));

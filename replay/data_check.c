@@ -13,8 +13,7 @@
 
 #define CHUNK (1 << 20)
 
-int data_digest(const char *path, uint64_t off, uint64_t len,
-		uint64_t *digest)
+int data_digest(const char *path, uint64_t off, uint64_t len, uint64_t *digest)
 {
 	char *buf = malloc(CHUNK);
 	uint64_t h = HASH_INIT, done = 0;
@@ -54,7 +53,8 @@ static void check_one(const char *mnt, const struct expectation *x,
 		      struct finding_sink *sink)
 {
 	char *path = path_join(mnt, x->path);
-	struct finding f = { .check = "data", .has_file_range = 1,
+	struct finding f = { .check = "data",
+			     .has_file_range = 1,
 			     .file_start = x->off,
 			     .file_end = x->off + x->len };
 	uint64_t got;
@@ -66,10 +66,9 @@ static void check_one(const char *mnt, const struct expectation *x,
 	snprintf(f.path, sizeof(f.path), "%s", x->path);
 	if (ret)
 		snprintf(f.detail, sizeof(f.detail),
-			 "promised at log entry %" PRIu64 " but %s",
-			 x->entry,
-			 ret == -ENODATA ? "the file ends inside the range" :
-					   strerror(-ret));
+			 "promised at log entry %" PRIu64 " but %s", x->entry,
+			 ret == -ENODATA ? "the file ends inside the range"
+					 : strerror(-ret));
 	else
 		snprintf(f.detail, sizeof(f.detail),
 			 "promised at log entry %" PRIu64 ": digest %016" PRIx64

@@ -86,7 +86,8 @@ static int run_simple(int type, const char *name, const char *msg)
 		return -1;
 	ok = dm_task_set_name(dmt, name);
 	if (ok && msg)
-		ok = dm_task_set_sector(dmt, 0) && dm_task_set_message(dmt, msg);
+		ok = dm_task_set_sector(dmt, 0) &&
+		     dm_task_set_message(dmt, msg);
 	if (ok && type == DM_DEVICE_REMOVE)
 		dm_task_retry_remove(dmt);
 	ok = ok && dm_task_run(dmt);

@@ -61,7 +61,8 @@ int expect_mark_format(char *buf, size_t len, const struct expectation *x)
 
 	if (!path_ok(x->path))
 		return -1;
-	n = snprintf(buf, len, EXPECT_PREFIX "%" PRIu64 ":%" PRIu64 ":%016" PRIx64 ":%s",
+	n = snprintf(buf, len,
+		     EXPECT_PREFIX "%" PRIu64 ":%" PRIu64 ":%016" PRIx64 ":%s",
 		     x->off, x->len, x->digest, x->path);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
@@ -86,9 +87,8 @@ int expect_set_apply(struct expect_set *s, enum mark_kind kind,
 		return 0;
 	/* Drop what the new mark replaces or forgets. */
 	for (size_t i = 0; i < s->n; i++) {
-		int drop = kind == MARK_FORGET ?
-				   !strcmp(s->x[i].path, x->path) :
-				   overlaps(&s->x[i], x);
+		int drop = kind == MARK_FORGET ? !strcmp(s->x[i].path, x->path)
+					       : overlaps(&s->x[i], x);
 
 		if (!drop)
 			s->x[j++] = s->x[i];

@@ -62,8 +62,8 @@ int log_apply(struct log_reader *r, const struct log_entry *e, int fd)
 	if (!buf)
 		return -ENOMEM;
 	for (uint64_t done = 0; done < e->data_bytes && !ret;) {
-		size_t n = e->data_bytes - done < CHUNK ? e->data_bytes - done :
-							  CHUNK;
+		size_t n = e->data_bytes - done < CHUNK ? e->data_bytes - done
+							: CHUNK;
 
 		if (log_read_data(r, e, done, buf, n))
 			ret = -EIO;

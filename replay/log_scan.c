@@ -53,6 +53,6 @@ out:
 
 uint64_t log_scan_device_bytes(const struct log_scan *s)
 {
-	return s->btrfs_total_bytes > s->max_end ? s->btrfs_total_bytes :
-						   s->max_end;
+	return s->btrfs_total_bytes > s->max_end ? s->btrfs_total_bytes
+						 : s->max_end;
 }

@@ -18,8 +18,7 @@ static const char *cur_mnt;
 static char *buf;
 static long files;
 
-static void report(const char *path, long long start, long long end,
-		   int err)
+static void report(const char *path, long long start, long long end, int err)
 {
 	struct finding f = { .check = "read", .has_file_range = 1 };
 	size_t ml = strlen(cur_mnt);
@@ -43,9 +42,10 @@ static void report_stale(const char *path, long long start, long long end,
 		 path + (strncmp(path, cur_mnt, ml) ? 0 : ml + 1));
 	f.file_start = start;
 	f.file_end = end;
-	snprintf(f.detail, sizeof(f.detail),
-		 "reads device content that was never written (poison of device block %lld onwards)",
-		 (long long)block);
+	snprintf(
+		f.detail, sizeof(f.detail),
+		"reads device content that was never written (poison of device block %lld onwards)",
+		(long long)block);
 	cur_sink->report(cur_sink, &f);
 }
 
@@ -80,8 +80,8 @@ static void look_for_poison(const char *path, long long off, ssize_t n)
 	int64_t first = -1;
 
 	for (ssize_t i = 0; i + (ssize_t)POISON_BLOCK <= n; i += POISON_BLOCK) {
-		int64_t b = (off + i) % POISON_BLOCK ? -1 :
-						      poison_block_of(buf + i);
+		int64_t b = (off + i) % POISON_BLOCK ? -1
+						     : poison_block_of(buf + i);
 
 		if (b >= 0 && start < 0) {
 			start = off + i;

@@ -298,8 +298,7 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
  * Headers only: how many crash points lie between the start and the end
  * mark, and whether the default start mark is in the log at all.
  */
-static int count_points(struct run_state *rs, const char *start,
-			int *has_start)
+static int count_points(struct run_state *rs, const char *start, int *has_start)
 {
 	struct log_entry *e = malloc(sizeof(*e));
 	char why[512];
@@ -413,7 +412,8 @@ static void report_head(struct run_state *rs, const char *start)
 {
 	const struct log_super *sb = log_super(rs->log);
 
-	fprintf(rs->report, "{\n  \"version\": 1,\n  \"log\": {\"entries\": %llu, \"sectorsize\": %u},\n  \"start_mark\": ",
+	fprintf(rs->report,
+		"{\n  \"version\": 1,\n  \"log\": {\"entries\": %llu, \"sectorsize\": %u},\n  \"start_mark\": ",
 		(unsigned long long)sb->nr_entries, sb->sectorsize);
 	if (start)
 		json_string(rs->report, start);
@@ -430,7 +430,9 @@ static void report_tail(struct run_state *rs, int err)
 		rs->points_total, rs->points_done, rs->points_failed,
 		rs->findings, rs->extents, rs->reg_extents, rs->files_read,
 		lw_now() - rs->t0,
-		err ? "error" : rs->points_failed ? "corrupt" : "clean");
+		err		    ? "error"
+		: rs->points_failed ? "corrupt"
+				    : "clean");
 }
 
 int replay_run(const struct replay_cfg *cfg)
@@ -500,7 +502,9 @@ int replay_run(const struct replay_cfg *cfg)
 		       rs.t_check / n, rs.t_umount / n, rs.t_fsck / n);
 	}
 	printf("replay: %s: %lu of %lu crash points checked (%lu extents, %lu regular, %lu file reads), %lu failed, %lu findings (%.1f points/s)\n",
-	       err ? "ERROR" : rs.points_failed ? "CORRUPT" : "CLEAN",
+	       err		  ? "ERROR"
+	       : rs.points_failed ? "CORRUPT"
+				  : "CLEAN",
 	       rs.points_done, rs.points_total, rs.extents, rs.reg_extents,
 	       rs.files_read, rs.points_failed, rs.findings,
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));

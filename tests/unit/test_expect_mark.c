@@ -11,8 +11,10 @@
 
 static void round_trip(void **state)
 {
-	struct expectation x = { .path = "dir/file", .off = 4096,
-				 .len = 65536 }, y;
+	struct expectation x = { .path = "dir/file",
+				 .off = 4096,
+				 .len = 65536 },
+			   y;
 	char mark[512];
 
 	(void)state;
@@ -43,10 +45,10 @@ static void other_and_bad_marks(void **state)
 			 MARK_BAD);
 	assert_int_equal(expect_mark_parse("lwfuzz-expect:1:2:ff:../up", &x),
 			 MARK_BAD);
-	assert_int_equal(expect_mark_parse(
-				 "lwfuzz-expect:18446744073709551615:2:ff:f",
-				 &x),
-			 MARK_BAD);
+	assert_int_equal(
+		expect_mark_parse("lwfuzz-expect:18446744073709551615:2:ff:f",
+				  &x),
+		MARK_BAD);
 	assert_int_equal(expect_mark_parse("lwfuzz-forget:", &x), MARK_BAD);
 }
 

@@ -17,15 +17,17 @@
 static struct file_extent reg(uint64_t bytenr, uint64_t disk_len,
 			      uint64_t offset, uint64_t len)
 {
-	return (struct file_extent){ .root = 5, .ino = 257, .type = FE_REG,
+	return (struct file_extent){ .root = 5,
+				     .ino = 257,
+				     .type = FE_REG,
 				     .disk_bytenr = bytenr,
 				     .disk_num_bytes = disk_len,
-				     .offset = offset, .num_bytes = len };
+				     .offset = offset,
+				     .num_bytes = len };
 }
 
-static size_t gaps_of(const struct file_extent *fe,
-		      const struct csum_range *c, size_t n,
-		      struct byte_range *g)
+static size_t gaps_of(const struct file_extent *fe, const struct csum_range *c,
+		      size_t n, struct byte_range *g)
 {
 	struct byte_range need;
 
@@ -62,7 +64,8 @@ static void the_seed_bug(void **state)
 static void partial_coverage(void **state)
 {
 	struct file_extent fe = reg(D, 64 * K, 0, 64 * K);
-	struct csum_range c[] = { { D, 8 * K }, { D + 16 * K, 8 * K },
+	struct csum_range c[] = { { D, 8 * K },
+				  { D + 16 * K, 8 * K },
 				  { D + 60 * K, 4 * K } };
 	struct byte_range g[8];
 

@@ -125,9 +125,13 @@ static void reads_every_kind(uint32_t ss)
 	struct blog b;
 	char why[512];
 	unsigned char data[4096];
-	static const uint64_t flags[] = { LOG_DISCARD, 0, LOG_METADATA,
-					  LOG_FLUSH, LOG_FUA | LOG_METADATA,
-					  LOG_MARK, LOG_FLUSH | LOG_FUA,
+	static const uint64_t flags[] = { LOG_DISCARD,
+					  0,
+					  LOG_METADATA,
+					  LOG_FLUSH,
+					  LOG_FUA | LOG_METADATA,
+					  LOG_MARK,
+					  LOG_FLUSH | LOG_FUA,
 					  LOG_MARK };
 
 	build_all_kinds(&b, ss);

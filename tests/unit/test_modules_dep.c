@@ -59,8 +59,9 @@ static void builtin_is_skipped_unknown_fails(void **state)
 	const char *ok[] = { "crc32c", "dm-mod" };
 	const char *bad[] = { "nosuchmod" };
 	char why[256];
-	struct moddep *m = moddep_parse(dep, "kernel/crypto/crc32c_generic.ko\n"
-					     "kernel/crypto/crc32c.ko\n",
+	struct moddep *m = moddep_parse(dep,
+					"kernel/crypto/crc32c_generic.ko\n"
+					"kernel/crypto/crc32c.ko\n",
 					why, sizeof(why));
 	const char **order;
 
@@ -99,8 +100,8 @@ static void malformed_line(void **state)
 	char why[256];
 
 	(void)state;
-	assert_null(moddep_parse("a.ko:\nno colon here\n", NULL, why,
-				 sizeof(why)));
+	assert_null(
+		moddep_parse("a.ko:\nno colon here\n", NULL, why, sizeof(why)));
 	assert_non_null(strstr(why, "line 2"));
 }
 

@@ -40,8 +40,9 @@ static void release_missing_or_too_long(void **state)
 	(void)state;
 	assert_int_equal(pkg_parse_kernel_release("", rel, sizeof(rel)), -1);
 	assert_int_equal(
-		pkg_parse_kernel_release("  Depends: linux-image-6.1.0-56-cloud-amd64\n",
-					 rel, sizeof(rel)),
+		pkg_parse_kernel_release(
+			"  Depends: linux-image-6.1.0-56-cloud-amd64\n", rel,
+			sizeof(rel)),
 		-1);
 }
 
@@ -79,14 +80,15 @@ static void missing_packages(void **state)
 			  "ii  libblkid-dev:amd64\n"
 			  "rc  afl++\n"
 			  "ii  qemu-system-x86-extra\n";
-	const char *pkgs[] = { "cpio", "kmod", "libblkid-dev", "afl++",
-			       "qemu-system-x86", "gcc" };
+	const char *pkgs[] = {
+		"cpio", "kmod", "libblkid-dev", "afl++", "qemu-system-x86",
+		"gcc"
+	};
 	char missing[256] = "";
 
 	(void)state;
-	assert_int_equal(pkg_find_missing(out, pkgs, 6, missing,
-					  sizeof(missing)),
-			 4);
+	assert_int_equal(
+		pkg_find_missing(out, pkgs, 6, missing, sizeof(missing)), 4);
 	assert_string_equal(missing, "kmod afl++ qemu-system-x86 gcc");
 }
 

@@ -42,26 +42,25 @@ static void errors_name_the_line(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(variants_parse(&ps, series, "stock -\nbuggy 0009.patch\n",
-					why, sizeof(why)),
+	assert_int_equal(variants_parse(&ps, series,
+					"stock -\nbuggy 0009.patch\n", why,
+					sizeof(why)),
 			 -1);
 	assert_non_null(strstr(why, "variants line 2"));
 	assert_non_null(strstr(why, "0009.patch"));
-	assert_int_equal(variants_parse(&ps, series, "stock\n", why,
-					sizeof(why)),
-			 -1);
+	assert_int_equal(
+		variants_parse(&ps, series, "stock\n", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "line 1"));
-	assert_int_equal(variants_parse(&ps, series, "a -\na -\n", why,
-					sizeof(why)),
-			 -1);
+	assert_int_equal(
+		variants_parse(&ps, series, "a -\na -\n", why, sizeof(why)),
+		-1);
 	assert_non_null(strstr(why, "twice"));
 	assert_int_equal(variants_parse(&ps, "x.patch y.patch\n", "a -\n", why,
 					sizeof(why)),
 			 -1);
 	assert_non_null(strstr(why, "series line 1"));
-	assert_int_equal(variants_parse(&ps, series, "# none\n", why,
-					sizeof(why)),
-			 -1);
+	assert_int_equal(
+		variants_parse(&ps, series, "# none\n", why, sizeof(why)), -1);
 	assert_int_equal(variants_parse(&ps, "../evil.patch\n", "a -\n", why,
 					sizeof(why)),
 			 -1);

@@ -15,9 +15,10 @@
 
 static void defaults_and_repeats(void **state)
 {
-	char *argv[] = { "vm", "-k", "buggy", "--file", "/a", "-f", "/b",
-			 "--disk", "d.img", "-p", "btrfs.x=1", "--timeout",
-			 "30", "--", "ls", "-l", NULL };
+	char *argv[] = { "vm",	      "-k",	   "buggy",  "--file", "/a",
+			 "-f",	      "/b",	   "--disk", "d.img",  "-p",
+			 "btrfs.x=1", "--timeout", "30",     "--",     "ls",
+			 "-l",	      NULL };
 	struct vm_run_opts o;
 	char why[256];
 
@@ -63,23 +64,21 @@ static void bad_arguments(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(vm_parse_args(ARGC(no_cmd), no_cmd, &o, why,
-				       sizeof(why)),
-			 -1);
+	assert_int_equal(
+		vm_parse_args(ARGC(no_cmd), no_cmd, &o, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "no command"));
-	assert_int_equal(vm_parse_args(ARGC(bad_to), bad_to, &o, why,
-				       sizeof(why)),
-			 -1);
-	assert_int_equal(vm_parse_args(ARGC(bad_to2), bad_to2, &o, why,
-				       sizeof(why)),
-			 -1);
-	assert_int_equal(vm_parse_args(ARGC(unknown), unknown, &o, why,
-				       sizeof(why)),
-			 -1);
+	assert_int_equal(
+		vm_parse_args(ARGC(bad_to), bad_to, &o, why, sizeof(why)), -1);
+	assert_int_equal(
+		vm_parse_args(ARGC(bad_to2), bad_to2, &o, why, sizeof(why)),
+		-1);
+	assert_int_equal(
+		vm_parse_args(ARGC(unknown), unknown, &o, why, sizeof(why)),
+		-1);
 	assert_non_null(strstr(why, "--bogus"));
-	assert_int_equal(vm_parse_args(ARGC(missing), missing, &o, why,
-				       sizeof(why)),
-			 -1);
+	assert_int_equal(
+		vm_parse_args(ARGC(missing), missing, &o, why, sizeof(why)),
+		-1);
 }
 
 static void shell_quoting(void **state)
@@ -88,7 +87,8 @@ static void shell_quoting(void **state)
 	char *q = vm_shell_quote(argv);
 
 	(void)state;
-	assert_string_equal(q, "'sh' '-c' 'echo '\\''it'\\'''\\''s'\\'' $HOME'");
+	assert_string_equal(q,
+			    "'sh' '-c' 'echo '\\''it'\\'''\\''s'\\'' $HOME'");
 	free(q);
 }
 

@@ -15,21 +15,20 @@
 
 #include "workload.h"
 
-static const char seed_race[] =
-	"# the seed race\n"
-	"thread\n"
-	"\topen f0 creat\n"
-	"\tfallocate f0 0 1M\n"
-	"\tfsync f0\n"
-	"\tpwrite f0 0 4K direct seed=1\n"
-	"\tfsync f0\n"
-	"\ttouch f0\n"
-	"\tbarrier 1\n"
-	"\tpwrite f0 512K 64K direct seed=2\n"
-	"thread\n"
-	"\tbarrier 1\n"
-	"\tsleep 100ms\n"
-	"\tfsync f0\n";
+static const char seed_race[] = "# the seed race\n"
+				"thread\n"
+				"\topen f0 creat\n"
+				"\tfallocate f0 0 1M\n"
+				"\tfsync f0\n"
+				"\tpwrite f0 0 4K direct seed=1\n"
+				"\tfsync f0\n"
+				"\ttouch f0\n"
+				"\tbarrier 1\n"
+				"\tpwrite f0 512K 64K direct seed=2\n"
+				"thread\n"
+				"\tbarrier 1\n"
+				"\tsleep 100ms\n"
+				"\tfsync f0\n";
 
 static void parses_the_seed(void **state)
 {
@@ -67,8 +66,9 @@ static void errors_name_the_line(void **state)
 	(void)state;
 	expect_error("open f0 creat\nfrobnicate f0\n",
 		     "line 2: unknown operation 'frobnicate'");
-	expect_error("\n\npwrite f0 1 4K direct\n",
-		     "line 3: pwrite: direct IO needs offset and length multiples of 4096");
+	expect_error(
+		"\n\npwrite f0 1 4K direct\n",
+		"line 3: pwrite: direct IO needs offset and length multiples of 4096");
 	expect_error("pwrite f0 1G 4K\n", "line 1: pwrite: offset beyond");
 	expect_error("pwrite f0 0 8M\n", "line 1: pwrite: length beyond");
 	expect_error("pwrite x0 0 4K\n", "line 1: pwrite: expected a slot");
