@@ -307,7 +307,7 @@ static pid_t start_qemu(struct run *r, int out_fd)
 	return pid;
 }
 
-static void forward(int fd, int *open_, FILE *tee)
+static void forward(int fd, int *open_, FILE *tee, int quiet)
 {
 	char buf[4096];
 	ssize_t n = read(fd, buf, sizeof(buf));
@@ -316,8 +316,10 @@ static void forward(int fd, int *open_, FILE *tee)
 		*open_ = 0;
 		return;
 	}
-	fwrite(buf, 1, n, stdout);
-	fflush(stdout);
+	if (!quiet) {
+		fwrite(buf, 1, n, stdout);
+		fflush(stdout);
+	}
 	if (tee)
 		fwrite(buf, 1, n, tee);
 }
@@ -346,7 +348,7 @@ static int wait_qemu(struct run *r, int rd)
 			break;
 		}
 		if (p[0].revents)
-			forward(rd, &open_, tee);
+			forward(rd, &open_, tee, r->o->quiet_output);
 	}
 	if (tee)
 		fclose(tee);
