@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmds.h"
+#include "fsutil.h"
+#include "layout.h"
+#include "msg.h"
+#include "variants.h"
+#include "workload_run.h"
+
+static const char repro_usage[] =
+	"usage: lwfuzz repro [OPTIONS] FINDING|WORKLOAD\n\n"
+	"Reproduce a finding. FINDING is a directory kept by `lwfuzz run --out`:\n"
+	"each saved log (run-K/log.img) is replayed — the same crash states, the\n"
+	"same verdict, no race needed — and then its workload.lw is run again N\n"
+	"times to measure how often the race itself reproduces. A WORKLOAD is\n"
+	"only rerun.\n\n"
+	"  -k, --kernel V      stock, buggy or fixed (default buggy)\n"
+	"  -n, --runs N        reruns of the workload (default 5; 0: none)\n"
+	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms for the reruns\n"
+	"  -h, --help          this text\n\n"
+	"Exit status: 1 when the finding reproduces (a saved log still fails, or\n"
+	"a rerun does), 0 when it does not, 2 on error.\n";
+
+static int replay_logs(const char *dir, const char *variant, int *any)
+{
+	char *pattern = path_join(dir, "run-*/log.img");
+	int worst = 0;
+	glob_t g;
+
+	*any = 0;
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char *argv[] = { "replay", "-k", (char *)variant,
+					 g.gl_pathv[i], NULL };
+			int ret;
+
+			printf("repro: replaying %s\n", g.gl_pathv[i]);
+			fflush(stdout);
+			ret = cmd_replay(4, argv);
+			printf("repro: %s: %s\n", g.gl_pathv[i],
+			       ret == 1 ? "the finding reproduces" :
+			       ret == 0 ? "clean: the finding does not reproduce" :
+					  "error");
+			*any = 1;
+			if (ret > worst)
+				worst = ret;
+		}
+		globfree(&g);
+	}
+	free(pattern);
+	return worst;
+}
+
+int cmd_repro(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wl_run_params p = { .variant = "buggy", .runs = 5,
+				   .op_timeout = 60, .delay_ms = -1 };
+	struct workload w;
+	struct patch_set ps;
+	struct layout l;
+	struct stat st;
+	unsigned int found = 0;
+	char *end, *wl, *out;
+	int c, ret = 2, replayed = 0, logs = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "k:n:d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			p.variant = optarg;
+			break;
+		case 'n':
+			p.runs = strtoul(optarg, &end, 10);
+			if (*end || p.runs > 1000)
+				goto usage;
+			break;
+		case 'd':
+			p.delay_ms = strtol(optarg, &end, 10);
+			if (*end || p.delay_ms < 0)
+				goto usage;
+			break;
+		case 'h':
+			fputs(repro_usage, stdout);
+			return 0;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc - 1)
+		goto usage;
+	int is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
+
+	wl = is_dir ? path_join(argv[optind], "workload.lw") :
+		      xasprintf("%s", argv[optind]);
+	if (workload_load(wl, &w) || layout_init(&l)) {
+		free(wl);
+		return 2;
+	}
+	if (layout_load_patches(&l, &ps))
+		goto out_layout;
+	if (!variant_find(&ps, p.variant)) {
+		lw_err("unknown kernel variant '%s'; choose one of: %s",
+		       p.variant, variant_names(&ps));
+		goto out;
+	}
+	if (is_dir)
+		replayed = replay_logs(argv[optind], p.variant, &logs);
+	if (replayed == 2)
+		goto out;
+	ret = replayed;
+	if (p.runs) {
+		out = path_join(argv[optind], "repro");
+		if (!is_dir)
+			free(out), out = xasprintf("%s.repro", wl);
+		c = workload_run(&l, &p, &w, out, &found);
+		free(out);
+		if (c == 2) {
+			ret = 2;
+			goto out;
+		}
+		printf("repro: the workload failed a check in %u of %u reruns on %s\n",
+		       found, p.runs, p.variant);
+		if (found)
+			ret = 1;
+	}
+	if (!logs && !p.runs)
+		lw_err("nothing to do: no saved log and --runs 0");
+out:
+	variants_free(&ps);
+out_layout:
+	layout_free(&l);
+	free(wl);
+	return ret;
+usage:
+	lw_err("bad arguments; see 'lwfuzz repro --help'");
+	return 2;
+}
