@@ -122,10 +122,16 @@ int cmd_repro(int argc, char **argv)
 		goto out;
 	ret = replayed;
 	if (p.runs) {
-		out = path_join(argv[optind], "repro");
-		if (!is_dir)
-			free(out), out = xasprintf("%s.repro", wl);
-		c = workload_run(&l, &p, &w, out, &found);
+		/* A finding keeps its reruns; a bare workload's go away. */
+		char tmp[256];
+
+		snprintf(tmp, sizeof(tmp), "%s/lwfuzz-repro.XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		out = is_dir ? path_join(argv[optind], "repro") :
+			       (mkdtemp(tmp) ? xasprintf("%s", tmp) : NULL);
+		c = out ? workload_run(&l, &p, &w, out, &found) : 2;
+		if (!is_dir && out)
+			rm_rf(out);
 		free(out);
 		if (c == 2) {
 			ret = 2;
