@@ -9,11 +9,14 @@ LDFLAGS ?=
 # The replayer's parts that run only in the guest need libdevmapper and
 # libbtrfsutil, which `lwfuzz setup` installs: bin/lwfuzz must build
 # without them.
+# The AFL++ custom mutator is a shared object of its own.
+MUTATOR_SRC := fuzzer/afl_mutator.c
+MUTATOR_LIB_SRC := fuzzer/mutate.c fuzzer/workload.c fuzzer/workload_bin.c
 GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
 		   kmsg.c read_check.c replayer.c tree_search.c) \
 		 $(addprefix fuzzer/,driver.c recorder.c run_loop.c)
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
-	    $(filter-out $(GUEST_LIB_SRC),$(wildcard fuzzer/*.c)) \
+	    $(filter-out $(GUEST_LIB_SRC) $(MUTATOR_SRC),$(wildcard fuzzer/*.c)) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
 GUEST_LIB_OBJ := $(GUEST_LIB_SRC:%.c=build/%.o)
@@ -24,7 +27,7 @@ GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit e2e run bench clean format build-deps
 
-all: bin/lwfuzz $(GUEST_BIN)
+all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so
 
 build/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -49,6 +52,15 @@ bin/guest/%: tests/guest/%.c
 bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/libguest.a build/liblwfuzz.a
 	@mkdir -p bin/guest
 	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil -lpthread
+
+bin/lwfuzz-mutator.so: $(MUTATOR_SRC) $(MUTATOR_LIB_SRC)
+	@mkdir -p bin build/mutator
+	$(CC) $(CFLAGS) -fPIC -shared -MF build/mutator/mutator.d -o $@ $^
+
+# The mutator test links the AFL++ entry points directly.
+build/tests/test_mutate: tests/unit/test_mutate.c $(MUTATOR_SRC) build/liblwfuzz.a
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -o $@ $< $(MUTATOR_SRC) build/liblwfuzz.a -lcmocka
 
 build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests

@@ -170,8 +170,9 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 	char *end;
 	int c;
 
-	*p = (struct wl_run_params){ .runs = 3, .op_timeout = 60,
-				     .delay_ms = -1, .quiet = 1 };
+	*p = (struct wl_run_params){
+		.runs = 3, .op_timeout = 60, .delay_ms = -1, .quiet = 1
+	};
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "g:b:n:d:h", longopts, NULL)) !=
 	       -1) {
@@ -220,7 +221,9 @@ int cmd_bisect(int argc, char **argv)
 	int ret = parse(argc, argv, &good, &bad, &b.p), g, d;
 
 	if (ret)
-		return ret > 0 ? 0 : (lw_err("bad arguments (--good and --bad go together); see 'lwfuzz bisect --help'"), 2);
+		return ret > 0 ? 0
+			       : (lw_err("bad arguments (--good and --bad go together); see 'lwfuzz bisect --help'"),
+				  2);
 	wl = workload_path(argv[optind]);
 	ret = 2;
 	if (workload_load(wl, &b.w) || layout_init(&b.l))
@@ -242,8 +245,8 @@ int cmd_bisect(int argc, char **argv)
 		ret = scan(&b);
 	} else if ((g = parse_ref(&b.ps, good)) < 0 ||
 		   (d = parse_ref(&b.ps, bad)) < 0) {
-		lw_err("unknown REF '%s': a variant (%s) or 0..%zu", g < 0 ? good : bad,
-		       variant_names(&b.ps), b.ps.nseries);
+		lw_err("unknown REF '%s': a variant (%s) or 0..%zu",
+		       g < 0 ? good : bad, variant_names(&b.ps), b.ps.nseries);
 	} else {
 		ret = search(&b, d, g);
 	}

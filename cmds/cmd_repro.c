@@ -44,9 +44,10 @@ static int replay_logs(const char *dir, const char *variant, int *any)
 			fflush(stdout);
 			ret = cmd_replay(4, argv);
 			printf("repro: %s: %s\n", g.gl_pathv[i],
-			       ret == 1 ? "the finding reproduces" :
-			       ret == 0 ? "clean: the finding does not reproduce" :
-					  "error");
+			       ret == 1 ? "the finding reproduces"
+			       : ret == 0
+				       ? "clean: the finding does not reproduce"
+				       : "error");
 			*any = 1;
 			if (ret > worst)
 				worst = ret;
@@ -66,8 +67,9 @@ int cmd_repro(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct wl_run_params p = { .variant = "buggy", .runs = 5,
-				   .op_timeout = 60, .delay_ms = -1 };
+	struct wl_run_params p = {
+		.variant = "buggy", .runs = 5, .op_timeout = 60, .delay_ms = -1
+	};
 	struct workload w;
 	struct patch_set ps;
 	struct layout l;
@@ -103,8 +105,8 @@ int cmd_repro(int argc, char **argv)
 		goto usage;
 	int is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
 
-	wl = is_dir ? path_join(argv[optind], "workload.lw") :
-		      xasprintf("%s", argv[optind]);
+	wl = is_dir ? path_join(argv[optind], "workload.lw")
+		    : xasprintf("%s", argv[optind]);
 	if (workload_load(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return 2;
@@ -127,8 +129,8 @@ int cmd_repro(int argc, char **argv)
 
 		snprintf(tmp, sizeof(tmp), "%s/lwfuzz-repro.XXXXXX",
 			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		out = is_dir ? path_join(argv[optind], "repro") :
-			       (mkdtemp(tmp) ? xasprintf("%s", tmp) : NULL);
+		out = is_dir ? path_join(argv[optind], "repro")
+			     : (mkdtemp(tmp) ? xasprintf("%s", tmp) : NULL);
 		c = out ? workload_run(&l, &p, &w, out, &found) : 2;
 		if (!is_dir && out)
 			rm_rf(out);

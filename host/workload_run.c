@@ -157,7 +157,8 @@ int workload_run(const struct layout *l, const struct wl_run_params *p,
 	snprintf(work, sizeof(work), "%s/lwfuzz-run.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(work)) {
-		lw_err("cannot create a scratch directory: %s", strerror(errno));
+		lw_err("cannot create a scratch directory: %s",
+		       strerror(errno));
 		return 2;
 	}
 	if (mkdir_p(outdir, 0755) == 0)

@@ -33,7 +33,7 @@ struct vm_run_opts {
 	unsigned int mem_mb;
 	int verbose; /* echo the guest console to stderr afterwards */
 	const char *tee_path; /* also write the command's output here */
-	int quiet_output;     /* ...and not to stdout */
+	int quiet_output; /* ...and not to stdout */
 	char **cmd; /* argv run in the guest */
 };
 

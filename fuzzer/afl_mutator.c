@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AFL++ custom mutator (AFL_CUSTOM_MUTATOR_LIBRARY=lwfuzz-mutator.so):
+ * AFL++ hands us a test case, we decode it as a workload (an input that is
+ * not one becomes a small fresh workload), mutate it structurally
+ * (mutate.h) and encode the mutant. API: AFL++ docs/custom_mutators.md.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mutate.h"
+#include "workload.h"
+
+struct mutator {
+	uint64_t rng;
+	unsigned char out[WL_BIN_MAX];
+	char desc[64];
+};
+
+void *afl_custom_init(void *afl, unsigned int seed)
+{
+	struct mutator *m = calloc(1, sizeof(*m));
+
+	(void)afl;
+	if (m)
+		m->rng = 0x5eed0000ULL ^ seed;
+	return m;
+}
+
+size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
+		       unsigned char **out_buf, unsigned char *add_buf,
+		       size_t add_buf_size, size_t max_size)
+{
+	struct mutator *m = data;
+	struct workload w, other;
+	int have_other;
+	size_t n;
+
+	struct workload orig;
+
+	if (wl_decode(buf, buf_size, &orig))
+		memset(&orig, 0, sizeof(orig));
+	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
+	/* An execution costs seconds: never hand back an unchanged program. */
+	for (int tries = 0; tries < 8; tries++) {
+		w = orig;
+		wl_mutate(&w, &m->rng, have_other ? &other : NULL);
+		n = wl_encode(&w, m->out,
+			      max_size < sizeof(m->out) ? max_size
+							: sizeof(m->out));
+		if (n && !wl_equal(&w, &orig))
+			break;
+	}
+	/* Too big for AFL++'s limit: hand back the input unchanged. */
+	if (!n) {
+		*out_buf = buf;
+		return buf_size;
+	}
+	*out_buf = m->out;
+	return n;
+}
+
+const char *afl_custom_describe(void *data, size_t max_len)
+{
+	struct mutator *m = data;
+
+	(void)max_len;
+	strcpy(m->desc, "lwfuzz-workload");
+	return m->desc;
+}
+
+void afl_custom_deinit(void *data)
+{
+	free(data);
+}
