@@ -23,6 +23,8 @@ static const struct cmd cmds[] = {
 	  "run a workload in a VM, then replay and check every crash state" },
 	{ "repro", cmd_repro,
 	  "reproduce a finding: replay its log, rerun its workload N times" },
+	{ "minimize", cmd_minimize,
+	  "shrink a workload while it still shows its finding" },
 	{ "bisect", cmd_bisect,
 	  "find the patch that makes a finding appear or disappear" },
 	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks" },

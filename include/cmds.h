@@ -18,6 +18,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
+int cmd_minimize(int argc, char **argv);
 
 /*
  * Parse `lwfuzz vm` arguments into @o. Returns 0, 1 when --help was asked
