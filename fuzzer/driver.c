@@ -427,6 +427,10 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&r->lock);
 		r->res->ops++;
 		r->res->op_errors += ret != 0;
+		if (ret)
+			r->res->err_codes |= 1u << th->ops[i].code;
+		else
+			r->res->ok_codes |= 1u << th->ops[i].code;
 		pthread_mutex_unlock(&r->lock);
 	}
 	pthread_mutex_lock(&r->lock);

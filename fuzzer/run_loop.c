@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -22,6 +23,7 @@
 
 struct run_opts {
 	const char *workload, *data, *log, *target, *cow, *out;
+	const char *serve; /* the port to serve executions on */
 	unsigned int runs, timeout_s;
 	int delay_ms; /* -1: leave the knob alone */
 	int fsck;
@@ -162,9 +164,15 @@ out:
 	return ret;
 }
 
+/* What one execution saw: the fuzzer's feedback. */
+struct exec_result {
+	struct driver_result dr;
+	struct replay_stats rs;
+};
+
 /* One run: record, replay, check. 0 clean, 1 finding, 2 error/hang. */
 static int one_run(const struct run_opts *o, const struct workload *w,
-		   unsigned int n)
+		   unsigned int n, struct exec_result *er)
 {
 	struct recorder rc = { .data = o->data,
 			       .log = o->log,
@@ -183,10 +191,13 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 					   POINT_FLUSH | POINT_FUA | POINT_MARK,
 				   .fsck = o->fsck,
 				   .report_path = report,
-				   .quiet = 1 };
+				   .quiet = 1,
+				   .stats = er ? &er->rs : NULL };
 	double t0 = lw_now(), t1, t2;
 	int ret = 2;
 
+	if (er)
+		memset(er, 0, sizeof(*er));
 	mkdir_p(dir, 0755);
 	if (recorder_start(&rc, why, sizeof(why))) {
 		lw_err("run %u: %s", n, why);
@@ -209,6 +220,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		goto out;
 	}
 	t2 = lw_now();
+	if (er)
+		er->dr = dr;
 	printf("run %u/%u: workload done: %lu ops (%lu failed), %lu marks, %lu promises\n",
 	       n, o->runs, dr.ops, dr.op_errors, dr.marks, dr.expectations);
 	fflush(stdout);
@@ -252,6 +265,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "fsck", no_argument, NULL, 'f' },
+		{ "serve", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -292,13 +306,145 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'f':
 			o->fsck = 1;
 			break;
+		case 'S':
+			o->serve = optarg;
+			break;
 		default:
 			return -1;
 		}
 	}
-	if (!o->workload || !o->data || !o->log || !o->target || !o->cow ||
-	    !o->runs || !o->timeout_s)
+	if ((!o->workload && !o->serve) || !o->data || !o->log || !o->target ||
+	    !o->cow || !o->runs || !o->timeout_s)
 		return -1;
+	return 0;
+}
+
+static int io_full(int fd, void *buf, size_t len, int wr)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = wr ? write(fd, p, len) : read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static unsigned int bucket(unsigned long v)
+{
+	unsigned int b = 0;
+
+	while (v && b < 15) {
+		v >>= 1;
+		b++;
+	}
+	return b;
+}
+
+/*
+ * Reply: "LWRS", le32 status, 16 feature bytes (what the execution
+ * reached: operations that succeeded and failed, failed check kinds,
+ * crash point and promise counts as log2 buckets), le32 length and the
+ * JSON report.
+ */
+static int reply(int fd, int status, const struct exec_result *er,
+		 const char *report_path)
+{
+	unsigned char hdr[8 + 16 + 4];
+	size_t len = 0;
+	char *report = report_path ? read_file(report_path, &len) : NULL;
+	int ret;
+
+	memcpy(hdr, "LWRS", 4);
+	put_le32(hdr + 4, status);
+	memset(hdr + 8, 0, 16);
+	put_le32(hdr + 8, er->dr.ok_codes);
+	put_le32(hdr + 12, er->dr.err_codes);
+	put_le32(hdr + 16, er->rs.checks);
+	hdr[20] = bucket(er->rs.points);
+	hdr[21] = bucket(er->dr.expectations);
+	hdr[22] = bucket(er->rs.failed);
+	hdr[23] = bucket(er->rs.reg_extents);
+	if (!report)
+		len = 0;
+	put_le32(hdr + 24, len);
+	ret = io_full(fd, hdr, sizeof(hdr), 1) ||
+	      (len && io_full(fd, report, len, 1));
+	free(report);
+	return ret ? -1 : 0;
+}
+
+/*
+ * Serve executions on @o->serve (a serial port) until a zero-length
+ * request: "LWRQ", le32 length, a workload in binary form.
+ */
+static int serve(struct run_opts *o)
+{
+	static unsigned char buf[WL_BIN_MAX];
+	unsigned char hdr[8];
+	struct exec_result er;
+	struct workload w;
+	struct termios tio;
+	int fd = open(o->serve, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || tcgetattr(fd, &tio)) {
+		lw_err("%s: %s", o->serve, strerror(errno));
+		return 2;
+	}
+	cfmakeraw(&tio);
+	tcsetattr(fd, TCSANOW, &tio);
+	if (io_full(fd, "LWRY\0\0\0\0", 8, 1))
+		return 2;
+	o->out = "/tmp/exec";
+	for (unsigned int n = 1;; n++) {
+		uint32_t len;
+		int status;
+
+		if (io_full(fd, hdr, 8, 0) || memcmp(hdr, "LWRQ", 4)) {
+			lw_err("serve: bad request header");
+			return 2;
+		}
+		len = get_le32(hdr + 4);
+		if (!len)
+			break;
+		if (len > sizeof(buf) || io_full(fd, buf, len, 0))
+			return 2;
+		rm_rf(o->out);
+		memset(&er, 0, sizeof(er));
+		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er);
+		char *report = xasprintf("%s/run-1/report.json", o->out);
+
+		if (reply(fd, status, &er, report)) {
+			free(report);
+			return 2;
+		}
+		free(report);
+		if (status == 2 && er.dr.hung)
+			return 2;
+		printf("serve: execution %u: %s\n", n,
+		       status == 0 ? "clean" : status == 1 ? "FINDING" : "error");
+		fflush(stdout);
+	}
+	close(fd);
 	return 0;
 }
 
@@ -313,10 +459,12 @@ int agent_run(int argc, char **argv)
 		lw_err("usage: lwfuzz-agent run --workload F --data D --log L --target T --cow C [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]");
 		return 2;
 	}
+	if (o.serve)
+		return set_knob(o.delay_ms) ? 2 : serve(&o);
 	if (load_workload(o.workload, &w) || set_knob(o.delay_ms))
 		return 2;
 	for (n = 1; n <= o.runs; n++) {
-		ret = one_run(&o, &w, n);
+		ret = one_run(&o, &w, n, NULL);
 		if (ret == 2)
 			return 2;
 		found += ret == 1;

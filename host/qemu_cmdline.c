@@ -104,6 +104,15 @@ char **qemu_argv(const struct vm_config *cfg)
 	add2(&a, "-chardev",
 	     xasprintf("file,id=out,path=/proc/self/fd/%d", cfg->output_fd));
 	add2(&a, "-serial", xasprintf("chardev:out"));
+	if (cfg->ctl_socket) {
+		/* A server socket the host connects to, one client at a time:
+		 * the guest's requests channel (ttyS2). */
+		path = qemu_escape(cfg->ctl_socket);
+		add2(&a, "-chardev",
+		     xasprintf("socket,id=ctl,path=%s,server=on,wait=off", path));
+		free(path);
+		add2(&a, "-serial", xasprintf("chardev:ctl"));
+	}
 	for (size_t i = 0; i < cfg->ndisks; i++)
 		add_disk(&a, &cfg->disks[i], i);
 	return a.v;

@@ -264,6 +264,7 @@ static char **build_argv(struct run *r, int out_fd)
 		.cpus = 2,
 		.console_path = r->console,
 		.output_fd = out_fd,
+		.ctl_socket = r->o->ctl_socket,
 	};
 	static char serials[16][16];
 

@@ -35,7 +35,7 @@ int workload_load(const char *path, struct workload *w)
 	return ret;
 }
 
-static int make_disks(const char *work, char *paths[4])
+int workload_disks(const char *work, char *paths[4])
 {
 	static const char *const names[] = { "data", "log", "target", "cow" };
 	/* Sparse: the log gets room for the largest workload's writes. The
@@ -98,7 +98,7 @@ static int run_guest(const struct layout *l, const struct wl_run_params *o,
 	}
 	if (o->fsck)
 		cmd[n++] = "--fsck";
-	if (make_disks(work, disks))
+	if (workload_disks(work, disks))
 		goto out;
 	vo.files[vo.nfiles++] = wl_path;
 	for (int i = 0; i < 4; i++)

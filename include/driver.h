@@ -8,6 +8,8 @@
 #ifndef LWFUZZ_DRIVER_H
 #define LWFUZZ_DRIVER_H
 
+#include <stdint.h>
+
 #include "workload.h"
 
 struct driver_cfg {
@@ -18,6 +20,7 @@ struct driver_cfg {
 
 struct driver_result {
 	unsigned long ops, op_errors, marks, expectations;
+	uint32_t ok_codes, err_codes; /* bit per wl_code that succeeded/failed */
 	int hung; /* a thread did not finish in time */
 	char why[512]; /* what hung, naming the line/op */
 };

@@ -27,6 +27,7 @@ struct vm_config {
 	unsigned int cpus;
 	const char *console_path; /* ttyS0 goes to this file */
 	int output_fd; /* ttyS1 goes to this inherited fd */
+	const char *ctl_socket; /* ttyS2 on this Unix socket (may be NULL) */
 	struct vm_disk disks[VM_MAX_DISKS];
 	size_t ndisks;
 };

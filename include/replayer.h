@@ -14,6 +14,8 @@
 #define POINT_MARK (1u << 2)
 #define POINT_ALL (1u << 3)
 
+struct replay_stats;
+
 struct replay_cfg {
 	const char *log_path; /* the log (block device or image) */
 	const char *target_path; /* replayed onto this block device */
@@ -25,6 +27,13 @@ struct replay_cfg {
 	int fsck; /* also run btrfs check --readonly */
 	const char *report_path; /* JSON report; NULL: none */
 	int quiet; /* no line per crash point */
+	struct replay_stats *stats; /* filled at the end when not NULL */
+};
+
+/* What a replay saw, for the fuzzer's feedback. */
+struct replay_stats {
+	unsigned long points, failed, findings, extents, reg_extents;
+	unsigned int checks; /* bit per failed check kind (replayer.c) */
 };
 
 /*

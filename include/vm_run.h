@@ -34,6 +34,7 @@ struct vm_run_opts {
 	int verbose; /* echo the guest console to stderr afterwards */
 	const char *tee_path; /* also write the command's output here */
 	int quiet_output; /* ...and not to stdout */
+	const char *ctl_socket; /* the guest's ttyS2 as a Unix socket */
 	char **cmd; /* argv run in the guest */
 };
 

@@ -17,6 +17,12 @@ struct wl_run_params {
 	int quiet; /* keep the guest's output in DIR/output.txt only */
 };
 
+/*
+ * The four sparse disks of a run in @work: data, log, target (poisoned),
+ * cow. @paths get malloc'ed names. 0 or -1 (printed).
+ */
+int workload_disks(const char *work, char *paths[4]);
+
 /* Load a workload file, text or binary; prints the error. */
 int workload_load(const char *path, struct workload *w);
 

@@ -65,9 +65,26 @@ struct point_sink {
 	size_t json_len;
 };
 
+/* Check kinds as feedback bits (replay_stats.checks). */
+static const char *const check_kinds[] = { "missing-csum", "mount", "read",
+					   "stale", "data", "fsck", "walk" };
+
+static unsigned int check_bit(const char *check)
+{
+	for (unsigned int i = 0; i < sizeof(check_kinds) / sizeof(*check_kinds);
+	     i++)
+		if (!strcmp(check, check_kinds[i]))
+			return 1u << i;
+	return 1u << 31;
+}
+
+static unsigned int seen_checks;
+
 static void collect(struct finding_sink *s, const struct finding *f)
 {
 	struct point_sink *ps = (struct point_sink *)s;
+
+	seen_checks |= check_bit(f->check);
 
 	if (s->count++)
 		fputs(", ", ps->json);
@@ -438,6 +455,8 @@ static void report_tail(struct run_state *rs, int err)
 int replay_run(const struct replay_cfg *cfg)
 {
 	struct run_state rs = { .cfg = cfg, .target_fd = -1 };
+
+	seen_checks = 0;
 	const char *start = cfg->start_mark ? cfg->start_mark : "mkfs";
 	char why[512], *tmp = NULL;
 	int has_start, err = 1;
@@ -517,5 +536,11 @@ out:
 	log_close(rs.log);
 	if (err)
 		return 2;
+	if (cfg->stats)
+		*cfg->stats = (struct replay_stats){
+			.points = rs.points_done, .failed = rs.points_failed,
+			.findings = rs.findings, .extents = rs.extents,
+			.reg_extents = rs.reg_extents, .checks = seen_checks
+		};
 	return rs.points_failed ? 1 : 0;
 }

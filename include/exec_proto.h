@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host side of the execution protocol with a serving guest
+ * (`lwfuzz-agent run --serve`), over the Unix socket QEMU exposes for the
+ * guest's ttyS2: request "LWRQ" le32 length + workload (binary form; a
+ * zero length ends the guest's loop), reply "LWRS" le32 status, 16
+ * feature bytes, le32 length + JSON report.
+ */
+#ifndef LWFUZZ_EXEC_PROTO_H
+#define LWFUZZ_EXEC_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXEC_FEATURES 16
+
+struct exec_reply {
+	int status; /* 0 clean, 1 a check failed, 2 error */
+	unsigned char features[EXEC_FEATURES];
+	char *report; /* malloc'ed JSON, may be NULL */
+	size_t report_len;
+};
+
+/* Connect to the guest's socket, retrying for up to @wait_s seconds. */
+int exec_connect(const char *socket_path, unsigned int wait_s);
+/* Wait for the guest's ready frame on a fresh connection. */
+int exec_wait_ready(int fd, unsigned int timeout_s);
+/* Send one workload (binary form) and read the reply; 0 or -1. */
+int exec_request(int fd, const unsigned char *wl, size_t len,
+		 struct exec_reply *rep, unsigned int timeout_s);
+/* Ask the guest to stop serving. */
+int exec_quit(int fd);
+
+#endif
