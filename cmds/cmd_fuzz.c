@@ -120,11 +120,16 @@ static pid_t start_vm(const struct layout *l, const struct fuzz_opts *o,
 		      char *disks[4], const char *sock, const char *log)
 {
 	char delay[16];
-	char *cmd[16] = { "sh", "-c",
-			  "exec lwfuzz-agent run --serve /dev/ttyS2 "
-			  "--data \"$LWFUZZ_DISK0\" --log \"$LWFUZZ_DISK1\" "
-			  "--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
-			  "lwfuzz-agent", "--timeout", "60" };
+	char *cmd[16] = {
+		"sh",
+		"-c",
+		"exec lwfuzz-agent run --serve /dev/ttyS2 "
+		"--data \"$LWFUZZ_DISK0\" --log \"$LWFUZZ_DISK1\" "
+		"--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
+		"lwfuzz-agent",
+		"--timeout",
+		"60"
+	};
 	int n = 6;
 	pid_t pid;
 
@@ -133,12 +138,16 @@ static pid_t start_vm(const struct layout *l, const struct fuzz_opts *o,
 		cmd[n++] = "--delay-ms";
 		cmd[n++] = delay;
 	}
+	fflush(NULL);
 	pid = fork();
 	if (pid)
 		return pid;
-	struct vm_run_opts vo = { .variant = o->variant, .mem_mb = 1024,
-				  .cmd = cmd, .quiet_output = 1,
-				  .tee_path = log, .ctl_socket = sock,
+	struct vm_run_opts vo = { .variant = o->variant,
+				  .mem_mb = 1024,
+				  .cmd = cmd,
+				  .quiet_output = 1,
+				  .tee_path = log,
+				  .ctl_socket = sock,
 				  .timeout_s = o->seconds + 900 };
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -159,11 +168,13 @@ static pid_t start_afl(const struct layout *l, const struct fuzz_opts *o,
 	pid_t pid;
 
 	snprintf(secs, sizeof(secs), "%u", o->seconds);
+	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "afl-fuzz", "-i", in, "-o", afl, "-t", "600000",
-				 "-V", secs, "--", self, "exec", "--socket",
-				 (char *)sock, "@@", NULL };
+		char *argv[] = { "afl-fuzz", "-i",	   in,	     "-o",
+				 afl,	     "-t",	   "600000", "-V",
+				 secs,	     "--",	   self,     "exec",
+				 "--socket", (char *)sock, "@@",     NULL };
 		FILE *f = freopen(logf, "w", stdout);
 
 		(void)f;
@@ -219,28 +230,20 @@ static void status_line(const struct fuzz_opts *o, double t0)
 	free(path);
 }
 
-/* File one AFL++ crash as a finding, unless its signature is known. */
-static int file_crash(const struct fuzz_opts *o, const char *crash)
+/* File a failing workload as a finding, unless its signature is known. */
+static int file_finding(const struct fuzz_opts *o, const struct workload *wl,
+			const char *report)
 {
 	unsigned char bin[WL_BIN_MAX];
-	struct workload w;
-	size_t len, n;
-	char *buf = read_file(crash, &len), *rpath, *report, sig[512];
+	struct workload w = *wl;
+	size_t n = wl_encode(&w, bin, sizeof(bin));
+	char sig[512];
 	int added = 0;
 
-	if (!buf || wl_decode((unsigned char *)buf, len, &w)) {
-		free(buf);
-		return 0;
-	}
-	free(buf);
-	n = wl_encode(&w, bin, sizeof(bin));
-	rpath = xasprintf("%s/reports/%016llx.json", o->out,
-			  (unsigned long long)hash_bytes(HASH_INIT, bin, n));
-	report = read_file(rpath, NULL);
 	if (report && !finding_signature(report, &w, sig, sizeof(sig))) {
-		char *dir = xasprintf("%s/findings/%016llx", o->out,
-				      (unsigned long long)hash_str(HASH_INIT,
-								   sig));
+		char *dir =
+			xasprintf("%s/findings/%016llx", o->out,
+				  (unsigned long long)hash_str(HASH_INIT, sig));
 
 		if (!path_exists(dir) && !mkdir_p(dir, 0755)) {
 			char *text = wl_format_text(&w);
@@ -265,9 +268,82 @@ static int file_crash(const struct fuzz_opts *o, const char *crash)
 		}
 		free(dir);
 	}
+	return added;
+}
+
+/* File one AFL++ crash: its report was kept by `lwfuzz exec`. */
+static int file_crash(const struct fuzz_opts *o, const char *crash)
+{
+	unsigned char bin[WL_BIN_MAX];
+	struct workload w;
+	size_t len, n;
+	char *buf = read_file(crash, &len), *rpath, *report;
+	int added;
+
+	if (!buf || wl_decode((unsigned char *)buf, len, &w)) {
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	n = wl_encode(&w, bin, sizeof(bin));
+	rpath = xasprintf("%s/reports/%016llx.json", o->out,
+			  (unsigned long long)hash_bytes(HASH_INIT, bin, n));
+	report = read_file(rpath, NULL);
+	added = file_finding(o, &w, report);
 	free(report);
 	free(rpath);
 	return added;
+}
+
+/*
+ * AFL++ skips seeds that crash, so run the seeds once ourselves: a seed
+ * that fails a check is a finding (and AFL++ mutates the others).
+ */
+static int run_seeds(const struct fuzz_opts *o, const char *sock)
+{
+	char *dir = path_join(o->out, "seeds");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) && !stop) {
+		struct exec_reply rep;
+		struct workload w;
+		size_t len;
+		char *p, *buf;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = path_join(dir, de->d_name);
+		buf = read_file(p, &len);
+		fd = buf ? exec_connect(sock, 30) : -1;
+		if (fd < 0 ||
+		    exec_request(fd, (unsigned char *)buf, len, &rep, 600)) {
+			lw_err("seed %s: no answer from the VM", p);
+			if (fd >= 0)
+				close(fd);
+			free(buf);
+			free(p);
+			closedir(d);
+			free(dir);
+			return -1;
+		}
+		close(fd);
+		printf("fuzz: seed %s: %s\n", de->d_name,
+		       rep.status == 1	 ? "FINDING"
+		       : rep.status == 0 ? "clean"
+					 : "error");
+		if (rep.status == 1 &&
+		    !wl_decode((unsigned char *)buf, len, &w))
+			file_finding(o, &w, rep.report);
+		free(rep.report);
+		free(buf);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return 0;
 }
 
 static unsigned int file_findings(const struct fuzz_opts *o)
@@ -312,8 +388,10 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 	char *end;
 	int c;
 
-	*o = (struct fuzz_opts){ .variant = "buggy", .out = "fuzz-out",
-				 .seconds = 600, .delay_ms = -1 };
+	*o = (struct fuzz_opts){ .variant = "buggy",
+				 .out = "fuzz-out",
+				 .seconds = 600,
+				 .delay_ms = -1 };
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "k:t:c:o:d:h", longopts, NULL)) !=
 	       -1) {
@@ -389,8 +467,8 @@ int cmd_fuzz(int argc, char **argv)
 	pid_t vm;
 
 	if (ret)
-		return ret > 0 ? 0 :
-				 (lw_err("bad arguments; see 'lwfuzz fuzz --help'"),
+		return ret > 0 ? 0
+			       : (lw_err("bad arguments; see 'lwfuzz fuzz --help'"),
 				  2);
 	if (layout_init(&l))
 		return 2;
@@ -402,8 +480,8 @@ int cmd_fuzz(int argc, char **argv)
 		       o.variant, variant_names(&ps));
 		goto out;
 	}
-	corpus = o.corpus ? xasprintf("%s", o.corpus) :
-			    layout_src(&l, "corpus/seeds");
+	corpus = o.corpus ? xasprintf("%s", o.corpus)
+			  : layout_src(&l, "corpus/seeds");
 	seeds = path_join(o.out, "seeds");
 	work = path_join(o.out, ".vm");
 	sock = path_join(work, "ctl.sock");
@@ -431,7 +509,7 @@ int cmd_fuzz(int argc, char **argv)
 	printf("fuzz: VM ready (%s); afl-fuzz for %u s\n", o.variant,
 	       o.seconds);
 	fflush(stdout);
-	if (campaign(&l, &o, sock, vm) == 0) {
+	if (run_seeds(&o, sock) == 0 && campaign(&l, &o, sock, vm) == 0) {
 		fd = exec_connect(sock, 10);
 		if (fd >= 0) {
 			exec_quit(fd);
@@ -442,6 +520,9 @@ int cmd_fuzz(int argc, char **argv)
 		printf("fuzz: %u unique finding(s) in %s/findings\n", found,
 		       o.out);
 		ret = found ? 1 : 0;
+	} else {
+		kill(vm, SIGTERM);
+		waitpid(vm, NULL, 0);
 	}
 	for (int i = 0; i < 4; i++)
 		if (disks[i])

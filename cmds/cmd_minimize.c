@@ -65,8 +65,10 @@ int cmd_minimize(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct oracle o = { .p = { .variant = "buggy", .runs = 1,
-				   .op_timeout = 60, .delay_ms = -1,
+	struct oracle o = { .p = { .variant = "buggy",
+				   .runs = 1,
+				   .op_timeout = 60,
+				   .delay_ms = -1,
 				   .quiet = 1 } };
 	struct minimize_stats st;
 	struct workload w;
@@ -106,9 +108,9 @@ int cmd_minimize(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		goto usage;
-	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode) ?
-		     path_join(argv[optind], "workload.lw") :
-		     xasprintf("%s", argv[optind]);
+	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)
+		     ? path_join(argv[optind], "workload.lw")
+		     : xasprintf("%s", argv[optind]);
 	if (workload_load(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return 2;

@@ -441,7 +441,9 @@ static int serve(struct run_opts *o)
 		if (status == 2 && er.dr.hung)
 			return 2;
 		printf("serve: execution %u: %s\n", n,
-		       status == 0 ? "clean" : status == 1 ? "FINDING" : "error");
+		       status == 0   ? "clean"
+		       : status == 1 ? "FINDING"
+				     : "error");
 		fflush(stdout);
 	}
 	close(fd);

@@ -57,10 +57,10 @@ static size_t shape_of(const struct workload *w, const char *ops[],
 			if (op->code == WL_MARK || op->code == WL_SLEEP ||
 			    op->code == WL_BARRIER || seen[op->code][direct]++)
 				continue;
-			ops[n++] = direct ? (op->code == WL_PWRITE ?
-						     "pwrite-direct" :
-						     "pread-direct") :
-					    wl_code_name(op->code);
+			ops[n++] = direct ? (op->code == WL_PWRITE
+						     ? "pwrite-direct"
+						     : "pread-direct")
+					  : wl_code_name(op->code);
 		}
 	}
 	qsort(ops, n, sizeof(ops[0]), cmp_str);

@@ -98,8 +98,7 @@ int exec_request(int fd, const unsigned char *wl, size_t len,
 	hdr[6] = len >> 16;
 	hdr[7] = len >> 24;
 	if (write_full(fd, hdr, 8) || write_full(fd, wl, len) ||
-	    read_full(fd, hdr, sizeof(hdr), deadline) ||
-	    memcmp(hdr, "LWRS", 4))
+	    read_full(fd, hdr, sizeof(hdr), deadline) || memcmp(hdr, "LWRS", 4))
 		return -1;
 	rep->status = get_le32(hdr + 4);
 	memcpy(rep->features, hdr + 8, EXEC_FEATURES);

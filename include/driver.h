@@ -20,7 +20,8 @@ struct driver_cfg {
 
 struct driver_result {
 	unsigned long ops, op_errors, marks, expectations;
-	uint32_t ok_codes, err_codes; /* bit per wl_code that succeeded/failed */
+	uint32_t ok_codes,
+		err_codes; /* bit per wl_code that succeeded/failed */
 	int hung; /* a thread did not finish in time */
 	char why[512]; /* what hung, naming the line/op */
 };

@@ -67,7 +67,8 @@ struct point_sink {
 
 /* Check kinds as feedback bits (replay_stats.checks). */
 static const char *const check_kinds[] = { "missing-csum", "mount", "read",
-					   "stale", "data", "fsck", "walk" };
+					   "stale",	   "data",  "fsck",
+					   "walk" };
 
 static unsigned int check_bit(const char *check)
 {
@@ -537,10 +538,12 @@ out:
 	if (err)
 		return 2;
 	if (cfg->stats)
-		*cfg->stats = (struct replay_stats){
-			.points = rs.points_done, .failed = rs.points_failed,
-			.findings = rs.findings, .extents = rs.extents,
-			.reg_extents = rs.reg_extents, .checks = seen_checks
-		};
+		*cfg->stats =
+			(struct replay_stats){ .points = rs.points_done,
+					       .failed = rs.points_failed,
+					       .findings = rs.findings,
+					       .extents = rs.extents,
+					       .reg_extents = rs.reg_extents,
+					       .checks = seen_checks };
 	return rs.points_failed ? 1 : 0;
 }
