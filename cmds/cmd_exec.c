@@ -6,6 +6,7 @@
  * guest, maps the reply's features into AFL++'s coverage map, and aborts
  * when a check failed, so that AFL++ files the input as a crash.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,12 @@
 #include "hash.h"
 #include "msg.h"
 #include "workload.h"
+
+/*
+ * One execution takes seconds; a workload's threads get 60 s in the guest
+ * before they count as stuck. No answer by then: the guest is lost.
+ */
+#define EXEC_TIMEOUT_S 240
 
 static void set_feature(unsigned char *map, size_t size, unsigned int id,
 			unsigned int value)
@@ -53,8 +60,13 @@ static void map_features(const struct exec_reply *rep)
 			if (v & (1u << b))
 				set_feature(map, size, word * 32 + b, 1);
 	}
-	for (unsigned int i = 12; i < EXEC_FEATURES; i++)
+	for (unsigned int i = 12; i < EXEC_FEATURES_BASE; i++)
 		set_feature(map, size, 96 + i, f[i]);
+	/* Which operations ran concurrently with which, on the same file or not. */
+	for (unsigned int i = EXEC_FEATURES_BASE; i < EXEC_FEATURES; i++)
+		for (unsigned int b = 0; b < 8; b++)
+			if (f[i] & (1u << b))
+				set_feature(map, size, 1000 + i * 8 + b, 1);
 	shmdt(map);
 }
 
@@ -71,6 +83,54 @@ static void keep_report(const unsigned char *wl, size_t len,
 			 (unsigned long long)hash_bytes(HASH_INIT, wl, len));
 	write_file_atomic(path, rep->report, rep->report_len);
 	free(path);
+}
+
+/*
+ * The campaign's VM directory (fuzz_vm.h): wait while the VM restarts,
+ * say what is being executed, flag an execution that got no answer.
+ */
+static char *vm_path(const char *name)
+{
+	const char *dir = getenv("LWFUZZ_VM_DIR");
+
+	return dir ? path_join(dir, name) : NULL;
+}
+
+static void wait_while_restarting(void)
+{
+	char *p = vm_path("restarting");
+	double end = lw_now() + 600;
+
+	while (p && path_exists(p) && lw_now() < end)
+		usleep(200 * 1000);
+	free(p);
+}
+
+static void vm_note(const char *name, const void *buf, size_t len)
+{
+	char *p = vm_path(name);
+
+	if (p)
+		write_file_atomic(p, buf, len);
+	free(p);
+}
+
+/* One line per execution: "STATUS POINTS"; the campaign counts them. */
+static void count_execution(const struct exec_reply *rep)
+{
+	char *p = vm_path("executions"), line[64];
+	const char *k =
+		rep->report ? strstr(rep->report, "\"points_checked\":") : NULL;
+	unsigned long points = k ? strtoul(k + 17, NULL, 10) : 0;
+	int fd = p ? open(p, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+	int n = snprintf(line, sizeof(line), "%d %lu\n", rep->status, points);
+
+	if (fd >= 0) {
+		if (write(fd, line, n) != n)
+			lw_err("cannot count the execution in %s", p);
+		close(fd);
+	}
+	free(p);
 }
 
 int cmd_exec(int argc, char **argv)
@@ -97,13 +157,23 @@ int cmd_exec(int argc, char **argv)
 	}
 	free(buf);
 	n = wl_encode(&w, bin, sizeof(bin));
-	fd = exec_connect(argv[2], 30);
-	if (fd < 0 || exec_request(fd, bin, n, &rep, 600)) {
+	wait_while_restarting();
+	vm_note("current.bin", bin, n);
+	fd = exec_connect(argv[2], 60);
+	if (fd < 0 || exec_request(fd, bin, n, &rep, EXEC_TIMEOUT_S)) {
+		/* The guest died or hung on this input: the campaign files
+		 * it with the console and restarts the VM. */
 		lw_err("no answer from the guest on %s", argv[2]);
-		return 2;
+		vm_note("lost", "", 0);
+		abort();
 	}
 	close(fd);
+	count_execution(&rep);
 	map_features(&rep);
+	if (rep.status == EXEC_STUCK) {
+		vm_note("lost", "", 0);
+		abort();
+	}
 	if (rep.status == 1) {
 		keep_report(bin, n, &rep);
 		free(rep.report);

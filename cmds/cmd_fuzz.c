@@ -4,26 +4,32 @@
  * serves executions (`lwfuzz-agent run --serve`) on a serial port QEMU
  * exposes as a Unix socket; afl-fuzz runs `lwfuzz exec` per test case with
  * the structure-aware mutator; failing executions become AFL++ crashes and
- * are filed, deduplicated by signature, under OUT/findings.
+ * are filed, deduplicated by signature, under OUT/findings. A guest that
+ * dies or hangs is restarted and its input filed with its console.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmds.h"
 #include "exec_proto.h"
+#include "finding_store.h"
 #include "fsutil.h"
+#include "fuzz_vm.h"
 #include "hash.h"
 #include "layout.h"
 #include "msg.h"
 #include "signature.h"
+#include "spawn.h"
 #include "variants.h"
 #include "vm_run.h"
 #include "workload.h"
@@ -33,21 +39,37 @@ static const char fuzz_usage[] =
 	"usage: lwfuzz fuzz [OPTIONS]\n\n"
 	"Run an AFL++ campaign on workloads against one VM of the chosen kernel:\n"
 	"every execution records a workload on a fresh btrfs over dm-log-writes\n"
-	"and checks every crash state of its log. Findings (AFL++ crashes) are\n"
-	"filed under OUT/findings/SIGNATURE-HASH/ (workload.lw, workload.bin,\n"
-	"report.json, signature), one per signature.\n\n"
-	"  -k, --kernel V      stock, buggy or fixed (default buggy)\n"
-	"  -t, --time D        stop after D (90s, 10m, 1h; default 10m)\n"
-	"  -c, --corpus DIR    seed workloads (*.lw; default corpus/seeds)\n"
-	"  -o, --out DIR       campaign directory (default fuzz-out)\n"
-	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms\n"
-	"  -h, --help          this text\n\n"
+	"and checks every crash state of its log. Findings are filed under\n"
+	"OUT/findings/HASH/ (workload.lw, workload.bin, signature, and\n"
+	"report.json for a failed check or console.txt for a guest that died or\n"
+	"hung), one per signature. A dead or hung guest is restarted.\n\n"
+	"  -k, --kernel V        stock, buggy or fixed (default buggy)\n"
+	"  -t, --time D          stop after D (90s, 10m, 1h; default 10m)\n"
+	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
+	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
+	"  -d, --delay-ms N      set btrfs.dio_race_delay_ms\n"
+	"  -r, --resume          continue the campaign in OUT\n"
+	"  -x, --stop-on-finding end at the first finding\n"
+	"  -h, --help            this text\n\n"
+	"Ctrl-C ends the campaign cleanly; --resume continues it. Plots of the\n"
+	"campaign (afl-plot) are written to OUT/plots at the end.\n\n"
 	"Exit status: 1 when there are findings, 0 when none, 2 on error.\n";
 
 struct fuzz_opts {
 	const char *variant, *corpus, *out;
 	unsigned int seconds;
 	int delay_ms;
+	int resume, stop_on_finding;
+};
+
+/* What the campaign loop keeps track of. */
+struct campaign {
+	const struct fuzz_opts *o;
+	const struct layout *l;
+	struct fuzz_vm vm;
+	char *findings; /* OUT/findings */
+	double t0;
+	unsigned int new_findings;
 };
 
 static volatile sig_atomic_t stop;
@@ -115,53 +137,13 @@ static int write_seeds(const char *corpus, const char *dir)
 	return n ? 0 : -1;
 }
 
-/* The VM, serving executions, in a child process. */
-static pid_t start_vm(const struct layout *l, const struct fuzz_opts *o,
-		      char *disks[4], const char *sock, const char *log)
+static pid_t start_afl(const struct campaign *c)
 {
-	char delay[16];
-	char *cmd[16] = {
-		"sh",
-		"-c",
-		"exec lwfuzz-agent run --serve /dev/ttyS2 "
-		"--data \"$LWFUZZ_DISK0\" --log \"$LWFUZZ_DISK1\" "
-		"--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
-		"lwfuzz-agent",
-		"--timeout",
-		"60"
-	};
-	int n = 6;
-	pid_t pid;
-
-	if (o->delay_ms >= 0) {
-		snprintf(delay, sizeof(delay), "%d", o->delay_ms);
-		cmd[n++] = "--delay-ms";
-		cmd[n++] = delay;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid)
-		return pid;
-	struct vm_run_opts vo = { .variant = o->variant,
-				  .mem_mb = 1024,
-				  .cmd = cmd,
-				  .quiet_output = 1,
-				  .tee_path = log,
-				  .ctl_socket = sock,
-				  .timeout_s = o->seconds + 900 };
-
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	for (int i = 0; i < 4; i++)
-		vo.disks[vo.ndisks++] = disks[i];
-	_exit(vm_run(l, &vo));
-}
-
-static pid_t start_afl(const struct layout *l, const struct fuzz_opts *o,
-		       const char *sock)
-{
-	char *in = path_join(o->out, "seeds"), *afl = path_join(o->out, "afl");
-	char *mut = layout_src(l, "bin/lwfuzz-mutator.so");
-	char *self = layout_src(l, "bin/lwfuzz");
+	const struct fuzz_opts *o = c->o;
+	char *in = o->resume ? xasprintf("-") : path_join(o->out, "seeds");
+	char *afl = path_join(o->out, "afl");
+	char *mut = layout_src(c->l, "bin/lwfuzz-mutator.so");
+	char *self = layout_src(c->l, "bin/lwfuzz");
 	char *reports = path_join(o->out, "reports");
 	char *logf = path_join(o->out, "afl.log");
 	char secs[16];
@@ -171,11 +153,11 @@ static pid_t start_afl(const struct layout *l, const struct fuzz_opts *o,
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "afl-fuzz", "-i",	   in,	     "-o",
-				 afl,	     "-t",	   "600000", "-V",
-				 secs,	     "--",	   self,     "exec",
-				 "--socket", (char *)sock, "@@",     NULL };
-		FILE *f = freopen(logf, "w", stdout);
+		char *argv[] = { "afl-fuzz", "-i",	 in,	   "-o",
+				 afl,	     "-t",	 "600000", "-V",
+				 secs,	     "--",	 self,	   "exec",
+				 "--socket", c->vm.sock, "@@",	   NULL };
+		FILE *f = freopen(logf, o->resume ? "a" : "w", stdout);
 
 		(void)f;
 		dup2(1, 2);
@@ -188,11 +170,14 @@ static pid_t start_afl(const struct layout *l, const struct fuzz_opts *o,
 		setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mut, 1);
 		setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
 		setenv("AFL_NO_UI", "1", 1);
+		/* Trimming would cost executions of seconds each. */
+		setenv("AFL_DISABLE_TRIM", "1", 1);
 		setenv("AFL_FAST_CAL", "1", 1);
 		setenv("AFL_SKIP_CPUFREQ", "1", 1);
 		setenv("AFL_NO_AFFINITY", "1", 1);
 		setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
 		setenv("LWFUZZ_REPORTS", reports, 1);
+		setenv("LWFUZZ_VM_DIR", c->vm.dir, 1);
 		execvp("afl-fuzz", argv);
 		_exit(127);
 	}
@@ -205,7 +190,7 @@ static pid_t start_afl(const struct layout *l, const struct fuzz_opts *o,
 	return pid;
 }
 
-/* "execs_done : 12" from AFL++'s fuzzer_stats. */
+/* "corpus_count : 12" from AFL++'s fuzzer_stats (written every minute). */
 static unsigned long stat_of(const char *stats, const char *key)
 {
 	const char *p = stats ? strstr(stats, key) : NULL;
@@ -214,96 +199,164 @@ static unsigned long stat_of(const char *stats, const char *key)
 	return p ? strtoul(p + 1, NULL, 10) : 0;
 }
 
-static void status_line(const struct fuzz_opts *o, double t0)
+/* Executions and crash states checked, from `lwfuzz exec`'s lines. */
+static void count_executions(const struct campaign *c, unsigned long *execs,
+			     unsigned long *points)
 {
-	char *path = xasprintf("%s/afl/default/fuzzer_stats", o->out);
-	char *stats = read_file(path, NULL);
-	double el = lw_now() - t0;
-	unsigned long execs = stat_of(stats, "execs_done");
+	char *path = path_join(c->vm.dir, "executions");
+	char *text = read_file(path, NULL), *p = text;
 
-	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), corpus %lu, crashes %lu\n",
+	*execs = *points = 0;
+	while (p && *p) {
+		char *nl = strchr(p, '\n');
+		unsigned long pts = 0;
+
+		if (!nl)
+			break;
+		if (sscanf(p, "%*d %lu", &pts) == 1) {
+			(*execs)++;
+			*points += pts;
+		}
+		p = nl + 1;
+	}
+	free(text);
+	free(path);
+}
+
+static void status_line(const struct campaign *c)
+{
+	char *path = xasprintf("%s/afl/default/fuzzer_stats", c->o->out);
+	char *stats = read_file(path, NULL);
+	double el = lw_now() - c->t0;
+	unsigned long execs, points;
+
+	count_executions(c, &execs, &points);
+	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), corpus %lu, findings %u, restarts %u\n",
 	       (unsigned int)el / 60, (unsigned int)el % 60, execs,
-	       el > 0 ? execs / el : 0.0, stat_of(stats, "corpus_count"),
-	       stat_of(stats, "saved_crashes"));
+	       el > 0 ? execs / el : 0.0, points, el > 0 ? points / el : 0.0,
+	       stat_of(stats, "corpus_count"), finding_count(c->findings),
+	       c->vm.restarts);
 	fflush(stdout);
 	free(stats);
 	free(path);
 }
 
-/* File a failing workload as a finding, unless its signature is known. */
-static int file_finding(const struct fuzz_opts *o, const struct workload *wl,
-			const char *report)
+static void announce(struct campaign *c, int stored, char *where,
+		     const char *sig)
 {
-	unsigned char bin[WL_BIN_MAX];
-	struct workload w = *wl;
-	size_t n = wl_encode(&w, bin, sizeof(bin));
-	char sig[512];
-	int added = 0;
-
-	if (report && !finding_signature(report, &w, sig, sizeof(sig))) {
-		char *dir =
-			xasprintf("%s/findings/%016llx", o->out,
-				  (unsigned long long)hash_str(HASH_INIT, sig));
-
-		if (!path_exists(dir) && !mkdir_p(dir, 0755)) {
-			char *text = wl_format_text(&w);
-			char *p1 = path_join(dir, "workload.lw");
-			char *p2 = path_join(dir, "workload.bin");
-			char *p3 = path_join(dir, "report.json");
-			char *p4 = path_join(dir, "signature");
-			char *s = xasprintf("%s\n", sig);
-
-			added = !write_file_atomic(p1, text, strlen(text)) &&
-				!write_file_atomic(p2, bin, n) &&
-				!write_file_atomic(p3, report,
-						   strlen(report)) &&
-				!write_file_atomic(p4, s, strlen(s));
-			printf("fuzz: new finding %s: %s\n", dir, sig);
-			free(text);
-			free(p1);
-			free(p2);
-			free(p3);
-			free(p4);
-			free(s);
-		}
-		free(dir);
+	if (stored == 1) {
+		printf("fuzz: new finding %s: %s\n", where, sig);
+		fflush(stdout);
+		c->new_findings++;
 	}
-	return added;
+	free(where);
+}
+
+/* File a workload whose checks failed, unless its signature is known. */
+static void file_checker_finding(struct campaign *c, const struct workload *w,
+				 const char *report)
+{
+	char sig[512], *where = NULL;
+	struct finding_file extra[] = {
+		{ "report.json", report, report ? strlen(report) : 0 },
+		{ "kernel", c->o->variant, strlen(c->o->variant) },
+	};
+
+	if (!report || finding_signature(report, w, sig, sizeof(sig)))
+		return;
+	announce(c, finding_store(c->findings, sig, w, extra, 2, &where), where,
+		 sig);
 }
 
 /* File one AFL++ crash: its report was kept by `lwfuzz exec`. */
-static int file_crash(const struct fuzz_opts *o, const char *crash)
+static void file_crash(struct campaign *c, const char *crash)
 {
 	unsigned char bin[WL_BIN_MAX];
 	struct workload w;
 	size_t len, n;
 	char *buf = read_file(crash, &len), *rpath, *report;
-	int added;
 
 	if (!buf || wl_decode((unsigned char *)buf, len, &w)) {
 		free(buf);
-		return 0;
+		return;
 	}
 	free(buf);
 	n = wl_encode(&w, bin, sizeof(bin));
-	rpath = xasprintf("%s/reports/%016llx.json", o->out,
+	rpath = xasprintf("%s/reports/%016llx.json", c->o->out,
 			  (unsigned long long)hash_bytes(HASH_INIT, bin, n));
 	report = read_file(rpath, NULL);
-	added = file_finding(o, &w, report);
+	/* No report: the guest died on it, filed with its console. */
+	if (report)
+		file_checker_finding(c, &w, report);
 	free(report);
 	free(rpath);
-	return added;
+}
+
+static void file_crashes(struct campaign *c)
+{
+	char *dir = xasprintf("%s/afl/default/crashes", c->o->out);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "id:", 3))
+			continue;
+		char *p = path_join(dir, de->d_name);
+
+		file_crash(c, p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+/* The guest died or hung on the input in current.bin: file it. */
+static void file_vm_finding(struct campaign *c)
+{
+	const char *kind =
+		c->vm.exit_status == VM_EXIT_CRASHED ? "kernel-crash" : "hang";
+	char *cur = path_join(c->vm.dir, "current.bin");
+	char *console = read_file(c->vm.console, NULL);
+	char *output = read_file(c->vm.output, NULL);
+	size_t len, olen = output ? strlen(output) : 0;
+	char *buf = read_file(cur, &len), sig[512], *where = NULL;
+	const char *tail = olen > 4096 ? output + olen - 4096 : output;
+	struct workload w;
+	struct finding_file extra[] = {
+		{ "console.txt", console, console ? strlen(console) : 0 },
+		{ "output.txt", tail, tail ? strlen(tail) : 0 },
+		{ "kernel", c->o->variant, strlen(c->o->variant) },
+	};
+
+	printf("fuzz: the guest %s (VM exit status %d); restarting it\n",
+	       c->vm.exit_status == VM_EXIT_CRASHED ? "died" : "hung",
+	       c->vm.exit_status);
+	if (!buf || wl_decode((unsigned char *)buf, len, &w) ||
+	    kernel_signature(kind, console, &w, sig, sizeof(sig)))
+		lw_err("the guest failed, but no input was in flight (%s)",
+		       cur);
+	else
+		announce(c,
+			 finding_store(c->findings, sig, &w, extra, 3, &where),
+			 where, sig);
+	unlink(cur);
+	free(buf);
+	free(cur);
+	free(console);
+	free(output);
 }
 
 /*
  * AFL++ skips seeds that crash, so run the seeds once ourselves: a seed
  * that fails a check is a finding (and AFL++ mutates the others).
  */
-static int run_seeds(const struct fuzz_opts *o, const char *sock)
+static int run_seeds(struct campaign *c)
 {
-	char *dir = path_join(o->out, "seeds");
+	char *dir = path_join(c->o->out, "seeds");
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	int ret = 0;
 
 	while (d && (de = readdir(d)) && !stop) {
 		struct exec_reply rep;
@@ -316,62 +369,32 @@ static int run_seeds(const struct fuzz_opts *o, const char *sock)
 			continue;
 		p = path_join(dir, de->d_name);
 		buf = read_file(p, &len);
-		fd = buf ? exec_connect(sock, 30) : -1;
+		fd = buf ? exec_connect(c->vm.sock, 30) : -1;
 		if (fd < 0 ||
 		    exec_request(fd, (unsigned char *)buf, len, &rep, 600)) {
 			lw_err("seed %s: no answer from the VM", p);
-			if (fd >= 0)
-				close(fd);
-			free(buf);
-			free(p);
-			closedir(d);
-			free(dir);
-			return -1;
+			ret = -1;
+		} else {
+			printf("fuzz: seed %s: %s\n", de->d_name,
+			       rep.status == 1	 ? "FINDING"
+			       : rep.status == 0 ? "clean"
+						 : "error");
+			if (rep.status == 1 &&
+			    !wl_decode((unsigned char *)buf, len, &w))
+				file_checker_finding(c, &w, rep.report);
+			free(rep.report);
 		}
-		close(fd);
-		printf("fuzz: seed %s: %s\n", de->d_name,
-		       rep.status == 1	 ? "FINDING"
-		       : rep.status == 0 ? "clean"
-					 : "error");
-		if (rep.status == 1 &&
-		    !wl_decode((unsigned char *)buf, len, &w))
-			file_finding(o, &w, rep.report);
-		free(rep.report);
+		if (fd >= 0)
+			close(fd);
 		free(buf);
 		free(p);
+		if (ret)
+			break;
 	}
 	if (d)
 		closedir(d);
 	free(dir);
-	return 0;
-}
-
-static unsigned int file_findings(const struct fuzz_opts *o)
-{
-	char *dir = xasprintf("%s/afl/default/crashes", o->out);
-	char *fdir = path_join(o->out, "findings");
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned int total = 0;
-
-	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "id:", 3))
-			continue;
-		char *p = path_join(dir, de->d_name);
-
-		file_crash(o, p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	d = opendir(fdir);
-	while (d && (de = readdir(d)))
-		total += de->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	free(fdir);
-	free(dir);
-	return total;
+	return ret;
 }
 
 static int parse(int argc, char **argv, struct fuzz_opts *o)
@@ -382,6 +405,8 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "resume", no_argument, NULL, 'r' },
+		{ "stop-on-finding", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -393,7 +418,7 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 				 .seconds = 600,
 				 .delay_ms = -1 };
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:t:c:o:d:h", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "k:t:c:o:d:rxh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'k':
@@ -414,6 +439,12 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			if (*end || o->delay_ms < 0)
 				return -1;
 			break;
+		case 'r':
+			o->resume = 1;
+			break;
+		case 'x':
+			o->stop_on_finding = 1;
+			break;
 		case 'h':
 			fputs(fuzz_usage, stdout);
 			return 1;
@@ -424,35 +455,157 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 	return optind == argc ? 0 : -1;
 }
 
-/* Run the campaign; the VM is up and serving. */
-static int campaign(const struct layout *l, const struct fuzz_opts *o,
-		    const char *sock, pid_t vm)
+/* One tick of the loop: a failed guest is filed and restarted. */
+static int tend_vm(struct campaign *c)
 {
-	double t0 = lw_now(), next = t0 + 10;
-	pid_t afl = start_afl(l, o, sock);
-	int st, afl_done = 0;
+	if (!fuzz_vm_failed(&c->vm))
+		return 0;
+	file_vm_finding(c);
+	if (c->vm.restarts >= 50) {
+		lw_err("the guest failed 50 times; stopping the campaign (see %s)",
+		       c->vm.console);
+		return -1;
+	}
+	return fuzz_vm_restart(&c->vm);
+}
 
-	while (!afl_done && !stop) {
+/* Run afl-fuzz until the time is up, Ctrl-C or the first finding (-x). */
+static int campaign(struct campaign *c)
+{
+	double next = lw_now() + 10;
+	pid_t afl = start_afl(c);
+	int st = 0, afl_done = 0, ret = 0;
+
+	while (!afl_done && !stop && !ret) {
 		usleep(200 * 1000);
 		afl_done = waitpid(afl, &st, WNOHANG) == afl;
-		if (waitpid(vm, NULL, WNOHANG) == vm) {
-			lw_err("the VM stopped during the campaign; see %s/vm.txt",
-			       o->out);
-			kill(afl, SIGINT);
-			waitpid(afl, NULL, 0);
-			return -1;
-		}
-		if (lw_now() >= next) {
-			status_line(o, t0);
-			next += 10;
-		}
+		ret = tend_vm(c);
+		if (lw_now() < next)
+			continue;
+		file_crashes(c);
+		status_line(c);
+		next += 10;
+		if (c->o->stop_on_finding && c->new_findings)
+			break;
 	}
 	if (!afl_done) {
 		kill(afl, SIGINT);
 		waitpid(afl, &st, 0);
 	}
-	status_line(o, t0);
-	return 0;
+	if (!ret && afl_done && (!WIFEXITED(st) || WEXITSTATUS(st))) {
+		lw_err("afl-fuzz failed; see %s/afl.log", c->o->out);
+		ret = -1;
+	}
+	file_crashes(c);
+	status_line(c);
+	return ret;
+}
+
+/*
+ * One campaign per directory: a lock held for the campaign's life (the
+ * kernel drops it when the process dies, so a stale lock cannot block).
+ */
+static int lock_out(const char *out)
+{
+	char *path = path_join(out, "lock"), pid[32];
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+		lw_err("%s is in use by another campaign (lock %s); wait for it or choose another --out",
+		       out, path);
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return -1;
+	}
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || write(fd, pid, strlen(pid)) < 0)
+		lw_info("cannot write the pid into %s", path);
+	free(path);
+	return fd;
+}
+
+static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
+{
+	char *afl = xasprintf("%s/afl/default/fuzzer_setup", o->out);
+	char *corpus = o->corpus ? xasprintf("%s", o->corpus)
+				 : layout_src(l, "corpus/seeds");
+	char *seeds = path_join(o->out, "seeds");
+	char *reports = path_join(o->out, "reports");
+	int ret = -1;
+
+	if (o->resume && !path_exists(afl))
+		lw_err("nothing to resume in %s (no %s); start a campaign without --resume",
+		       o->out, afl);
+	else if (!o->resume && path_exists(o->out))
+		lw_err("%s exists; give a new --out directory, or --resume to continue that campaign",
+		       o->out);
+	else if (o->resume)
+		ret = 0;
+	else
+		ret = mkdir_p(reports, 0755) || write_seeds(corpus, seeds) ? -1
+									   : 0;
+	free(afl);
+	free(corpus);
+	free(seeds);
+	free(reports);
+	return ret;
+}
+
+/* afl-plot's PNGs of the campaign into OUT/plots (needs gnuplot). */
+static void plot(const struct fuzz_opts *o)
+{
+	char *src = xasprintf("%s/afl/default", o->out);
+	char *dst = path_join(o->out, "plots");
+	char *log = path_join(o->out, "plot.log");
+	char *argv[] = { "afl-plot", src, dst, NULL };
+
+	if (spawn_run(argv, NULL, log) == 0)
+		printf("fuzz: plots in %s/index.html\n", dst);
+	else
+		lw_info("no plots: afl-plot failed (see %s)", log);
+	free(src);
+	free(dst);
+	free(log);
+}
+
+static int run_campaign(struct campaign *c)
+{
+	const struct fuzz_opts *o = c->o;
+	int ret = 2;
+
+	c->vm.variant = o->variant;
+	c->vm.delay_ms = o->delay_ms;
+	c->vm.test_fault = getenv("LWFUZZ_TEST_FAULT");
+	c->vm.timeout_s = o->seconds + 3600;
+	c->findings = path_join(o->out, "findings");
+	char *vmdir = path_join(o->out, ".vm"),
+	     *vmlog = path_join(o->out, "vm.txt");
+
+	if (mkdir_p(c->findings, 0755) ||
+	    fuzz_vm_init(&c->vm, c->l, vmdir, vmlog))
+		goto out;
+	printf("fuzz: VM ready (%s); afl-fuzz for %u s%s\n", o->variant,
+	       o->seconds, o->resume ? ", resuming" : "");
+	fflush(stdout);
+	c->t0 = lw_now();
+	if ((o->resume || run_seeds(c) == 0) && campaign(c) == 0)
+		ret = 0;
+out:
+	fuzz_vm_shutdown(&c->vm);
+	free(vmdir);
+	free(vmlog);
+	if (ret == 0) {
+		unsigned int n = finding_count(c->findings);
+
+		plot(o);
+		printf("fuzz: %u unique finding(s) in %s (%u new)%s\n", n,
+		       c->findings, c->new_findings,
+		       stop ? "; stopped by a signal, --resume continues" : "");
+		ret = n ? 1 : 0;
+	}
+	free(c->findings);
+	return ret;
 }
 
 int cmd_fuzz(int argc, char **argv)
@@ -460,11 +613,9 @@ int cmd_fuzz(int argc, char **argv)
 	struct fuzz_opts o;
 	struct patch_set ps;
 	struct layout l;
-	char *disks[4] = { 0 }, *seeds, *sock, *vmlog, *work, *corpus;
+	struct campaign c = { .o = &o, .l = &l };
 	struct sigaction sa = { .sa_handler = on_signal };
-	unsigned int found;
-	int ret = parse(argc, argv, &o), fd;
-	pid_t vm;
+	int ret = parse(argc, argv, &o), lock = -1;
 
 	if (ret)
 		return ret > 0 ? 0
@@ -480,62 +631,12 @@ int cmd_fuzz(int argc, char **argv)
 		       o.variant, variant_names(&ps));
 		goto out;
 	}
-	corpus = o.corpus ? xasprintf("%s", o.corpus)
-			  : layout_src(&l, "corpus/seeds");
-	seeds = path_join(o.out, "seeds");
-	work = path_join(o.out, ".vm");
-	sock = path_join(work, "ctl.sock");
-	vmlog = path_join(o.out, "vm.txt");
-	char *reports = path_join(o.out, "reports");
-
-	if (path_exists(o.out)) {
-		lw_err("%s exists; give a new --out directory", o.out);
-		goto out_paths;
-	}
-	if (write_seeds(corpus, seeds) || mkdir_p(work, 0755) ||
-	    mkdir_p(reports, 0755) || workload_disks(work, disks))
-		goto out_paths;
+	if (prepare_out(&o, &l) || (lock = lock_out(o.out)) < 0)
+		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	vm = start_vm(&l, &o, disks, sock, vmlog);
-	fd = exec_connect(sock, 60);
-	if (fd < 0 || exec_wait_ready(fd, 180)) {
-		lw_err("the VM did not start serving; see %s", vmlog);
-		kill(vm, SIGTERM);
-		waitpid(vm, NULL, 0);
-		goto out_paths;
-	}
-	close(fd);
-	printf("fuzz: VM ready (%s); afl-fuzz for %u s\n", o.variant,
-	       o.seconds);
-	fflush(stdout);
-	if (run_seeds(&o, sock) == 0 && campaign(&l, &o, sock, vm) == 0) {
-		fd = exec_connect(sock, 10);
-		if (fd >= 0) {
-			exec_quit(fd);
-			close(fd);
-		}
-		waitpid(vm, NULL, 0);
-		found = file_findings(&o);
-		printf("fuzz: %u unique finding(s) in %s/findings\n", found,
-		       o.out);
-		ret = found ? 1 : 0;
-	} else {
-		kill(vm, SIGTERM);
-		waitpid(vm, NULL, 0);
-	}
-	for (int i = 0; i < 4; i++)
-		if (disks[i])
-			unlink(disks[i]);
-out_paths:
-	for (int i = 0; i < 4; i++)
-		free(disks[i]);
-	free(reports);
-	free(corpus);
-	free(seeds);
-	free(work);
-	free(sock);
-	free(vmlog);
+	ret = run_campaign(&c);
+	close(lock);
 out:
 	variants_free(&ps);
 out_layout:

@@ -41,6 +41,7 @@ struct run {
 	pthread_cond_t cond;
 	struct slot slots[WL_FILES];
 	struct barrier barriers[WL_MAX_ID + 1];
+	struct worker *wk;
 	double deadline;
 	int running;
 };
@@ -49,6 +50,7 @@ struct worker {
 	struct run *run;
 	unsigned int t;
 	unsigned int at; /* index of the op being run */
+	const struct wl_op *cur; /* a file system operation in flight */
 	int done;
 };
 
@@ -355,6 +357,42 @@ static int do_barrier(struct run *r, unsigned int id)
 	return ret;
 }
 
+int driver_parse_fault(const char *s, struct driver_fault *f)
+{
+	char *end;
+	const char *id = strchr(s, ':');
+
+	if (!id)
+		return -1;
+	if (!strncmp(s, "panic:", 6))
+		f->kind = FAULT_PANIC;
+	else if (!strncmp(s, "hang:", 5))
+		f->kind = FAULT_HANG;
+	else
+		return -1;
+	f->mark = strtoul(id + 1, &end, 10);
+	return *end || f->mark > WL_MAX_ID ? -1 : 0;
+}
+
+/* The test-only fault for "mark @id", if one is set for it. */
+static void inject_fault(struct run *r, unsigned int id)
+{
+	const struct driver_fault *f = &r->cfg->fault;
+	int fd;
+
+	if (f->kind == FAULT_NONE || f->mark != id)
+		return;
+	if (f->kind == FAULT_HANG) {
+		for (;;)
+			pause();
+	}
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd >= 0 && write(fd, "c", 1) < 0)
+		perror("sysrq-trigger");
+	if (fd >= 0)
+		close(fd);
+}
+
 static int run_op(struct run *r, const struct wl_op *op, unsigned int t,
 		  unsigned int i)
 {
@@ -396,6 +434,7 @@ static int run_op(struct run *r, const struct wl_op *op, unsigned int t,
 
 		snprintf(m, sizeof(m), "op-mark-%u", op->arg);
 		mark(r, m);
+		inject_fault(r, op->arg);
 		return 0;
 	}
 	case WL_SLEEP:
@@ -405,6 +444,27 @@ static int run_op(struct run *r, const struct wl_op *op, unsigned int t,
 		return do_barrier(r, op->arg);
 	}
 	return -1;
+}
+
+static int is_fs_op(unsigned int code)
+{
+	return code != WL_SLEEP && code != WL_BARRIER && code != WL_MARK;
+}
+
+/* Caller holds r->lock: note which operations @op overlaps. */
+static void note_overlaps(struct run *r, struct worker *me,
+			  const struct wl_op *op)
+{
+	for (unsigned int t = 0; t < r->w->nthreads; t++) {
+		const struct wl_op *o = r->wk[t].cur;
+		unsigned int bit;
+
+		if (&r->wk[t] == me || !o)
+			continue;
+		bit = (op->code * WL_NCODES + o->code) * 2 +
+		      (op->file == o->file);
+		r->res->overlap[bit / 8] |= 1u << (bit % 8);
+	}
 }
 
 static void *worker_main(void *arg)
@@ -420,11 +480,16 @@ static void *worker_main(void *arg)
 			pthread_mutex_unlock(&r->lock);
 			break;
 		}
+		if (is_fs_op(th->ops[i].code)) {
+			note_overlaps(r, wk, &th->ops[i]);
+			wk->cur = &th->ops[i];
+		}
 		pthread_mutex_unlock(&r->lock);
 		/* Failing operations are part of fuzzing: count, go on. */
 		int ret = run_op(r, &th->ops[i], wk->t, i);
 
 		pthread_mutex_lock(&r->lock);
+		wk->cur = NULL;
 		r->res->ops++;
 		r->res->op_errors += ret != 0;
 		if (ret)
@@ -508,8 +573,10 @@ static void describe_hang(struct run *r, struct worker *wk)
 int driver_run(const struct workload *w, const struct driver_cfg *cfg,
 	       struct driver_result *res)
 {
-	struct run r = { .w = w, .cfg = cfg, .res = res, .running = 1 };
 	struct worker wk[WL_MAX_THREADS] = { 0 };
+	struct run r = {
+		.w = w, .cfg = cfg, .res = res, .wk = wk, .running = 1
+	};
 	pthread_t tid[WL_MAX_THREADS];
 	int ret;
 
@@ -535,8 +602,10 @@ int driver_run(const struct workload *w, const struct driver_cfg *cfg,
 		pthread_cond_broadcast(&r.cond);
 		pthread_mutex_unlock(&r.lock);
 		r.deadline = now() + 3;
-		if (wait_workers(&r, wk))
+		if (wait_workers(&r, wk)) {
+			res->stuck = 1;
 			return -1;
+		}
 	}
 	for (unsigned int t = 0; t < w->nthreads; t++)
 		pthread_join(tid[t], NULL);

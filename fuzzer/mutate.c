@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Structure-aware mutation of workloads. An execution costs seconds, so
+ * mutants are mostly small: one operation's parameter changed along the
+ * lines the kernel cares about (a flag, a mode, a block boundary, another
+ * file the workload already uses), or one operation made concurrent with
+ * its neighbours (fork_op), which is how sequential seeds turn into races.
+ * Barriers are only ever added in matched pairs with fresh ids, and a
+ * mutant whose barriers could deadlock is thrown away.
+ */
 #include <string.h>
 
 #include "mutate.h"
@@ -38,54 +47,136 @@ static void make_valid(struct wl_op *op)
 		*op = w.threads[0].ops[0];
 }
 
-static void random_op(uint64_t *r, struct wl_op *op)
+static unsigned int total_ops(const struct workload *w)
+{
+	unsigned int n = 0;
+
+	for (unsigned int t = 0; t < w->nthreads; t++)
+		n += w->threads[t].nops;
+	return n;
+}
+
+/* A uniformly chosen operation of the whole workload; NULL if none. */
+static struct wl_op *some_op(struct workload *w, uint64_t *r, unsigned int *tp,
+			     unsigned int *ip)
+{
+	unsigned int k = pick(r, total_ops(w));
+
+	for (unsigned int t = 0; t < w->nthreads; t++) {
+		if (k < w->threads[t].nops) {
+			*tp = t;
+			*ip = k;
+			return &w->threads[t].ops[k];
+		}
+		k -= w->threads[t].nops;
+	}
+	return NULL;
+}
+
+/* A file slot: usually one the workload already uses, so ops meet. */
+static unsigned int some_file(struct workload *w, uint64_t *r)
+{
+	unsigned int t, i;
+	struct wl_op *op = pick(r, 4) ? some_op(w, r, &t, &i) : NULL;
+
+	if (op && (wl_fields(op->code) & WL_F_FILE))
+		return op->file;
+	return pick(r, 3);
+}
+
+/* An offset or length another operation of the workload uses. */
+static uint32_t some_extent_value(struct workload *w, uint64_t *r, int len)
+{
+	unsigned int t, i;
+	struct wl_op *op = some_op(w, r, &t, &i);
+
+	if (op && (wl_fields(op->code) & (len ? WL_F_LEN : WL_F_OFF)))
+		return len ? op->len : op->off;
+	return len ? block_size(r) : block_size(r) * pick(r, 64);
+}
+
+static int thread_has_barrier(const struct wl_thread *th, unsigned int id)
+{
+	for (unsigned int i = 0; i < th->nops; i++)
+		if (th->ops[i].code == WL_BARRIER && th->ops[i].arg == id)
+			return 1;
+	return 0;
+}
+
+/* A barrier id no thread uses; -1 when all are taken. */
+static int free_barrier(const struct workload *w)
+{
+	for (unsigned int id = 0; id <= WL_MAX_ID; id++) {
+		int used = 0;
+
+		for (unsigned int t = 0; t < w->nthreads; t++)
+			used |= thread_has_barrier(&w->threads[t], id);
+		if (!used)
+			return id;
+	}
+	return -1;
+}
+
+/* A fresh op; never a barrier (those come in pairs from fork_op). */
+static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 {
 	memset(op, 0, sizeof(*op));
-	op->code = pick(r, WL_NCODES);
-	op->file = pick(r, 3); /* few files: ops meet on the same ones */
-	op->file2 = pick(r, 3);
+	do
+		op->code = pick(r, WL_NCODES);
+	while (op->code == WL_BARRIER);
+	op->file = some_file(w, r);
+	op->file2 = some_file(w, r);
 	op->flags = pick(r, 16);
-	op->off = block_size(r) * pick(r, 64);
-	op->len = block_size(r);
+	op->off = some_extent_value(w, r, 0);
+	op->len = some_extent_value(w, r, 1);
 	op->arg = op->code == WL_SLEEP ? 10 * pick(r, 30) : pick(r, 4);
 	make_valid(op);
 }
 
-static struct wl_thread *some_thread(struct workload *w, uint64_t *r)
+static int insert_at(struct wl_thread *t, unsigned int at,
+		     const struct wl_op *op)
 {
-	return &w->threads[pick(r, w->nthreads)];
-}
-
-static void insert_op(struct workload *w, uint64_t *r)
-{
-	struct wl_thread *t = some_thread(w, r);
-	unsigned int at;
-
-	if (t->nops == WL_MAX_OPS)
-		return;
-	at = pick(r, t->nops + 1);
+	if (t->nops == WL_MAX_OPS || at > t->nops)
+		return -1;
 	memmove(&t->ops[at + 1], &t->ops[at],
 		(t->nops - at) * sizeof(t->ops[0]));
-	random_op(r, &t->ops[at]);
+	t->ops[at] = *op;
 	t->nops++;
+	return 0;
 }
 
-static void delete_op(struct workload *w, uint64_t *r)
+static void remove_at(struct wl_thread *t, unsigned int at)
 {
-	struct wl_thread *t = some_thread(w, r);
-	unsigned int at;
-
-	if (!t->nops)
-		return;
-	at = pick(r, t->nops);
 	memmove(&t->ops[at], &t->ops[at + 1],
 		(t->nops - at - 1) * sizeof(t->ops[0]));
 	t->nops--;
 }
 
+/* A new random op, or a copy of one the workload has (not a barrier). */
+static void insert_op(struct workload *w, uint64_t *r)
+{
+	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
+	unsigned int ti, i;
+	struct wl_op op, *src = pick(r, 2) ? some_op(w, r, &ti, &i) : NULL;
+
+	if (src && src->code != WL_BARRIER)
+		op = *src;
+	else
+		random_op(w, r, &op);
+	insert_at(t, pick(r, t->nops + 1), &op);
+}
+
+static void delete_op(struct workload *w, uint64_t *r)
+{
+	unsigned int t, i;
+
+	if (some_op(w, r, &t, &i))
+		remove_at(&w->threads[t], i);
+}
+
 static void swap_ops(struct workload *w, uint64_t *r)
 {
-	struct wl_thread *t = some_thread(w, r);
+	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
 	struct wl_op tmp;
 	unsigned int a, b;
 
@@ -98,53 +189,109 @@ static void swap_ops(struct workload *w, uint64_t *r)
 	t->ops[b] = tmp;
 }
 
-/* Move an op to another thread (a new one when there is room). */
+/* Move an op to the end of another thread (a new one when there is room). */
 static void move_op(struct workload *w, uint64_t *r)
 {
-	struct wl_thread *from = some_thread(w, r), *to;
-	struct wl_op op;
-	unsigned int at;
+	unsigned int ft, at;
+	struct wl_op *op = some_op(w, r, &ft, &at), tmp;
+	struct wl_thread *to;
 
-	if (!from->nops)
+	if (!op)
 		return;
 	if (w->nthreads < WL_MAX_THREADS && pick(r, 3) == 0)
 		w->threads[w->nthreads++].nops = 0;
-	to = some_thread(w, r);
-	if (to == from || to->nops == WL_MAX_OPS)
+	to = &w->threads[pick(r, w->nthreads)];
+	if (to == &w->threads[ft] || to->nops == WL_MAX_OPS ||
+	    (op->code == WL_BARRIER && thread_has_barrier(to, op->arg)))
 		return;
-	at = pick(r, from->nops);
-	op = from->ops[at];
-	memmove(&from->ops[at], &from->ops[at + 1],
-		(from->nops - at - 1) * sizeof(op));
-	from->nops--;
+	tmp = *op;
+	remove_at(&w->threads[ft], at);
+	to->ops[to->nops++] = tmp;
+}
+
+/*
+ * Make an operation concurrent with what precedes it in its thread: it
+ * moves (or is copied) into another thread behind a fresh barrier, and the
+ * same barrier goes into its own thread one to three operations before
+ * where it was, so the operations in between race it. A short sleep
+ * sometimes delays it into the middle of them.
+ */
+static void fork_op(struct workload *w, uint64_t *r)
+{
+	unsigned int ft, at, back = pick(r, 3);
+	struct wl_op *src = some_op(w, r, &ft, &at), op;
+	struct wl_op bar = { .code = WL_BARRIER };
+	struct wl_op nap = { .code = WL_SLEEP };
+	struct wl_thread *from, *to;
+	int id = free_barrier(w);
+
+	if (!src || src->code == WL_BARRIER || id < 0)
+		return;
+	op = *src;
+	from = &w->threads[ft];
+	if (w->nthreads < WL_MAX_THREADS && pick(r, 4)) {
+		to = &w->threads[w->nthreads++];
+		to->nops = 0;
+	} else {
+		to = &w->threads[pick(r, w->nthreads)];
+	}
+	if (to == from || to->nops + 3 > WL_MAX_OPS || from->nops == WL_MAX_OPS)
+		return;
+	bar.arg = id;
+	if (pick(r, 2))
+		remove_at(from, at);
+	insert_at(from, at > back ? at - back : 0, &bar);
+	to->ops[to->nops++] = bar;
+	if (pick(r, 2)) {
+		nap.arg = 10 * (1 + pick(r, 20));
+		to->ops[to->nops++] = nap;
+	}
 	to->ops[to->nops++] = op;
 }
 
-/* Offsets and lengths along block boundaries; flags flipped. */
+/* Change one field the op uses, the way the kernel would see a difference. */
 static void tweak_op(struct workload *w, uint64_t *r)
 {
-	struct wl_thread *t = some_thread(w, r);
-	struct wl_op *op;
+	unsigned int t, i, use, field;
+	struct wl_op *op = some_op(w, r, &t, &i);
 
-	if (!t->nops)
+	if (!op || !(use = wl_fields(op->code)))
 		return;
-	op = &t->ops[pick(r, t->nops)];
-	switch (pick(r, 5)) {
-	case 0:
-		op->off = pick(r, 2) ? op->off + block_size(r)
-				     : (op->off > WL_BLOCK ? op->off / 2 : 0);
+	do
+		field = 1u << pick(r, 6);
+	while (!(use & field));
+	switch (field) {
+	case WL_F_FILE:
+		op->file = some_file(w, r);
 		break;
-	case 1:
-		op->len = pick(r, 2) ? op->len * 2 : op->len / 2;
+	case WL_F_FILE2:
+		op->file2 = some_file(w, r);
 		break;
-	case 2:
-		op->flags ^= 1u << pick(r, 4);
+	case WL_F_OFF:
+		if (pick(r, 3) == 0)
+			op->off = some_extent_value(w, r, 0);
+		else if (pick(r, 2))
+			op->off += block_size(r);
+		else
+			op->off = op->off > WL_BLOCK ? op->off / 2 : 0;
 		break;
-	case 3:
-		op->file = pick(r, WL_FILES);
+	case WL_F_LEN:
+		if (pick(r, 3) == 0)
+			op->len = some_extent_value(w, r, 1);
+		else
+			op->len = pick(r, 2) ? op->len * 2 : op->len / 2;
+		break;
+	case WL_F_FLAGS:
+		if (op->code == WL_FALLOCATE)
+			op->flags = (op->flags + 1 + pick(r, 3)) % 4;
+		else
+			op->flags ^= 1u
+				     << (op->code == WL_OPEN ? pick(r, 4) : 0);
 		break;
 	default:
-		op->arg = pick(r, 2) ? op->arg + 1 : pick(r, 200);
+		if (op->code == WL_BARRIER)
+			return; /* ids stay paired */
+		op->arg = op->code == WL_SLEEP ? 10 * pick(r, 30) : op->arg + 1;
 	}
 	make_valid(op);
 }
@@ -160,38 +307,62 @@ static void splice(struct workload *w, uint64_t *r,
 	if (w->nthreads < WL_MAX_THREADS && pick(r, 2))
 		w->threads[w->nthreads++] = *src;
 	else
-		*some_thread(w, r) = *src;
+		w->threads[pick(r, w->nthreads)] = *src;
 }
 
-void wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other)
+static void mutate_once(struct workload *w, uint64_t *r,
+			const struct workload *other)
 {
-	unsigned int n = 1 + pick(rng, 4);
+	unsigned int k = pick(r, 100);
+
+	if (k < 35)
+		tweak_op(w, r);
+	else if (k < 50)
+		insert_op(w, r);
+	else if (k < 60)
+		delete_op(w, r);
+	else if (k < 65)
+		swap_ops(w, r);
+	else if (k < 70)
+		move_op(w, r);
+	else if (k < 90)
+		fork_op(w, r);
+	else
+		splice(w, r, other);
+}
+
+/* Drop threads left empty; their barrier partners need them gone. */
+static void drop_empty_threads(struct workload *w)
+{
+	unsigned int n = 0;
+
+	for (unsigned int t = 0; t < w->nthreads; t++)
+		if (w->threads[t].nops)
+			w->threads[n++] = w->threads[t];
+	w->nthreads = n ? n : 1;
+	if (!n)
+		w->threads[0].nops = 0;
+}
+
+int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other)
+{
+	struct workload orig = *w;
+	/* Mostly one mutation: 1/2 one, 1/4 two, 1/8 three, 1/8 four. */
+	unsigned int n = 1 + (pick(rng, 2)   ? 0
+			      : pick(rng, 2) ? 1
+					     : 2 + pick(rng, 2));
 
 	if (!w->nthreads)
 		w->nthreads = 1;
-	for (unsigned int i = 0; i < n; i++) {
-		switch (pick(rng, 8)) {
-		case 0:
-		case 1:
-			insert_op(w, rng);
-			break;
-		case 2:
-			delete_op(w, rng);
-			break;
-		case 3:
-			swap_ops(w, rng);
-			break;
-		case 4:
-			move_op(w, rng);
-			break;
-		case 5:
-			splice(w, rng, other);
-			break;
-		default:
-			tweak_op(w, rng);
-		}
-	}
+	for (unsigned int i = 0; i < n; i++)
+		mutate_once(w, rng, other);
+	drop_empty_threads(w);
 	/* Line numbers belong to the text the workload came from. */
 	for (unsigned int t = 0; t < w->nthreads; t++)
 		memset(w->threads[t].line, 0, sizeof(w->threads[t].line));
+	if (wl_barrier_deadlock(w)) {
+		*w = orig;
+		return -1;
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "exec_proto.h"
 #include "fsutil.h"
 #include "log_reader.h"
 #include "msg.h"
@@ -27,6 +28,7 @@ struct run_opts {
 	unsigned int runs, timeout_s;
 	int delay_ms; /* -1: leave the knob alone */
 	int fsck;
+	struct driver_fault fault; /* tests only */
 };
 
 static int load_workload(const char *path, struct workload *w)
@@ -179,7 +181,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 			       .mnt = "/mnt/work" };
 	struct driver_cfg dc = { .mnt = rc.mnt,
 				 .dm_name = RECORDER_DM_NAME,
-				 .timeout_s = o->timeout_s };
+				 .timeout_s = o->timeout_s,
+				 .fault = o->fault };
 	struct driver_result dr;
 	char *dir = xasprintf("%s/run-%u", o->out, n);
 	char *report = path_join(dir, "report.json"), why[512];
@@ -205,10 +208,19 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	}
 	t1 = lw_now();
 	if (driver_run(w, &dc, &dr)) {
-		/* Something is stuck in the kernel: this VM is done for. */
 		printf("run %u/%u: HANG: %s\n", n, o->runs, dr.why);
 		fflush(stdout);
-		_exit(2);
+		if (dr.stuck && !er)
+			_exit(2);
+		if (dr.stuck) {
+			/* Stuck in the kernel: no clean-up can work; the
+			 * caller answers and gives up the VM. */
+			er->dr = dr;
+			free(dir);
+			free(report);
+			return 2;
+		}
+		goto out;
 	}
 	if (recorder_stop(&rc, why, sizeof(why))) {
 		lw_err("run %u: %s", n, why);
@@ -266,6 +278,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "serve", required_argument, NULL, 'S' },
+		{ "test-fault", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -308,6 +321,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'S':
 			o->serve = optarg;
+			break;
+		case 'F':
+			if (driver_parse_fault(optarg, &o->fault))
+				return -1;
 			break;
 		default:
 			return -1;
@@ -361,32 +378,36 @@ static unsigned int bucket(unsigned long v)
 }
 
 /*
- * Reply: "LWRS", le32 status, 16 feature bytes (what the execution
- * reached: operations that succeeded and failed, failed check kinds,
- * crash point and promise counts as log2 buckets), le32 length and the
- * JSON report.
+ * Reply: "LWRS", le32 status, EXEC_FEATURES feature bytes (what the
+ * execution reached: operations that succeeded and failed, failed check
+ * kinds, crash point and promise counts as log2 buckets, then the pairs of
+ * operations that overlapped), le32 length and the JSON report.
  */
 static int reply(int fd, int status, const struct exec_result *er,
 		 const char *report_path)
 {
-	unsigned char hdr[8 + 16 + 4];
+	unsigned char hdr[8 + EXEC_FEATURES + 4], *f = hdr + 8;
 	size_t len = 0;
 	char *report = report_path ? read_file(report_path, &len) : NULL;
 	int ret;
 
+	_Static_assert(DRIVER_OVERLAP_BYTES <=
+			       EXEC_FEATURES - EXEC_FEATURES_BASE,
+		       "overlap bitmap does not fit the reply");
 	memcpy(hdr, "LWRS", 4);
 	put_le32(hdr + 4, status);
-	memset(hdr + 8, 0, 16);
-	put_le32(hdr + 8, er->dr.ok_codes);
-	put_le32(hdr + 12, er->dr.err_codes);
-	put_le32(hdr + 16, er->rs.checks);
-	hdr[20] = bucket(er->rs.points);
-	hdr[21] = bucket(er->dr.expectations);
-	hdr[22] = bucket(er->rs.failed);
-	hdr[23] = bucket(er->rs.reg_extents);
+	memset(f, 0, EXEC_FEATURES);
+	put_le32(f, er->dr.ok_codes);
+	put_le32(f + 4, er->dr.err_codes);
+	put_le32(f + 8, er->rs.checks);
+	f[12] = bucket(er->rs.points);
+	f[13] = bucket(er->dr.expectations);
+	f[14] = bucket(er->rs.failed);
+	f[15] = bucket(er->rs.reg_extents);
+	memcpy(f + EXEC_FEATURES_BASE, er->dr.overlap, DRIVER_OVERLAP_BYTES);
 	if (!report)
 		len = 0;
-	put_le32(hdr + 24, len);
+	put_le32(hdr + 8 + EXEC_FEATURES, len);
 	ret = io_full(fd, hdr, sizeof(hdr), 1) ||
 	      (len && io_full(fd, report, len, 1));
 	free(report);
@@ -431,6 +452,8 @@ static int serve(struct run_opts *o)
 		rm_rf(o->out);
 		memset(&er, 0, sizeof(er));
 		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er);
+		if (status == 2 && er.dr.stuck)
+			status = EXEC_STUCK;
 		char *report = xasprintf("%s/run-1/report.json", o->out);
 
 		if (reply(fd, status, &er, report)) {
@@ -438,8 +461,11 @@ static int serve(struct run_opts *o)
 			return 2;
 		}
 		free(report);
-		if (status == 2 && er.dr.hung)
+		/* A thread stuck in the kernel: this VM is done for. */
+		if (status == EXEC_STUCK) {
+			lw_err("serve: %s; giving up this VM", er.dr.why);
 			return 2;
+		}
 		printf("serve: execution %u: %s\n", n,
 		       status == 0   ? "clean"
 		       : status == 1 ? "FINDING"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,75 @@ static size_t shape_of(const struct workload *w, const char *ops[],
 	return n;
 }
 
+static size_t add_shape(const struct workload *w, char *sig, size_t len,
+			size_t used)
+{
+	const char *ops[2 * WL_NCODES];
+	unsigned int threads;
+	size_t no = shape_of(w, ops, &threads);
+
+	if (used < len)
+		used += snprintf(sig + used, len - used, "/%ut/", threads);
+	for (size_t i = 0; i < no && used < len; i++)
+		used += snprintf(sig + used, len - used, "%s%s", i ? "," : "",
+				 ops[i]);
+	return used;
+}
+
+/*
+ * The console's first line that says what went wrong, without its time
+ * stamp and with hex numbers (addresses, offsets) blanked out.
+ */
+static void headline(const char *console, char *out, size_t len)
+{
+	static const char *const keys[] = { "kernel BUG at", "BUG:", "Oops",
+					    "WARNING:", "Kernel panic" };
+	const char *hit = NULL, *end;
+	size_t n = 0;
+
+	for (size_t k = 0; console && k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *p = strstr(console, keys[k]);
+
+		if (p && (!hit || p < hit))
+			hit = p;
+	}
+	if (!hit) {
+		snprintf(out, len, "no message");
+		return;
+	}
+	end = strchr(hit, '\n');
+	end = end ? end : hit + strlen(hit);
+	for (const char *p = hit; p < end && n + 1 < len; p++) {
+		if (p[0] == '0' && p[1] == 'x') {
+			while (p + 1 < end && isxdigit((unsigned char)p[2]))
+				p++;
+			out[n++] = '#';
+			p++;
+			continue;
+		}
+		out[n++] = *p == '/' || *p == '\r' ? '_' : *p;
+	}
+	out[n] = 0;
+}
+
+int kernel_signature(const char *kind, const char *console,
+		     const struct workload *w, char *sig, size_t len)
+{
+	char head[160];
+	size_t used;
+
+	headline(console, head, sizeof(head));
+	used = snprintf(sig, len, "%s: %s", kind, head);
+	used = add_shape(w, sig, len, used);
+	return used < len ? 0 : -1;
+}
+
 int finding_signature(const char *report_json, const struct workload *w,
 		      char *sig, size_t len)
 {
 	char names[MAX_CHECKS][32];
-	const char *sorted[MAX_CHECKS], *ops[2 * WL_NCODES];
-	size_t nc = checks_of(report_json, names, MAX_CHECKS), no, used = 0;
-	unsigned int threads;
+	const char *sorted[MAX_CHECKS];
+	size_t nc = checks_of(report_json, names, MAX_CHECKS), used = 0;
 
 	if (!nc)
 		return -1;
@@ -83,11 +146,6 @@ int finding_signature(const char *report_json, const struct workload *w,
 	for (size_t i = 0; i < nc && used < len; i++)
 		used += snprintf(sig + used, len - used, "%s%s", i ? "+" : "",
 				 sorted[i]);
-	no = shape_of(w, ops, &threads);
-	if (used < len)
-		used += snprintf(sig + used, len - used, "/%ut/", threads);
-	for (size_t i = 0; i < no && used < len; i++)
-		used += snprintf(sig + used, len - used, "%s%s", i ? "," : "",
-				 ops[i]);
+	used = add_shape(w, sig, len, used);
 	return used < len ? 0 : -1;
 }

@@ -156,3 +156,60 @@ void wl_pattern(uint32_t seed, uint64_t off, void *buf, size_t len)
 		p[i] = (unsigned char)(z >> ((pos & 7) * 8));
 	}
 }
+
+/*
+ * Barrier N releases when every thread that has a "barrier N" waits at
+ * one. Run the threads' barrier sequences against each other: a state
+ * where some thread is still waiting and no barrier can release is a
+ * deadlock (two barriers in opposite orders, one id twice in a thread).
+ */
+int wl_barrier_deadlock(const struct workload *w)
+{
+	unsigned int pos[WL_MAX_THREADS] = { 0 },
+		     parties[WL_MAX_ID + 1] = { 0 };
+
+	for (unsigned int t = 0; t < w->nthreads; t++) {
+		int seen[WL_MAX_ID + 1] = { 0 };
+
+		for (unsigned int i = 0; i < w->threads[t].nops; i++) {
+			const struct wl_op *op = &w->threads[t].ops[i];
+
+			if (op->code == WL_BARRIER && op->arg <= WL_MAX_ID &&
+			    !seen[op->arg]++)
+				parties[op->arg]++;
+		}
+	}
+	for (;;) {
+		unsigned int waiting[WL_MAX_ID + 1] = { 0 }, blocked = 0;
+		int progress = 0;
+
+		for (unsigned int t = 0; t < w->nthreads; t++) {
+			const struct wl_thread *th = &w->threads[t];
+
+			while (pos[t] < th->nops &&
+			       th->ops[pos[t]].code != WL_BARRIER)
+				pos[t]++;
+			if (pos[t] < th->nops) {
+				waiting[th->ops[pos[t]].arg %
+					(WL_MAX_ID + 1)]++;
+				blocked++;
+			}
+		}
+		if (!blocked)
+			return 0;
+		for (unsigned int t = 0; t < w->nthreads; t++) {
+			const struct wl_thread *th = &w->threads[t];
+			unsigned int id;
+
+			if (pos[t] >= th->nops)
+				continue;
+			id = th->ops[pos[t]].arg % (WL_MAX_ID + 1);
+			if (waiting[id] == parties[id]) {
+				pos[t]++;
+				progress = 1;
+			}
+		}
+		if (!progress)
+			return 1;
+	}
+}

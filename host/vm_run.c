@@ -328,7 +328,7 @@ static void forward(int fd, int *open_, FILE *tee, int quiet)
 static int wait_qemu(struct run *r, int rd)
 {
 	double deadline = lw_now() + (r->o->timeout_s ? r->o->timeout_s : 600);
-	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path, "w") : NULL;
+	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path, r->o->tee_append ? "a" : "w") : NULL;
 	int open_ = 1, st, ret = 0;
 
 	while (open_) {
@@ -457,6 +457,8 @@ static int verdict(struct run *r, int waited)
 	}
 	if (r->o->verbose && console)
 		fprintf(stderr, "--- guest console ---\n%s", console);
+	if (r->o->console_copy && console)
+		write_file_atomic(r->o->console_copy, console, strlen(console));
 	free(console);
 	return ret;
 }

@@ -3,8 +3,8 @@
  * The host side of the execution protocol with a serving guest
  * (`lwfuzz-agent run --serve`), over the Unix socket QEMU exposes for the
  * guest's ttyS2: request "LWRQ" le32 length + workload (binary form; a
- * zero length ends the guest's loop), reply "LWRS" le32 status, 16
- * feature bytes, le32 length + JSON report.
+ * zero length ends the guest's loop), reply "LWRS" le32 status,
+ * EXEC_FEATURES feature bytes, le32 length + JSON report.
  */
 #ifndef LWFUZZ_EXEC_PROTO_H
 #define LWFUZZ_EXEC_PROTO_H
@@ -12,10 +12,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EXEC_FEATURES 16
+/*
+ * 16 bytes of what the execution reached (operations, checks, counts),
+ * then the driver's bitmap of operation pairs that ran concurrently.
+ */
+#define EXEC_FEATURES_BASE 16
+#define EXEC_FEATURES (EXEC_FEATURES_BASE + 96)
+
+/* The guest gave up: a thread is stuck in the kernel; it shuts down. */
+#define EXEC_STUCK 3
 
 struct exec_reply {
-	int status; /* 0 clean, 1 a check failed, 2 error */
+	int status; /* 0 clean, 1 a check failed, 2 error, EXEC_STUCK */
 	unsigned char features[EXEC_FEATURES];
 	char *report; /* malloc'ed JSON, may be NULL */
 	size_t report_len;

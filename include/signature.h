@@ -20,4 +20,12 @@
 int finding_signature(const char *report_json, const struct workload *w,
 		      char *sig, size_t len);
 
+/*
+ * For a guest that died or hung: "KIND: HEADLINE/2t/ops", HEADLINE being
+ * the console's first BUG/Oops/WARNING/panic line with hex numbers
+ * blanked ("no message" when there is none). 0 or -1.
+ */
+int kernel_signature(const char *kind, const char *console,
+		     const struct workload *w, char *sig, size_t len);
+
 #endif

@@ -34,7 +34,9 @@ struct vm_run_opts {
 	int verbose; /* echo the guest console to stderr afterwards */
 	const char *tee_path; /* also write the command's output here */
 	int quiet_output; /* ...and not to stdout */
+	int tee_append; /* append to tee_path instead of replacing it */
 	const char *ctl_socket; /* the guest's ttyS2 as a Unix socket */
+	const char *console_copy; /* keep the guest console here, always */
 	char **cmd; /* argv run in the guest */
 };
 

@@ -110,6 +110,12 @@ size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len);
 int wl_decode(const unsigned char *buf, size_t len, struct workload *w);
 #define WL_BIN_MAX (4 + WL_MAX_THREADS * (1 + WL_MAX_OPS * 16))
 
+/*
+ * 1 when the threads' barriers can deadlock (opposite orders, an id twice
+ * in one thread while another thread has it once), else 0.
+ */
+int wl_barrier_deadlock(const struct workload *w);
+
 /* 1 when the two workloads are the same program (line numbers aside). */
 int wl_equal(const struct workload *a, const struct workload *b);
 

@@ -21,6 +21,17 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 		       unsigned char **out_buf, unsigned char *add_buf,
 		       size_t add_buf_size, size_t max_size);
 void afl_custom_deinit(void *data);
+unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
+				   size_t buf_size);
+
+static int t0_has(const struct workload *w, unsigned int id)
+{
+	for (unsigned int i = 0; i < w->threads[0].nops; i++)
+		if (w->threads[0].ops[i].code == WL_BARRIER &&
+		    w->threads[0].ops[i].arg == id)
+			return 1;
+	return 0;
+}
 
 static const char seed_text[] = "open f0 creat\n"
 				"pwrite f0 0 64K seed=1\n"
@@ -95,12 +106,76 @@ static void splice_takes_a_thread(void **state)
 	assert_true(spliced);
 }
 
+/* fork_op: a sequential program grows a racing thread behind a barrier. */
+static void forks_make_operations_concurrent(void **state)
+{
+	static const char seq[] = "open f0 creat\n"
+				  "fallocate f0 0 1M\n"
+				  "pwrite f0 512K 64K direct seed=2\n"
+				  "fsync f0\n";
+	struct workload seed, w;
+	uint64_t rng = 3;
+	char why[256];
+	int forked = 0;
+
+	(void)state;
+	assert_int_equal(wl_parse_text(seq, &seed, why, sizeof(why)), 0);
+	for (int i = 0; i < 2000; i++) {
+		w = seed;
+		if (wl_mutate(&w, &rng, NULL))
+			continue;
+		assert_false(wl_barrier_deadlock(&w));
+		if (w.nthreads != 2 || w.threads[1].nops < 2)
+			continue;
+		/* thread 1: barrier N, [sleep], fsync f0; thread 0 has N. */
+		const struct wl_thread *t1 = &w.threads[1];
+		const struct wl_op *last = &t1->ops[t1->nops - 1];
+
+		forked += t1->ops[0].code == WL_BARRIER &&
+			  last->code == WL_FSYNC && t0_has(&w, t1->ops[0].arg);
+	}
+	/* About a tenth of single mutations fork, a quarter of them fsync. */
+	assert_true(forked > 20);
+}
+
+/* Mutants never deadlock on their barriers, over a long random walk. */
+static void mutants_never_deadlock(void **state)
+{
+	struct workload w, seed;
+	uint64_t rng = 11;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(seed_text, &seed, why, sizeof(why)), 0);
+	w = seed;
+	for (int i = 0; i < 20000; i++) {
+		struct workload before = w;
+
+		if (wl_mutate(&w, &rng, &seed))
+			assert_true(wl_equal(&w, &before));
+		assert_false(wl_barrier_deadlock(&w));
+		if (wl_validate(&w, why, sizeof(why)))
+			fail_msg("mutant %d invalid: %s", i, why);
+		if (i % 50 == 0)
+			w = seed;
+	}
+}
+
+static void few_mutants_per_entry(void **state)
+{
+	(void)state;
+	assert_in_range(afl_custom_fuzz_count(NULL, NULL, 0), 1, 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mutants_are_valid_and_bounded),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
+		cmocka_unit_test(forks_make_operations_concurrent),
+		cmocka_unit_test(mutants_never_deadlock),
+		cmocka_unit_test(few_mutants_per_entry),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);

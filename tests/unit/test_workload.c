@@ -161,6 +161,32 @@ static void pattern_is_reproducible(void **state)
 	assert_memory_not_equal(a, a + 4096, 4096);
 }
 
+static int deadlocks(const char *text)
+{
+	struct workload w;
+	char why[256];
+
+	assert_int_equal(wl_parse_text(text, &w, why, sizeof(why)), 0);
+	return wl_barrier_deadlock(&w);
+}
+
+static void barrier_deadlocks_are_found(void **state)
+{
+	(void)state;
+	assert_false(deadlocks("fsync f0\n"));
+	assert_false(deadlocks("barrier 1\nbarrier 2\nthread\nbarrier 1\n"
+			       "barrier 2\n"));
+	/* A barrier only one thread has passes at once. */
+	assert_false(deadlocks("barrier 3\nthread\nfsync f0\n"));
+	assert_true(deadlocks("barrier 1\nbarrier 2\nthread\nbarrier 2\n"
+			      "barrier 1\n"));
+	assert_true(deadlocks("barrier 1\nbarrier 1\nthread\nbarrier 1\n"));
+	assert_false(deadlocks("barrier 1\nbarrier 1\nthread\nbarrier 1\n"
+			       "barrier 1\n"));
+	assert_true(deadlocks("barrier 1\nbarrier 2\nthread\nbarrier 2\n"
+			      "barrier 3\nthread\nbarrier 3\nbarrier 1\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +196,7 @@ int main(void)
 		cmocka_unit_test(random_bytes_decode_to_valid_workloads),
 		cmocka_unit_test(rejects_cheaply),
 		cmocka_unit_test(pattern_is_reproducible),
+		cmocka_unit_test(barrier_deadlocks_are_found),
 	};
 
 	return cmocka_run_group_tests_name("workload", tests, NULL, NULL);

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "finding_store.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "msg.h"
+
+static int write_all(const char *dir, const struct finding_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = path_join(dir, f[i].name);
+		int ret = write_file_atomic(p, f[i].data, f[i].len);
+
+		free(p);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+int finding_store(const char *findings, const char *sig,
+		  const struct workload *w, const struct finding_file *extra,
+		  size_t nextra, char **where)
+{
+	unsigned long long h = hash_str(HASH_INIT, sig);
+	char *dir = xasprintf("%s/%016llx", findings, h);
+	char *tmp = xasprintf("%s/.new-%016llx", findings, h);
+	unsigned char bin[WL_BIN_MAX];
+	struct workload copy = *w;
+	size_t nbin = wl_encode(&copy, bin, sizeof(bin));
+	char *text = wl_format_text(w), *sigline = xasprintf("%s\n", sig);
+	struct finding_file base[] = {
+		{ "workload.lw", text, strlen(text) },
+		{ "workload.bin", bin, nbin },
+		{ "signature", sigline, strlen(sigline) },
+	};
+	int ret = 0;
+
+	if (path_exists(dir))
+		goto out;
+	ret = -1;
+	rm_rf(tmp);
+	if (mkdir_p(tmp, 0755) || write_all(tmp, base, 3) ||
+	    write_all(tmp, extra, nextra) || rename(tmp, dir)) {
+		lw_err("cannot store the finding %s: %s (nothing kept)", dir,
+		       strerror(errno));
+		rm_rf(tmp);
+		goto out;
+	}
+	ret = 1;
+	if (where) {
+		*where = dir;
+		dir = NULL;
+	}
+out:
+	free(dir);
+	free(tmp);
+	free(text);
+	free(sigline);
+	return ret;
+}
+
+unsigned int finding_count(const char *findings)
+{
+	DIR *d = opendir(findings);
+	struct dirent *de;
+	unsigned int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec_proto.h"
+#include "fsutil.h"
+#include "fuzz_vm.h"
+#include "msg.h"
+#include "vm_run.h"
+#include "workload_run.h"
+
+#define BOOT_WAIT_S 180
+
+/* The child: one incarnation of the VM, serving until told to stop. */
+static void vm_child(struct fuzz_vm *vm)
+{
+	char delay[16];
+	char *cmd[16] = {
+		"sh",
+		"-c",
+		"exec lwfuzz-agent run --serve /dev/ttyS2 "
+		"--data \"$LWFUZZ_DISK0\" --log \"$LWFUZZ_DISK1\" "
+		"--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
+		"lwfuzz-agent",
+		"--timeout",
+		"60",
+	};
+	int n = 6;
+	struct vm_run_opts vo = { .variant = vm->variant,
+				  .mem_mb = 1024,
+				  .cmd = cmd,
+				  .quiet_output = 1,
+				  .tee_path = vm->output,
+				  .tee_append = 1,
+				  .console_copy = vm->console,
+				  .ctl_socket = vm->sock,
+				  .timeout_s = vm->timeout_s };
+
+	if (vm->delay_ms >= 0) {
+		snprintf(delay, sizeof(delay), "%d", vm->delay_ms);
+		cmd[n++] = "--delay-ms";
+		cmd[n++] = delay;
+	}
+	if (vm->test_fault) {
+		cmd[n++] = "--test-fault";
+		cmd[n++] = (char *)vm->test_fault;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (int i = 0; i < 4; i++)
+		vo.disks[vo.ndisks++] = vm->disks[i];
+	_exit(vm_run(vm->l, &vo));
+}
+
+static char *vm_file(const struct fuzz_vm *vm, const char *name)
+{
+	return path_join(vm->dir, name);
+}
+
+static int boot(struct fuzz_vm *vm)
+{
+	int fd;
+
+	unlink(vm->sock);
+	fflush(NULL);
+	vm->pid = fork();
+	if (vm->pid < 0)
+		return -1;
+	if (vm->pid == 0)
+		vm_child(vm);
+	fd = exec_connect(vm->sock, 60);
+	if (fd < 0 || exec_wait_ready(fd, BOOT_WAIT_S)) {
+		lw_err("the VM did not start serving; see %s and %s",
+		       vm->output, vm->console);
+		if (fd >= 0)
+			close(fd);
+		kill(vm->pid, SIGTERM);
+		waitpid(vm->pid, NULL, 0);
+		vm->pid = 0;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
+		 const char *output)
+{
+	vm->l = l;
+	vm->dir = xasprintf("%s", dir);
+	vm->sock = vm_file(vm, "ctl.sock");
+	vm->console = vm_file(vm, "console.txt");
+	vm->output = xasprintf("%s", output);
+	if (mkdir_p(dir, 0755) || workload_disks(dir, vm->disks))
+		return -1;
+	return boot(vm);
+}
+
+static int flag_file(const struct fuzz_vm *vm, const char *name, int set)
+{
+	char *p = vm_file(vm, name);
+	int ret = set ? write_file_atomic(p, "", 0) : path_exists(p);
+
+	free(p);
+	return ret;
+}
+
+static void stop_child(struct fuzz_vm *vm, int force)
+{
+	int st = 0;
+
+	if (!vm->pid)
+		return;
+	if (force)
+		kill(vm->pid, SIGTERM);
+	waitpid(vm->pid, &st, 0);
+	vm->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	vm->pid = 0;
+}
+
+int fuzz_vm_failed(struct fuzz_vm *vm)
+{
+	int st;
+
+	if (vm->pid && waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
+		vm->exit_status =
+			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		vm->pid = 0;
+		return 1;
+	}
+	if (!flag_file(vm, "lost", 0))
+		return 0;
+	/* Alive but an execution got no answer: it is of no further use. */
+	stop_child(vm, 1);
+	return 1;
+}
+
+int fuzz_vm_restart(struct fuzz_vm *vm)
+{
+	char *lost = vm_file(vm, "lost"), *busy = vm_file(vm, "restarting");
+	int ret;
+
+	write_file_atomic(busy, "", 0);
+	stop_child(vm, 1);
+	unlink(lost);
+	vm->restarts++;
+	ret = boot(vm);
+	unlink(busy);
+	free(lost);
+	free(busy);
+	return ret;
+}
+
+void fuzz_vm_shutdown(struct fuzz_vm *vm)
+{
+	if (vm->pid) {
+		int fd = exec_connect(vm->sock, 5);
+		double end = lw_now() + 30;
+
+		if (fd >= 0) {
+			exec_quit(fd);
+			close(fd);
+		}
+		while (waitpid(vm->pid, NULL, WNOHANG) == 0 && lw_now() < end)
+			usleep(100 * 1000);
+		if (lw_now() >= end)
+			stop_child(vm, 1);
+		vm->pid = 0;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (vm->disks[i])
+			unlink(vm->disks[i]);
+		free(vm->disks[i]);
+		vm->disks[i] = NULL;
+	}
+	unlink(vm->sock);
+	free(vm->dir);
+	free(vm->sock);
+	free(vm->console);
+	free(vm->output);
+}
