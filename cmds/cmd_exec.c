@@ -96,14 +96,26 @@ static char *vm_path(const char *name)
 	return dir ? path_join(dir, name) : NULL;
 }
 
-static void wait_while_restarting(void)
+/*
+ * Connect while the campaign says the guest serves: never to a guest
+ * that is still booting (it would miss the request) or one being replaced.
+ */
+static int connect_when_ready(const char *sock)
 {
-	char *p = vm_path("restarting");
+	char *ready = vm_path("ready");
 	double end = lw_now() + 600;
+	int fd = -1;
 
-	while (p && path_exists(p) && lw_now() < end)
-		usleep(200 * 1000);
-	free(p);
+	if (!ready)
+		return exec_connect(sock, 60);
+	while (fd < 0 && lw_now() < end) {
+		if (path_exists(ready))
+			fd = exec_connect(sock, 0);
+		if (fd < 0)
+			usleep(200 * 1000);
+	}
+	free(ready);
+	return fd;
 }
 
 static void vm_note(const char *name, const void *buf, size_t len)
@@ -157,21 +169,21 @@ int cmd_exec(int argc, char **argv)
 	}
 	free(buf);
 	n = wl_encode(&w, bin, sizeof(bin));
-	wait_while_restarting();
-	vm_note("current.bin", bin, n);
-	fd = exec_connect(argv[2], 60);
+	fd = connect_when_ready(argv[2]);
+	if (fd >= 0)
+		vm_note("current.bin", bin, n);
 	if (fd < 0 || exec_request(fd, bin, n, &rep, EXEC_TIMEOUT_S)) {
 		/* The guest died or hung on this input: the campaign files
 		 * it with the console and restarts the VM. */
 		lw_err("no answer from the guest on %s", argv[2]);
-		vm_note("lost", "", 0);
+		vm_note("lost", bin, n);
 		abort();
 	}
 	close(fd);
 	count_execution(&rep);
 	map_features(&rep);
 	if (rep.status == EXEC_STUCK) {
-		vm_note("lost", "", 0);
+		vm_note("lost", bin, n);
 		abort();
 	}
 	if (rep.status == 1) {

@@ -48,6 +48,7 @@ static const char fuzz_usage[] =
 	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
 	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
 	"  -d, --delay-ms N      set btrfs.dio_race_delay_ms\n"
+	"  -T, --op-timeout S    a workload still running after S s hangs (60)\n"
 	"  -r, --resume          continue the campaign in OUT\n"
 	"  -x, --stop-on-finding end at the first finding\n"
 	"  -h, --help            this text\n\n"
@@ -60,6 +61,7 @@ struct fuzz_opts {
 	unsigned int seconds;
 	int delay_ms;
 	int resume, stop_on_finding;
+	unsigned int op_timeout_s;
 };
 
 /* What the campaign loop keeps track of. */
@@ -70,6 +72,7 @@ struct campaign {
 	char *findings; /* OUT/findings */
 	double t0;
 	unsigned int new_findings;
+	unsigned int seeds, failed_seeds;
 };
 
 static volatile sig_atomic_t stop;
@@ -241,6 +244,7 @@ static void status_line(const struct campaign *c)
 	free(path);
 }
 
+/* @stored: finding_store()'s verdict; @where its path (freed here). */
 static void announce(struct campaign *c, int stored, char *where,
 		     const char *sig)
 {
@@ -257,6 +261,7 @@ static void file_checker_finding(struct campaign *c, const struct workload *w,
 				 const char *report)
 {
 	char sig[512], *where = NULL;
+	int stored;
 	struct finding_file extra[] = {
 		{ "report.json", report, report ? strlen(report) : 0 },
 		{ "kernel", c->o->variant, strlen(c->o->variant) },
@@ -264,8 +269,8 @@ static void file_checker_finding(struct campaign *c, const struct workload *w,
 
 	if (!report || finding_signature(report, w, sig, sizeof(sig)))
 		return;
-	announce(c, finding_store(c->findings, sig, w, extra, 2, &where), where,
-		 sig);
+	stored = finding_store(c->findings, sig, w, extra, 2, &where);
+	announce(c, stored, where, sig);
 }
 
 /* File one AFL++ crash: its report was kept by `lwfuzz exec`. */
@@ -316,11 +321,13 @@ static void file_vm_finding(struct campaign *c)
 {
 	const char *kind =
 		c->vm.exit_status == VM_EXIT_CRASHED ? "kernel-crash" : "hang";
+	char *lost = path_join(c->vm.dir, "lost");
 	char *cur = path_join(c->vm.dir, "current.bin");
 	char *console = read_file(c->vm.console, NULL);
 	char *output = read_file(c->vm.output, NULL);
 	size_t len, olen = output ? strlen(output) : 0;
-	char *buf = read_file(cur, &len), sig[512], *where = NULL;
+	/* The input `lwfuzz exec` got no answer for, else the last one sent. */
+	char *buf = read_file(lost, &len), sig[512], *where = NULL;
 	const char *tail = olen > 4096 ? output + olen - 4096 : output;
 	struct workload w;
 	struct finding_file extra[] = {
@@ -329,22 +336,80 @@ static void file_vm_finding(struct campaign *c)
 		{ "kernel", c->o->variant, strlen(c->o->variant) },
 	};
 
+	if (!buf || !len) {
+		free(buf);
+		buf = read_file(cur, &len);
+	}
 	printf("fuzz: the guest %s (VM exit status %d); restarting it\n",
 	       c->vm.exit_status == VM_EXIT_CRASHED ? "died" : "hung",
 	       c->vm.exit_status);
 	if (!buf || wl_decode((unsigned char *)buf, len, &w) ||
-	    kernel_signature(kind, console, &w, sig, sizeof(sig)))
+	    kernel_signature(kind, *kind == 'h' ? tail : console, &w, sig,
+			     sizeof(sig)))
 		lw_err("the guest failed, but no input was in flight (%s)",
 		       cur);
-	else
-		announce(c,
-			 finding_store(c->findings, sig, &w, extra, 3, &where),
-			 where, sig);
+	else {
+		int stored =
+			finding_store(c->findings, sig, &w, extra, 3, &where);
+
+		announce(c, stored, where, sig);
+	}
 	unlink(cur);
 	free(buf);
 	free(cur);
+	free(lost);
 	free(console);
 	free(output);
+}
+
+static int tend_vm(struct campaign *c);
+
+/* Run one seed; a guest that dies or hangs on it is filed and restarted. */
+static int run_seed(struct campaign *c, const char *name, const char *path)
+{
+	struct exec_reply rep = { 0 };
+	struct workload w;
+	char *cur = path_join(c->vm.dir, "current.bin");
+	char *lost = path_join(c->vm.dir, "lost");
+	size_t len;
+	char *buf = read_file(path, &len);
+	int fd = -1, ret = -1;
+
+	if (!buf || wl_decode((unsigned char *)buf, len, &w) ||
+	    write_file_atomic(cur, buf, len))
+		goto out;
+	fd = exec_connect(c->vm.sock, 30);
+	if (fd < 0 || exec_request(fd, (unsigned char *)buf, len, &rep, 600) ||
+	    rep.status == EXEC_STUCK) {
+		printf("fuzz: seed %s: the guest failed on it\n", name);
+		write_file_atomic(lost, buf, len);
+		ret = tend_vm(c);
+		if (ret)
+			goto out;
+		goto fail;
+	}
+	printf("fuzz: seed %s: %s\n", name,
+	       rep.status == 1	 ? "FINDING"
+	       : rep.status == 0 ? "clean"
+				 : "error");
+	if (rep.status == 1)
+		file_checker_finding(c, &w, rep.report);
+	ret = 0;
+	if (rep.status == 0)
+		goto out;
+fail:
+	/* AFL++ gets only seeds that pass: it would rerun the others. */
+	c->failed_seeds++;
+	if (unlink(path))
+		lw_err("cannot take %s out of AFL++'s seeds", path);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(rep.report);
+	free(buf);
+	free(cur);
+	free(lost);
+	return ret;
 }
 
 /*
@@ -358,42 +423,22 @@ static int run_seeds(struct campaign *c)
 	struct dirent *de;
 	int ret = 0;
 
-	while (d && (de = readdir(d)) && !stop) {
-		struct exec_reply rep;
-		struct workload w;
-		size_t len;
-		char *p, *buf;
-		int fd;
-
+	while (d && (de = readdir(d)) && !stop && !ret) {
 		if (de->d_name[0] == '.')
 			continue;
-		p = path_join(dir, de->d_name);
-		buf = read_file(p, &len);
-		fd = buf ? exec_connect(c->vm.sock, 30) : -1;
-		if (fd < 0 ||
-		    exec_request(fd, (unsigned char *)buf, len, &rep, 600)) {
-			lw_err("seed %s: no answer from the VM", p);
-			ret = -1;
-		} else {
-			printf("fuzz: seed %s: %s\n", de->d_name,
-			       rep.status == 1	 ? "FINDING"
-			       : rep.status == 0 ? "clean"
-						 : "error");
-			if (rep.status == 1 &&
-			    !wl_decode((unsigned char *)buf, len, &w))
-				file_checker_finding(c, &w, rep.report);
-			free(rep.report);
-		}
-		if (fd >= 0)
-			close(fd);
-		free(buf);
+		char *p = path_join(dir, de->d_name);
+
+		ret = run_seed(c, de->d_name, p);
+		c->seeds++;
 		free(p);
-		if (ret)
-			break;
 	}
 	if (d)
 		closedir(d);
 	free(dir);
+	if (!ret && c->seeds == c->failed_seeds) {
+		printf("fuzz: every seed fails; nothing left for AFL++ to mutate\n");
+		return 1;
+	}
 	return ret;
 }
 
@@ -405,6 +450,7 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "corpus", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "op-timeout", required_argument, NULL, 'T' },
 		{ "resume", no_argument, NULL, 'r' },
 		{ "stop-on-finding", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
@@ -416,10 +462,11 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 	*o = (struct fuzz_opts){ .variant = "buggy",
 				 .out = "fuzz-out",
 				 .seconds = 600,
+				 .op_timeout_s = 60,
 				 .delay_ms = -1 };
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:t:c:o:d:rxh", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "k:t:c:o:d:T:rxh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->variant = optarg;
@@ -437,6 +484,11 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		case 'd':
 			o->delay_ms = strtol(optarg, &end, 10);
 			if (*end || o->delay_ms < 0)
+				return -1;
+			break;
+		case 'T':
+			o->op_timeout_s = strtoul(optarg, &end, 10);
+			if (*end || !o->op_timeout_s || o->op_timeout_s > 3600)
 				return -1;
 			break;
 		case 'r':
@@ -578,6 +630,7 @@ static int run_campaign(struct campaign *c)
 	c->vm.delay_ms = o->delay_ms;
 	c->vm.test_fault = getenv("LWFUZZ_TEST_FAULT");
 	c->vm.timeout_s = o->seconds + 3600;
+	c->vm.op_timeout_s = o->op_timeout_s;
 	c->findings = path_join(o->out, "findings");
 	char *vmdir = path_join(o->out, ".vm"),
 	     *vmlog = path_join(o->out, "vm.txt");
@@ -589,8 +642,11 @@ static int run_campaign(struct campaign *c)
 	       o->seconds, o->resume ? ", resuming" : "");
 	fflush(stdout);
 	c->t0 = lw_now();
-	if ((o->resume || run_seeds(c) == 0) && campaign(c) == 0)
-		ret = 0;
+	ret = o->resume ? 0 : run_seeds(c);
+	if (ret == 0 && !stop)
+		ret = campaign(c) ? 2 : 0;
+	else
+		ret = ret > 0 && !stop ? 0 : 2;
 out:
 	fuzz_vm_shutdown(&c->vm);
 	free(vmdir);

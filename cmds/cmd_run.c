@@ -125,9 +125,11 @@ int cmd_run(int argc, char **argv)
 		       o.variant, variant_names(&ps));
 		goto out;
 	}
-	struct wl_run_params p = { .variant = o.variant, .runs = o.runs,
+	struct wl_run_params p = { .variant = o.variant,
+				   .runs = o.runs,
 				   .op_timeout = o.op_timeout,
-				   .delay_ms = o.delay_ms, .fsck = o.fsck };
+				   .delay_ms = o.delay_ms,
+				   .fsck = o.fsck };
 	char tmp[256] = "";
 
 	if (o.out) {

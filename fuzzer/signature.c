@@ -89,8 +89,10 @@ static size_t add_shape(const struct workload *w, char *sig, size_t len,
  */
 static void headline(const char *console, char *out, size_t len)
 {
-	static const char *const keys[] = { "kernel BUG at", "BUG:", "Oops",
-					    "WARNING:", "Kernel panic" };
+	static const char *const keys[] = {
+		"kernel BUG at", "BUG:",	 "Oops",
+		"WARNING:",	 "Kernel panic", "HANG: "
+	};
 	const char *hit = NULL, *end;
 	size_t n = 0;
 
@@ -114,7 +116,8 @@ static void headline(const char *console, char *out, size_t len)
 			p++;
 			continue;
 		}
-		out[n++] = *p == '/' || *p == '\r' ? '_' : *p;
+		if (*p != '\r')
+			out[n++] = *p == '/' ? '_' : *p;
 	}
 	out[n] = 0;
 }

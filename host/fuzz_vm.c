@@ -19,7 +19,7 @@
 /* The child: one incarnation of the VM, serving until told to stop. */
 static void vm_child(struct fuzz_vm *vm)
 {
-	char delay[16];
+	char delay[16], timeout[16];
 	char *cmd[16] = {
 		"sh",
 		"-c",
@@ -28,7 +28,7 @@ static void vm_child(struct fuzz_vm *vm)
 		"--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
 		"lwfuzz-agent",
 		"--timeout",
-		"60",
+		timeout,
 	};
 	int n = 6;
 	struct vm_run_opts vo = { .variant = vm->variant,
@@ -38,9 +38,11 @@ static void vm_child(struct fuzz_vm *vm)
 				  .tee_path = vm->output,
 				  .tee_append = 1,
 				  .console_copy = vm->console,
+				  .no_console_tail = 1,
 				  .ctl_socket = vm->sock,
 				  .timeout_s = vm->timeout_s };
 
+	snprintf(timeout, sizeof(timeout), "%u", vm->op_timeout_s);
 	if (vm->delay_ms >= 0) {
 		snprintf(delay, sizeof(delay), "%d", vm->delay_ms);
 		cmd[n++] = "--delay-ms";
@@ -61,10 +63,22 @@ static char *vm_file(const struct fuzz_vm *vm, const char *name)
 	return path_join(vm->dir, name);
 }
 
+static int flag_file(const struct fuzz_vm *vm, const char *name, int set)
+{
+	char *p = vm_file(vm, name);
+	int ret = set > 0   ? write_file_atomic(p, "", 0)
+		  : set < 0 ? unlink(p)
+			    : path_exists(p);
+
+	free(p);
+	return ret;
+}
+
 static int boot(struct fuzz_vm *vm)
 {
 	int fd;
 
+	flag_file(vm, "ready", -1);
 	unlink(vm->sock);
 	fflush(NULL);
 	vm->pid = fork();
@@ -84,6 +98,7 @@ static int boot(struct fuzz_vm *vm)
 		return -1;
 	}
 	close(fd);
+	flag_file(vm, "ready", 1);
 	return 0;
 }
 
@@ -98,15 +113,6 @@ int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 	if (mkdir_p(dir, 0755) || workload_disks(dir, vm->disks))
 		return -1;
 	return boot(vm);
-}
-
-static int flag_file(const struct fuzz_vm *vm, const char *name, int set)
-{
-	char *p = vm_file(vm, name);
-	int ret = set ? write_file_atomic(p, "", 0) : path_exists(p);
-
-	free(p);
-	return ret;
 }
 
 static void stop_child(struct fuzz_vm *vm, int force)
@@ -134,25 +140,30 @@ int fuzz_vm_failed(struct fuzz_vm *vm)
 	}
 	if (!flag_file(vm, "lost", 0))
 		return 0;
-	/* Alive but an execution got no answer: it is of no further use. */
+	flag_file(vm, "ready", -1);
+	/*
+	 * An execution got no answer. A guest that panicked is on its way
+	 * out (its exit status says so); one that hangs is of no further
+	 * use and is stopped.
+	 */
+	for (int i = 0; i < 100 && vm->pid; i++) {
+		if (waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
+			vm->exit_status = WIFEXITED(st) ? WEXITSTATUS(st)
+							: 128 + WTERMSIG(st);
+			vm->pid = 0;
+		}
+		usleep(100 * 1000);
+	}
 	stop_child(vm, 1);
 	return 1;
 }
 
 int fuzz_vm_restart(struct fuzz_vm *vm)
 {
-	char *lost = vm_file(vm, "lost"), *busy = vm_file(vm, "restarting");
-	int ret;
-
-	write_file_atomic(busy, "", 0);
 	stop_child(vm, 1);
-	unlink(lost);
+	flag_file(vm, "lost", -1);
 	vm->restarts++;
-	ret = boot(vm);
-	unlink(busy);
-	free(lost);
-	free(busy);
-	return ret;
+	return boot(vm);
 }
 
 void fuzz_vm_shutdown(struct fuzz_vm *vm)

@@ -109,7 +109,8 @@ char **qemu_argv(const struct vm_config *cfg)
 		 * the guest's requests channel (ttyS2). */
 		path = qemu_escape(cfg->ctl_socket);
 		add2(&a, "-chardev",
-		     xasprintf("socket,id=ctl,path=%s,server=on,wait=off", path));
+		     xasprintf("socket,id=ctl,path=%s,server=on,wait=off",
+			       path));
 		free(path);
 		add2(&a, "-serial", xasprintf("chardev:ctl"));
 	}

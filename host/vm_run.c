@@ -328,7 +328,9 @@ static void forward(int fd, int *open_, FILE *tee, int quiet)
 static int wait_qemu(struct run *r, int rd)
 {
 	double deadline = lw_now() + (r->o->timeout_s ? r->o->timeout_s : 600);
-	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path, r->o->tee_append ? "a" : "w") : NULL;
+	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path,
+					   r->o->tee_append ? "a" : "w")
+				   : NULL;
 	int open_ = 1, st, ret = 0;
 
 	while (open_) {
@@ -374,6 +376,8 @@ static void kill_qemu(struct run *r)
 
 static void show_console_tail(const struct run *r, int lines)
 {
+	if (r->o->no_console_tail)
+		return;
 	char *text = read_file(r->console, NULL);
 	int seen = 0;
 	char *p;

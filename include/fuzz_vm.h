@@ -4,9 +4,10 @@
  * is restarted when it dies (kernel panic or oops) or loses an execution
  * (a thread stuck in the kernel, no answer). `lwfuzz exec` and the
  * campaign meet in the VM directory:
+ *   ready        the guest serves: executions connect only while it exists
  *   current.bin  the workload being executed (written before it is sent)
  *   lost         `lwfuzz exec` got no answer for current.bin
- *   restarting   the VM is being restarted: executions wait
+ *   executions   a line per execution: "STATUS CRASH-STATES"
  */
 #ifndef LWFUZZ_FUZZ_VM_H
 #define LWFUZZ_FUZZ_VM_H
@@ -26,6 +27,7 @@ struct fuzz_vm {
 	char *output; /* the agent's output, appended over incarnations */
 	char *disks[4];
 	unsigned int timeout_s; /* bound on one incarnation */
+	unsigned int op_timeout_s; /* the agent's bound on one workload */
 	unsigned int restarts;
 	pid_t pid;
 	int exit_status; /* of the last incarnation that ended */

@@ -37,6 +37,7 @@ struct vm_run_opts {
 	int tee_append; /* append to tee_path instead of replacing it */
 	const char *ctl_socket; /* the guest's ttyS2 as a Unix socket */
 	const char *console_copy; /* keep the guest console here, always */
+	int no_console_tail; /* errors without the console's last lines */
 	char **cmd; /* argv run in the guest */
 };
 

@@ -55,8 +55,9 @@ static int synthetic(const struct workload *w, void *arg)
 			    (op->flags & IO_DIRECT) && op->file == 0)
 				writer = t;
 			if (op->code == WL_FSYNC && op->file == 0)
-				syncer = syncer < 0 || (int)t != writer ? (int)t :
-									  syncer;
+				syncer = syncer < 0 || (int)t != writer
+						 ? (int)t
+						 : syncer;
 		}
 	}
 	return writer >= 0 && syncer >= 0 && syncer != writer;

@@ -1,0 +1,62 @@
+#!/bin/bash
+# A campaign survives its guest: a kernel panic and a workload stuck for
+# good (both injected by the test-only LWFUZZ_TEST_FAULT, on "mark 14")
+# are filed as findings with the guest's console, the VM is restarted and
+# the campaign goes on; a second campaign on the same directory is
+# refused; Ctrl-C ends it cleanly and --resume continues it; nothing is
+# left half-written and no QEMU is left behind.
+. "$(dirname "$0")/lib.sh"
+
+seeds=$WORK/seeds
+mkdir -p "$seeds"
+printf 'open f0 creat\npwrite f0 0 8K seed=1\nfsync f0\n' >"$seeds/ok.lw"
+printf 'open f0 creat\npwrite f0 0 4K seed=1\nfsync f0\nmark 14\n' >"$seeds/fault.lw"
+
+# 1. A panic: filed, restarted, the campaign goes on; Ctrl-C ends it.
+LWFUZZ_TEST_FAULT=panic:14 "$LWFUZZ" fuzz -k stock -t 5m -c "$seeds" \
+	-o "$WORK/p" >"$WORK/p.txt" 2>&1 &
+pid=$!
+for _ in $(seq 120); do
+	grep -q 'restarts 1' "$WORK/p.txt" 2>/dev/null && break
+	sleep 1
+done
+sleep 12
+second=$("$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" 2>&1)
+check "faults: a second campaign on the same directory is refused" \
+	grep -q 'in use by another campaign' <<<"$second"
+kill -INT $pid
+wait $pid
+rc=$?
+sed -n '/seed\|guest\|finding/p' "$WORK/p.txt" | head -6 | sed 's/^/# /'
+check "faults: Ctrl-C ends the campaign with its verdict (exit 1: a finding)" test $rc = 1
+check "faults: the panic is a kernel-crash finding" \
+	grep -q '^kernel-crash: Kernel panic - not syncing: sysrq triggered crash/' "$WORK"/p/findings/*/signature
+check "faults: the finding keeps the guest console and the workload" \
+	bash -c "grep -q 'sysrq' '$WORK'/p/findings/*/console.txt &&
+		 grep -q 'mark 14' '$WORK'/p/findings/*/workload.lw"
+after=$(sed -n 's/.* \([0-9]*\) executions.*restarts 1.*/\1/p' "$WORK/p.txt" | tail -1)
+check "faults: the campaign ran on after the restart (${after:-0} executions)" \
+	test "${after:-0}" -gt 2
+check "faults: nothing half-written in findings/" \
+	bash -c "! ls -a '$WORK'/p/findings | grep -q '^\.new'"
+check "faults: no QEMU left after Ctrl-C" no_qemu_left
+
+# 2. --resume continues it (AFL++'s queue, the findings) for a while.
+out=$("$LWFUZZ" fuzz -k stock -t 15s --resume -c "$seeds" -o "$WORK/p" 2>&1)
+rc=$?
+echo "$out" | grep -E 'resuming|unique' | sed 's/^/# /'
+check "faults: --resume continues the campaign" \
+	bash -c "test $rc = 1 && grep -q 'resuming' <<<'$out' && grep -q '1 unique finding' <<<'$out'"
+out=$("$LWFUZZ" fuzz -k stock -t 15s --resume -o "$WORK/none" 2>&1)
+check "faults: --resume of nothing: one line, exit 2" \
+	bash -c "test $? = 2 && test \$(wc -l <<<'$out') = 1"
+
+# 3. A workload stuck for good: a hang finding, the VM restarted.
+out=$(LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz -k stock -t 25s -T 5 \
+	-c "$seeds" -o "$WORK/h" 2>&1)
+rc=$?
+echo "$out" | grep -E 'guest|finding' | head -3 | sed 's/^/# /'
+check "faults: a stuck workload is a hang finding and the VM restarts" \
+	bash -c "test $rc = 1 && grep -q '^hang: ' '$WORK'/h/findings/*/signature &&
+		 grep -q 'restarts 1' <<<'$out'"
+check "faults: no QEMU left" no_qemu_left
