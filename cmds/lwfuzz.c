@@ -30,6 +30,8 @@ static const struct cmd cmds[] = {
 	  "shrink a workload while it still shows its finding" },
 	{ "bisect", cmd_bisect,
 	  "find the patch that makes a finding appear or disappear" },
+	{ "export-fstests", cmd_export,
+	  "write a finding as a standalone fstests test (dmlogwrites + xfs_io)" },
 	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks" },
 	{ "replay", cmd_replay,
 	  "replay a log to every crash point and check each crash state" },

@@ -13,12 +13,43 @@
 #include "workload.h"
 
 #define MUTANTS_PER_ENTRY 8
+#define SEEN_SLOTS 65536 /* queue entries whose deterministic stage ran */
 
 struct mutator {
 	uint64_t rng;
 	unsigned char out[WL_BIN_MAX];
 	char desc[64];
+	uint64_t seen[SEEN_SLOTS]; /* open addressing; 0 is empty */
+	uint64_t det_entry; /* the entry in its deterministic stage */
+	unsigned int det_next, det_total;
 };
+
+static uint64_t entry_hash(const unsigned char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ buf[i]) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+/* 1 when @h was seen before; else remember it (a full table forgets). */
+static int seen_before(struct mutator *m, uint64_t h)
+{
+	for (unsigned int i = 0; i < SEEN_SLOTS; i++) {
+		uint64_t *slot = &m->seen[(h + i) % SEEN_SLOTS];
+
+		if (*slot == h)
+			return 1;
+		if (!*slot) {
+			*slot = h;
+			return 0;
+		}
+	}
+	memset(m->seen, 0, sizeof(m->seen));
+	m->seen[h % SEEN_SLOTS] = h;
+	return 0;
+}
 
 void *afl_custom_init(void *afl, unsigned int seed)
 {
@@ -42,6 +73,19 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 
 	if (wl_decode(buf, buf_size, &orig))
 		memset(&orig, 0, sizeof(orig));
+	/* An entry's deterministic mutants come first, in order. */
+	while (m->det_entry == entry_hash(buf, buf_size) &&
+	       m->det_next < m->det_total) {
+		w = orig;
+		if (wl_det_mutant(&w, m->det_next++) == 1 &&
+		    (n = wl_encode(&w, m->out,
+				   max_size < sizeof(m->out)
+					   ? max_size
+					   : sizeof(m->out)))) {
+			*out_buf = m->out;
+			return n;
+		}
+	}
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
 	/* An execution costs seconds: never hand back an unchanged program. */
 	for (int tries = 0; tries < 8; tries++) {
@@ -67,15 +111,23 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
  * How many mutants of one queue entry in a row. AFL++ sizes its havoc stage
  * for targets that run thousands of times a second; at seconds per
  * execution that would spend an hour on the first seed. A few mutants per
- * entry per cycle spread the campaign over the whole corpus.
+ * entry per cycle spread the campaign over the whole corpus; the first
+ * time an entry comes up it also gets its deterministic stage (mutate.h).
  */
 unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
 				   size_t buf_size)
 {
-	(void)data;
-	(void)buf;
-	(void)buf_size;
-	return MUTANTS_PER_ENTRY;
+	struct mutator *m = data;
+	uint64_t h = entry_hash(buf, buf_size);
+	struct workload w;
+
+	if (!m || seen_before(m, h) || wl_decode(buf, buf_size, &w))
+		return MUTANTS_PER_ENTRY;
+	/* First time this entry is fuzzed: its deterministic stage too. */
+	m->det_entry = h;
+	m->det_next = 0;
+	m->det_total = wl_det_count(&w);
+	return m->det_total + MUTANTS_PER_ENTRY;
 }
 
 const char *afl_custom_describe(void *data, size_t max_len)

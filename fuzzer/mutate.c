@@ -209,44 +209,56 @@ static void move_op(struct workload *w, uint64_t *r)
 	to->ops[to->nops++] = tmp;
 }
 
+static int is_sync(const struct wl_op *op)
+{
+	return op->code == WL_FSYNC || op->code == WL_FDATASYNC;
+}
+
 /*
- * Make an operation concurrent with what precedes it in its thread: it
- * moves (or is copied) into another thread behind a fresh barrier, and the
- * same barrier goes into its own thread one to three operations before
- * where it was, so the operations in between race it. A short sleep
- * sometimes delays it into the middle of them.
+ * Move op @at of thread @ft into a new thread behind a fresh barrier, and
+ * put the same barrier @back operations before where it was: the
+ * operations in between now race it. @nap_ms delays it into their middle.
+ * 1 done, -1 when there is no free barrier or thread.
+ */
+static int fork_at(struct workload *w, unsigned int ft, unsigned int at,
+		   unsigned int back, unsigned int nap_ms)
+{
+	struct wl_op bar = { .code = WL_BARRIER };
+	struct wl_op nap = { .code = WL_SLEEP, .arg = nap_ms };
+	struct wl_thread *from = &w->threads[ft], *to;
+	struct wl_op op = from->ops[at];
+	int id = free_barrier(w);
+
+	if (id < 0 || w->nthreads == WL_MAX_THREADS || op.code == WL_BARRIER)
+		return -1;
+	to = &w->threads[w->nthreads++];
+	to->nops = 0;
+	bar.arg = id;
+	remove_at(from, at);
+	insert_at(from, at > back ? at - back : 0, &bar);
+	to->ops[to->nops++] = bar;
+	if (nap_ms)
+		to->ops[to->nops++] = nap;
+	to->ops[to->nops++] = op;
+	return 1;
+}
+
+/*
+ * Make an operation concurrent with what precedes it in its thread,
+ * preferring durability points (fsync, fdatasync): racing them against
+ * writes is what crash-consistency bugs are made of.
  */
 static void fork_op(struct workload *w, uint64_t *r)
 {
-	unsigned int ft, at, back = pick(r, 3);
-	struct wl_op *src = some_op(w, r, &ft, &at), op;
-	struct wl_op bar = { .code = WL_BARRIER };
-	struct wl_op nap = { .code = WL_SLEEP };
-	struct wl_thread *from, *to;
-	int id = free_barrier(w);
+	unsigned int ft, at;
+	struct wl_op *src = some_op(w, r, &ft, &at);
 
-	if (!src || src->code == WL_BARRIER || id < 0)
-		return;
-	op = *src;
-	from = &w->threads[ft];
-	if (w->nthreads < WL_MAX_THREADS && pick(r, 4)) {
-		to = &w->threads[w->nthreads++];
-		to->nops = 0;
-	} else {
-		to = &w->threads[pick(r, w->nthreads)];
-	}
-	if (to == from || to->nops + 3 > WL_MAX_OPS || from->nops == WL_MAX_OPS)
-		return;
-	bar.arg = id;
-	if (pick(r, 2))
-		remove_at(from, at);
-	insert_at(from, at > back ? at - back : 0, &bar);
-	to->ops[to->nops++] = bar;
-	if (pick(r, 2)) {
-		nap.arg = 10 * (1 + pick(r, 20));
-		to->ops[to->nops++] = nap;
-	}
-	to->ops[to->nops++] = op;
+	for (int tries = 0; src && !is_sync(src) && tries < 8 && pick(r, 4);
+	     tries++)
+		src = some_op(w, r, &ft, &at);
+	if (src)
+		fork_at(w, ft, at, 1 + pick(r, 3),
+			pick(r, 2) ? 10 * (1 + pick(r, 20)) : 0);
 }
 
 /* Change one field the op uses, the way the kernel would see a difference. */
@@ -294,6 +306,86 @@ static void tweak_op(struct workload *w, uint64_t *r)
 		op->arg = op->code == WL_SLEEP ? 10 * pick(r, 30) : op->arg + 1;
 	}
 	make_valid(op);
+}
+
+/* The flag values @op could have instead of its own. */
+static unsigned int flag_variants(const struct wl_op *op, uint8_t *out)
+{
+	unsigned int n = 0;
+
+	if (op->code == WL_OPEN)
+		for (unsigned int b = 0; b < 4; b++)
+			out[n++] = op->flags ^ (1u << b);
+	else if (op->code == WL_FALLOCATE)
+		for (unsigned int m = 1; m < 4; m++)
+			out[n++] = (op->flags + m) % 4;
+	else if (op->code == WL_PWRITE || op->code == WL_PREAD)
+		out[n++] = op->flags ^ IO_DIRECT;
+	return n;
+}
+
+/* Forks of each durability point: barrier 1 or 2 ops back, 0 or 50 ms. */
+#define SYNC_FORKS 4
+
+/*
+ * Mutant @k of the deterministic stage (counting when @w is NULL): first
+ * every other value of every operation's flags, then every fsync and
+ * fdatasync made concurrent with the one or two operations before it.
+ * Returns 1 when @w became mutant @k, 0 when @k is past the end, -1 when
+ * mutant @k cannot be made (no free barrier or thread).
+ */
+static int det_walk(struct workload *w, const struct workload *src,
+		    unsigned int k, unsigned int *count)
+{
+	unsigned int n = 0;
+	uint8_t v[4];
+
+	for (unsigned int t = 0; t < src->nthreads; t++)
+		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
+			unsigned int nv =
+				flag_variants(&src->threads[t].ops[i], v);
+
+			if (w && k >= n && k < n + nv) {
+				w->threads[t].ops[i].flags = v[k - n];
+				make_valid(&w->threads[t].ops[i]);
+				return 1;
+			}
+			n += nv;
+		}
+	for (unsigned int t = 0; t < src->nthreads; t++)
+		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
+			if (!is_sync(&src->threads[t].ops[i]))
+				continue;
+			if (w && k >= n && k < n + SYNC_FORKS)
+				return fork_at(w, t, i, 1 + (k - n) % 2,
+					       (k - n) / 2 * 50);
+			n += SYNC_FORKS;
+		}
+	if (count)
+		*count = n;
+	return 0;
+}
+
+unsigned int wl_det_count(const struct workload *w)
+{
+	unsigned int n = 0;
+
+	det_walk(NULL, w, 0, &n);
+	return n;
+}
+
+int wl_det_mutant(struct workload *w, unsigned int k)
+{
+	struct workload src = *w;
+	int ret = det_walk(w, &src, k, NULL);
+
+	if (ret == 1 && wl_barrier_deadlock(w))
+		ret = -1;
+	if (ret != 1)
+		*w = src;
+	for (unsigned int t = 0; ret == 1 && t < w->nthreads; t++)
+		memset(w->threads[t].line, 0, sizeof(w->threads[t].line));
+	return ret;
 }
 
 static void splice(struct workload *w, uint64_t *r,

@@ -21,6 +21,7 @@ int cmd_repro(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /*
  * Parse `lwfuzz vm` arguments into @o. Returns 0, 1 when --help was asked

@@ -25,4 +25,15 @@ uint64_t mut_rand(uint64_t *state);
  */
 int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
 
+/*
+ * The deterministic stage, run once on every new queue entry before random
+ * mutation (the structural counterpart of AFL's bit flips): every other
+ * value of each operation's flags (open flags, direct or buffered,
+ * fallocate mode), then each fsync/fdatasync forked into a racing thread
+ * one or two operations early, at once or 50 ms late.
+ */
+unsigned int wl_det_count(const struct workload *w);
+/* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */
+int wl_det_mutant(struct workload *w, unsigned int k);
+
 #endif

@@ -167,6 +167,71 @@ static void few_mutants_per_entry(void **state)
 	assert_in_range(afl_custom_fuzz_count(NULL, NULL, 0), 1, 64);
 }
 
+/* The deterministic stage flips each flag and forks each durability point. */
+static void deterministic_stage(void **state)
+{
+	static const char keep_size[] = "open f0 creat\n"
+					"pwrite f0 0 64K seed=3\n"
+					"fallocate f0 0 1M keep_size\n"
+					"fsync f0\n"
+					"pwrite f0 512K 64K direct seed=2\n";
+	struct workload seed, w;
+	unsigned int n, mode0 = 0, forks = 0;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(keep_size, &seed, why, sizeof(why)), 0);
+	n = wl_det_count(&seed);
+	/* open: 4 flags, pwrite: 1, fallocate: 3 modes, pwrite: 1; 1 fsync. */
+	assert_int_equal(n, 4 + 1 + 3 + 1 + 4);
+	for (unsigned int k = 0; k < n; k++) {
+		w = seed;
+		assert_int_equal(wl_det_mutant(&w, k), 1);
+		assert_false(wl_equal(&w, &seed));
+		assert_false(wl_barrier_deadlock(&w));
+		if (wl_validate(&w, why, sizeof(why)))
+			fail_msg("mutant %u invalid: %s", k, why);
+		mode0 += w.threads[0].ops[2].code == WL_FALLOCATE &&
+			 w.threads[0].ops[2].flags == 0;
+		forks += w.nthreads == 2 &&
+			 w.threads[1].ops[w.threads[1].nops - 1].code ==
+				 WL_FSYNC;
+	}
+	assert_int_equal(mode0, 1);
+	assert_int_equal(forks, 4);
+	w = seed;
+	assert_int_equal(wl_det_mutant(&w, n), 0);
+	assert_true(wl_equal(&w, &seed));
+}
+
+/* AFL++'s view: a new entry gets its deterministic mutants first, once. */
+static void deterministic_stage_once_per_entry(void **state)
+{
+	unsigned char in[WL_BIN_MAX], *out;
+	struct workload seed, w;
+	void *m = afl_custom_init(NULL, 5);
+	char why[256];
+	size_t n, len;
+	unsigned int count, det;
+
+	(void)state;
+	assert_int_equal(wl_parse_text(seed_text, &seed, why, sizeof(why)), 0);
+	n = wl_encode(&seed, in, sizeof(in));
+	det = wl_det_count(&seed);
+	count = afl_custom_fuzz_count(m, in, n);
+	assert_int_equal(count, det + afl_custom_fuzz_count(NULL, in, n));
+	for (unsigned int k = 0; k < det; k++) {
+		struct workload want = seed;
+
+		assert_int_equal(wl_det_mutant(&want, k), 1);
+		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		assert_true(wl_equal(&w, &want));
+	}
+	assert_true(afl_custom_fuzz_count(m, in, n) < count);
+	afl_custom_deinit(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +241,8 @@ int main(void)
 		cmocka_unit_test(forks_make_operations_concurrent),
 		cmocka_unit_test(mutants_never_deadlock),
 		cmocka_unit_test(few_mutants_per_entry),
+		cmocka_unit_test(deterministic_stage),
+		cmocka_unit_test(deterministic_stage_once_per_entry),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
