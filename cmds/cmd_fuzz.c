@@ -22,6 +22,7 @@
 
 #include "cmds.h"
 #include "exec_proto.h"
+#include "finding_post.h"
 #include "finding_store.h"
 #include "fsutil.h"
 #include "fuzz_vm.h"
@@ -51,6 +52,10 @@ static const char fuzz_usage[] =
 	"  -T, --op-timeout S    a workload still running after S s hangs (60)\n"
 	"  -r, --resume          continue the campaign in OUT\n"
 	"  -x, --stop-on-finding end at the first finding\n"
+	"      --no-minimize     keep new findings as found (default: shrink\n"
+	"                        each in the campaign's VM, minimized.lw)\n"
+	"      --no-record       do not rerun new findings in a fresh VM to keep\n"
+	"                        their log image, dmesg and report (record/)\n"
 	"  -h, --help            this text\n\n"
 	"Ctrl-C ends the campaign cleanly; --resume continues it. Plots of the\n"
 	"campaign (afl-plot) are written to OUT/plots at the end.\n\n"
@@ -60,9 +65,12 @@ struct fuzz_opts {
 	const char *variant, *corpus, *out;
 	unsigned int seconds;
 	int delay_ms;
-	int resume, stop_on_finding;
+	int resume, stop_on_finding, no_minimize, no_record;
 	unsigned int op_timeout_s;
 };
+
+/* Trials to shrink one finding in the campaign's VM (about 2 s each). */
+#define MINIMIZE_TRIALS 40
 
 /* What the campaign loop keeps track of. */
 struct campaign {
@@ -73,6 +81,8 @@ struct campaign {
 	double t0;
 	unsigned int new_findings;
 	unsigned int seeds, failed_seeds;
+	char *new_dirs[256]; /* findings of this campaign, for the post work */
+	unsigned int n_new_dirs;
 };
 
 static volatile sig_atomic_t stop;
@@ -252,6 +262,10 @@ static void announce(struct campaign *c, int stored, char *where,
 		printf("fuzz: new finding %s: %s\n", where, sig);
 		fflush(stdout);
 		c->new_findings++;
+		if (c->n_new_dirs < sizeof(c->new_dirs) / sizeof(c->new_dirs[0])) {
+			c->new_dirs[c->n_new_dirs++] = where;
+			return;
+		}
 	}
 	free(where);
 }
@@ -453,6 +467,8 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "op-timeout", required_argument, NULL, 'T' },
 		{ "resume", no_argument, NULL, 'r' },
 		{ "stop-on-finding", no_argument, NULL, 'x' },
+		{ "no-minimize", no_argument, NULL, 'm' },
+		{ "no-record", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -496,6 +512,12 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			break;
 		case 'x':
 			o->stop_on_finding = 1;
+			break;
+		case 'm':
+			o->no_minimize = 1;
+			break;
+		case 'R':
+			o->no_record = 1;
 			break;
 		case 'h':
 			fputs(fuzz_usage, stdout);
@@ -621,6 +643,56 @@ static void plot(const struct fuzz_opts *o)
 	free(log);
 }
 
+/* Shrink the new checker findings while the campaign's VM still serves. */
+static void minimize_new(struct campaign *c)
+{
+	for (unsigned int i = 0; i < c->n_new_dirs && !stop; i++) {
+		char *report = path_join(c->new_dirs[i], "report.json");
+
+		if (path_exists(report))
+			finding_minimize_live(c->new_dirs[i], c->vm.sock,
+					      MINIMIZE_TRIALS);
+		free(report);
+	}
+}
+
+/*
+ * Run each new checker finding again in a fresh VM (`lwfuzz run --out
+ * FINDING/record`): the failing runs' log images, dmesg and reports, which
+ * `lwfuzz repro` replays without the race.
+ */
+static void record_new(struct campaign *c)
+{
+	char *self = layout_src(c->l, "bin/lwfuzz"), delay[16];
+
+	snprintf(delay, sizeof(delay), "%d", c->o->delay_ms < 0 ? 0 : c->o->delay_ms);
+	for (unsigned int i = 0; i < c->n_new_dirs && !stop; i++) {
+		char *d = c->new_dirs[i];
+		char *report = path_join(d, "report.json");
+		char *min = path_join(d, "minimized.lw");
+		char *wl = path_exists(min) ? min : path_join(d, "workload.lw");
+		char *out = path_join(d, "record"), *log = path_join(d, "record.txt");
+		char *argv[] = { self, "run", "-k", (char *)c->o->variant,
+				 "--delay-ms", delay, "--runs", "3", "--out",
+				 out, wl, NULL };
+		int rc = path_exists(report) ? spawn_run(argv, NULL, log) : -1;
+
+		if (rc >= 0)
+			printf("fuzz: recorded %s: %s (%s)\n", d,
+			       rc == 1	 ? "fails again, log kept"
+			       : rc == 0 ? "clean in 3 runs: a rare race"
+					 : "error",
+			       log);
+		if (wl != min)
+			free(wl);
+		free(min);
+		free(report);
+		free(out);
+		free(log);
+	}
+	free(self);
+}
+
 static int run_campaign(struct campaign *c)
 {
 	const struct fuzz_opts *o = c->o;
@@ -647,10 +719,16 @@ static int run_campaign(struct campaign *c)
 		ret = campaign(c) ? 2 : 0;
 	else
 		ret = ret > 0 && !stop ? 0 : 2;
+	if (ret == 0 && !o->no_minimize)
+		minimize_new(c);
 out:
 	fuzz_vm_shutdown(&c->vm);
 	free(vmdir);
 	free(vmlog);
+	if (ret == 0 && !o->no_record)
+		record_new(c);
+	for (unsigned int i = 0; i < c->n_new_dirs; i++)
+		free(c->new_dirs[i]);
 	if (ret == 0) {
 		unsigned int n = finding_count(c->findings);
 

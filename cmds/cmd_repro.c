@@ -15,8 +15,9 @@
 
 static const char repro_usage[] =
 	"usage: lwfuzz repro [OPTIONS] FINDING|WORKLOAD\n\n"
-	"Reproduce a finding. FINDING is a directory kept by `lwfuzz run --out`:\n"
-	"each saved log (run-K/log.img) is replayed — the same crash states, the\n"
+	"Reproduce a finding. FINDING is a directory kept by `lwfuzz run --out`\n"
+	"or `lwfuzz fuzz`: each saved log (run-K/log.img, record/run-K/log.img)\n"
+	"is replayed — the same crash states, the\n"
 	"same verdict, no race needed — and then its workload.lw is run again N\n"
 	"times to measure how often the race itself reproduces. A WORKLOAD is\n"
 	"only rerun.\n\n"
@@ -29,12 +30,13 @@ static const char repro_usage[] =
 
 static int replay_logs(const char *dir, const char *variant, int *any)
 {
-	char *pattern = path_join(dir, "run-*/log.img");
+	/* `lwfuzz run --out` keeps run-K/; a campaign's finding record/run-K/. */
+	char *pattern = path_join(dir, "{run-*,record/run-*}/log.img");
 	int worst = 0;
 	glob_t g;
 
 	*any = 0;
-	if (glob(pattern, 0, NULL, &g) == 0) {
+	if (glob(pattern, GLOB_BRACE, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++) {
 			char *argv[] = { "replay", "-k", (char *)variant,
 					 g.gl_pathv[i], NULL };
