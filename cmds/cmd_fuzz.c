@@ -49,9 +49,15 @@ static const char fuzz_usage[] =
 	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
 	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
 	"  -d, --delay-ms N      set btrfs.dio_race_delay_ms\n"
+	"  -j, --jobs N          N VMs, each fuzzed by an AFL++ instance (-M/-S)\n"
+	"                        sharing OUT/afl (default 1; at most 8)\n"
+	"  -F, --foreign DIR     also import the test cases in DIR (another\n"
+	"                        machine's OUT/afl/main/queue; up to 8 times)\n"
 	"  -T, --op-timeout S    a workload still running after S s hangs (60)\n"
 	"  -r, --resume          continue the campaign in OUT\n"
 	"  -x, --stop-on-finding end at the first finding\n"
+	"  -s, --stop-on CHECK   end at the first finding whose failed checks\n"
+	"                        include CHECK (missing-csum, data, read, ...)\n"
 	"      --no-minimize     keep new findings as found (default: shrink\n"
 	"                        each in the campaign's VM, minimized.lw)\n"
 	"      --no-record       do not rerun new findings in a fresh VM to keep\n"
@@ -66,8 +72,13 @@ struct fuzz_opts {
 	unsigned int seconds;
 	int delay_ms;
 	int resume, stop_on_finding, no_minimize, no_record;
+	unsigned int jobs, nforeign;
+	const char *foreign[8]; /* other machines' queues, for -F */
+	const char *stop_on;
 	unsigned int op_timeout_s;
 };
+
+#define MAX_JOBS 8
 
 /* Trials to shrink one finding in the campaign's VM (about 2 s each). */
 #define MINIMIZE_TRIALS 40
@@ -76,10 +87,12 @@ struct fuzz_opts {
 struct campaign {
 	const struct fuzz_opts *o;
 	const struct layout *l;
-	struct fuzz_vm vm;
+	unsigned int jobs;
+	struct fuzz_vm vm[MAX_JOBS]; /* one per AFL++ instance */
 	char *findings; /* OUT/findings */
 	double t0;
 	unsigned int new_findings;
+	int stop_hit; /* a finding --stop-on names */
 	unsigned int seeds, failed_seeds;
 	char *new_dirs[256]; /* findings of this campaign, for the post work */
 	unsigned int n_new_dirs;
@@ -150,15 +163,57 @@ static int write_seeds(const char *corpus, const char *dir)
 	return n ? 0 : -1;
 }
 
-static pid_t start_afl(const struct campaign *c)
+/* AFL++'s name of instance @k: the main one, then secondaries. */
+static const char *instance(unsigned int k)
+{
+	static const char *const names[MAX_JOBS] = { "main", "s1", "s2", "s3",
+						     "s4",   "s5", "s6", "s7" };
+
+	return names[k];
+}
+
+static char *instance_path(const struct campaign *c, unsigned int k,
+			   const char *file)
+{
+	return xasprintf("%s/afl/%s/%s", c->o->out, instance(k), file);
+}
+
+static void afl_env(const struct campaign *c, unsigned int k)
+{
+	char *mut = layout_src(c->l, "bin/lwfuzz-mutator.so");
+	char *reports = path_join(c->o->out, "reports");
+
+	/* Not instrumented: lwfuzz exec fills the map itself, one process
+	 * per execution. */
+	setenv("AFL_SKIP_BIN_CHECK", "1", 1);
+	setenv("AFL_NO_FORKSRV", "1", 1);
+	setenv("AFL_MAP_SIZE", "65536", 1);
+	setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mut, 1);
+	setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
+	setenv("AFL_NO_UI", "1", 1);
+	/* Trimming would cost executions of seconds each. */
+	setenv("AFL_DISABLE_TRIM", "1", 1);
+	setenv("AFL_FAST_CAL", "1", 1);
+	setenv("AFL_SKIP_CPUFREQ", "1", 1);
+	setenv("AFL_NO_AFFINITY", "1", 1);
+	setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
+	setenv("LWFUZZ_REPORTS", reports, 1);
+	setenv("LWFUZZ_VM_DIR", c->vm[k].dir, 1);
+	free(mut);
+	free(reports);
+}
+
+/* AFL++ instance @k (-M main or -S sK) against VM @k, in the background. */
+static pid_t start_afl(const struct campaign *c, unsigned int k)
 {
 	const struct fuzz_opts *o = c->o;
-	char *in = o->resume ? xasprintf("-") : path_join(o->out, "seeds");
+	char *mine = instance_path(c, k, "fuzzer_setup");
+	/* Resume an instance that ran before; a new one starts from seeds. */
+	char *in = o->resume && path_exists(mine) ? xasprintf("-")
+						  : path_join(o->out, "seeds");
 	char *afl = path_join(o->out, "afl");
-	char *mut = layout_src(c->l, "bin/lwfuzz-mutator.so");
 	char *self = layout_src(c->l, "bin/lwfuzz");
-	char *reports = path_join(o->out, "reports");
-	char *logf = path_join(o->out, "afl.log");
+	char *logf = xasprintf("%s/afl-%s.log", o->out, instance(k));
 	char secs[16];
 	pid_t pid;
 
@@ -166,39 +221,35 @@ static pid_t start_afl(const struct campaign *c)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "afl-fuzz", "-i",	 in,	   "-o",
-				 afl,	     "-t",	 "600000", "-V",
-				 secs,	     "--",	 self,	   "exec",
-				 "--socket", c->vm.sock, "@@",	   NULL };
+		char *argv[48] = { "afl-fuzz", k ? "-S" : "-M",
+				   (char *)instance(k), "-i", in, "-o", afl,
+				   "-t", "600000", "-V", secs };
+		int n = 11;
+
+		/* Other machines' queues: the main instance imports them. */
+		for (unsigned int i = 0; !k && i < o->nforeign; i++) {
+			argv[n++] = "-F";
+			argv[n++] = (char *)o->foreign[i];
+		}
+		argv[n++] = "--";
+		argv[n++] = self;
+		argv[n++] = "exec";
+		argv[n++] = "--socket";
+		argv[n++] = c->vm[k].sock;
+		argv[n++] = "@@";
 		FILE *f = freopen(logf, o->resume ? "a" : "w", stdout);
 
 		(void)f;
 		dup2(1, 2);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		/* Not instrumented: lwfuzz exec fills the map itself, one
-		 * process per execution. */
-		setenv("AFL_SKIP_BIN_CHECK", "1", 1);
-		setenv("AFL_NO_FORKSRV", "1", 1);
-		setenv("AFL_MAP_SIZE", "65536", 1);
-		setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mut, 1);
-		setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
-		setenv("AFL_NO_UI", "1", 1);
-		/* Trimming would cost executions of seconds each. */
-		setenv("AFL_DISABLE_TRIM", "1", 1);
-		setenv("AFL_FAST_CAL", "1", 1);
-		setenv("AFL_SKIP_CPUFREQ", "1", 1);
-		setenv("AFL_NO_AFFINITY", "1", 1);
-		setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
-		setenv("LWFUZZ_REPORTS", reports, 1);
-		setenv("LWFUZZ_VM_DIR", c->vm.dir, 1);
+		afl_env(c, k);
 		execvp("afl-fuzz", argv);
 		_exit(127);
 	}
+	free(mine);
 	free(in);
 	free(afl);
-	free(mut);
 	free(self);
-	free(reports);
 	free(logf);
 	return pid;
 }
@@ -213,13 +264,12 @@ static unsigned long stat_of(const char *stats, const char *key)
 }
 
 /* Executions and crash states checked, from `lwfuzz exec`'s lines. */
-static void count_executions(const struct campaign *c, unsigned long *execs,
-			     unsigned long *points)
+static void count_vm_executions(const struct fuzz_vm *vm, unsigned long *execs,
+				unsigned long *points)
 {
-	char *path = path_join(c->vm.dir, "executions");
+	char *path = path_join(vm->dir, "executions");
 	char *text = read_file(path, NULL), *p = text;
 
-	*execs = *points = 0;
 	while (p && *p) {
 		char *nl = strchr(p, '\n');
 		unsigned long pts = 0;
@@ -236,22 +286,47 @@ static void count_executions(const struct campaign *c, unsigned long *execs,
 	free(path);
 }
 
+static void count_executions(const struct campaign *c, unsigned long *execs,
+			     unsigned long *points, unsigned int *restarts)
+{
+	*execs = *points = *restarts = 0;
+	for (unsigned int k = 0; k < c->jobs; k++) {
+		count_vm_executions(&c->vm[k], execs, points);
+		*restarts += c->vm[k].restarts;
+	}
+}
+
 static void status_line(const struct campaign *c)
 {
-	char *path = xasprintf("%s/afl/default/fuzzer_stats", c->o->out);
+	char *path = instance_path(c, 0, "fuzzer_stats");
 	char *stats = read_file(path, NULL);
 	double el = lw_now() - c->t0;
 	unsigned long execs, points;
+	unsigned int restarts;
 
-	count_executions(c, &execs, &points);
+	count_executions(c, &execs, &points, &restarts);
 	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), corpus %lu, findings %u, restarts %u\n",
 	       (unsigned int)el / 60, (unsigned int)el % 60, execs,
 	       el > 0 ? execs / el : 0.0, points, el > 0 ? points / el : 0.0,
 	       stat_of(stats, "corpus_count"), finding_count(c->findings),
-	       c->vm.restarts);
+	       restarts);
 	fflush(stdout);
 	free(stats);
 	free(path);
+}
+
+/* 1 when @check is one of the failed checks of signature @sig. */
+static int has_check(const char *sig, const char *check)
+{
+	size_t n = strlen(check), end = strcspn(sig, "/");
+
+	for (const char *p = sig; p < sig + end; p += strcspn(p, "+") + 1) {
+		if (!strncmp(p, check, n) && (p[n] == '+' || p[n] == '/'))
+			return 1;
+		if (!p[strcspn(p, "+")])
+			break;
+	}
+	return 0;
 }
 
 /* @stored: finding_store()'s verdict; @where its path (freed here). */
@@ -262,6 +337,7 @@ static void announce(struct campaign *c, int stored, char *where,
 		printf("fuzz: new finding %s: %s\n", where, sig);
 		fflush(stdout);
 		c->new_findings++;
+		c->stop_hit |= c->o->stop_on && has_check(sig, c->o->stop_on);
 		if (c->n_new_dirs < sizeof(c->new_dirs) / sizeof(c->new_dirs[0])) {
 			c->new_dirs[c->n_new_dirs++] = where;
 			return;
@@ -313,32 +389,34 @@ static void file_crash(struct campaign *c, const char *crash)
 
 static void file_crashes(struct campaign *c)
 {
-	char *dir = xasprintf("%s/afl/default/crashes", c->o->out);
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	for (unsigned int k = 0; k < c->jobs; k++) {
+		char *dir = instance_path(c, k, "crashes");
+		DIR *d = opendir(dir);
+		struct dirent *de;
 
-	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "id:", 3))
-			continue;
-		char *p = path_join(dir, de->d_name);
+		while (d && (de = readdir(d))) {
+			if (strncmp(de->d_name, "id:", 3))
+				continue;
+			char *p = path_join(dir, de->d_name);
 
-		file_crash(c, p);
-		free(p);
+			file_crash(c, p);
+			free(p);
+		}
+		if (d)
+			closedir(d);
+		free(dir);
 	}
-	if (d)
-		closedir(d);
-	free(dir);
 }
 
 /* The guest died or hung on the input in current.bin: file it. */
-static void file_vm_finding(struct campaign *c)
+static void file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 {
 	const char *kind =
-		c->vm.exit_status == VM_EXIT_CRASHED ? "kernel-crash" : "hang";
-	char *lost = path_join(c->vm.dir, "lost");
-	char *cur = path_join(c->vm.dir, "current.bin");
-	char *console = read_file(c->vm.console, NULL);
-	char *output = read_file(c->vm.output, NULL);
+		vm->exit_status == VM_EXIT_CRASHED ? "kernel-crash" : "hang";
+	char *lost = path_join(vm->dir, "lost");
+	char *cur = path_join(vm->dir, "current.bin");
+	char *console = read_file(vm->console, NULL);
+	char *output = read_file(vm->output, NULL);
 	size_t len, olen = output ? strlen(output) : 0;
 	/* The input `lwfuzz exec` got no answer for, else the last one sent. */
 	char *buf = read_file(lost, &len), sig[512], *where = NULL;
@@ -355,8 +433,8 @@ static void file_vm_finding(struct campaign *c)
 		buf = read_file(cur, &len);
 	}
 	printf("fuzz: the guest %s (VM exit status %d); restarting it\n",
-	       c->vm.exit_status == VM_EXIT_CRASHED ? "died" : "hung",
-	       c->vm.exit_status);
+	       vm->exit_status == VM_EXIT_CRASHED ? "died" : "hung",
+	       vm->exit_status);
 	if (!buf || wl_decode((unsigned char *)buf, len, &w) ||
 	    kernel_signature(kind, *kind == 'h' ? tail : console, &w, sig,
 			     sizeof(sig)))
@@ -376,15 +454,15 @@ static void file_vm_finding(struct campaign *c)
 	free(output);
 }
 
-static int tend_vm(struct campaign *c);
+static int tend_vm(struct campaign *c, struct fuzz_vm *vm);
 
 /* Run one seed; a guest that dies or hangs on it is filed and restarted. */
 static int run_seed(struct campaign *c, const char *name, const char *path)
 {
 	struct exec_reply rep = { 0 };
 	struct workload w;
-	char *cur = path_join(c->vm.dir, "current.bin");
-	char *lost = path_join(c->vm.dir, "lost");
+	char *cur = path_join(c->vm[0].dir, "current.bin");
+	char *lost = path_join(c->vm[0].dir, "lost");
 	size_t len;
 	char *buf = read_file(path, &len);
 	int fd = -1, ret = -1;
@@ -392,12 +470,12 @@ static int run_seed(struct campaign *c, const char *name, const char *path)
 	if (!buf || wl_decode((unsigned char *)buf, len, &w) ||
 	    write_file_atomic(cur, buf, len))
 		goto out;
-	fd = exec_connect(c->vm.sock, 30);
+	fd = exec_connect(c->vm[0].sock, 30);
 	if (fd < 0 || exec_request(fd, (unsigned char *)buf, len, &rep, 600) ||
 	    rep.status == EXEC_STUCK) {
 		printf("fuzz: seed %s: the guest failed on it\n", name);
 		write_file_atomic(lost, buf, len);
-		ret = tend_vm(c);
+		ret = tend_vm(c, &c->vm[0]);
 		if (ret)
 			goto out;
 		goto fail;
@@ -465,8 +543,11 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "delay-ms", required_argument, NULL, 'd' },
 		{ "op-timeout", required_argument, NULL, 'T' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "foreign", required_argument, NULL, 'F' },
 		{ "resume", no_argument, NULL, 'r' },
 		{ "stop-on-finding", no_argument, NULL, 'x' },
+		{ "stop-on", required_argument, NULL, 's' },
 		{ "no-minimize", no_argument, NULL, 'm' },
 		{ "no-record", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -479,9 +560,10 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 				 .out = "fuzz-out",
 				 .seconds = 600,
 				 .op_timeout_s = 60,
+				 .jobs = 1,
 				 .delay_ms = -1 };
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:t:c:o:d:T:rxh", longopts,
+	while ((c = getopt_long(argc, argv, "k:t:c:o:d:T:j:F:rxs:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -507,11 +589,24 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			if (*end || !o->op_timeout_s || o->op_timeout_s > 3600)
 				return -1;
 			break;
+		case 'j':
+			o->jobs = strtoul(optarg, &end, 10);
+			if (*end || !o->jobs || o->jobs > MAX_JOBS)
+				return -1;
+			break;
+		case 'F':
+			if (o->nforeign == 8)
+				return -1;
+			o->foreign[o->nforeign++] = optarg;
+			break;
 		case 'r':
 			o->resume = 1;
 			break;
 		case 'x':
 			o->stop_on_finding = 1;
+			break;
+		case 's':
+			o->stop_on = optarg;
 			break;
 		case 'm':
 			o->no_minimize = 1;
@@ -530,44 +625,53 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 }
 
 /* One tick of the loop: a failed guest is filed and restarted. */
-static int tend_vm(struct campaign *c)
+static int tend_vm(struct campaign *c, struct fuzz_vm *vm)
 {
-	if (!fuzz_vm_failed(&c->vm))
+	if (!fuzz_vm_failed(vm))
 		return 0;
-	file_vm_finding(c);
-	if (c->vm.restarts >= 50) {
+	file_vm_finding(c, vm);
+	if (vm->restarts >= 50) {
 		lw_err("the guest failed 50 times; stopping the campaign (see %s)",
-		       c->vm.console);
+		       vm->console);
 		return -1;
 	}
-	return fuzz_vm_restart(&c->vm);
+	return fuzz_vm_restart(vm);
 }
 
 /* Run afl-fuzz until the time is up, Ctrl-C or the first finding (-x). */
 static int campaign(struct campaign *c)
 {
 	double next = lw_now() + 10;
-	pid_t afl = start_afl(c);
+	pid_t afl[MAX_JOBS];
 	int st = 0, afl_done = 0, ret = 0;
+	unsigned int k;
 
+	for (k = 0; k < c->jobs; k++)
+		afl[k] = start_afl(c, k);
 	while (!afl_done && !stop && !ret) {
 		usleep(200 * 1000);
-		afl_done = waitpid(afl, &st, WNOHANG) == afl;
-		ret = tend_vm(c);
+		/* One instance ending (its time is up) ends them all. */
+		for (k = 0; k < c->jobs && !afl_done; k++)
+			afl_done = waitpid(afl[k], &st, WNOHANG) == afl[k];
+		for (unsigned int v = 0; v < c->jobs && !ret; v++)
+			ret = tend_vm(c, &c->vm[v]);
 		if (lw_now() < next)
 			continue;
 		file_crashes(c);
 		status_line(c);
 		next += 10;
-		if (c->o->stop_on_finding && c->new_findings)
+		if ((c->o->stop_on_finding && c->new_findings) || c->stop_hit)
 			break;
 	}
-	if (!afl_done) {
-		kill(afl, SIGINT);
-		waitpid(afl, &st, 0);
+	for (unsigned int j = 0; j < c->jobs; j++) {
+		if (afl_done && j == k - 1)
+			continue;
+		kill(afl[j], SIGINT);
+		waitpid(afl[j], j == 0 && !afl_done ? &st : NULL, 0);
 	}
 	if (!ret && afl_done && (!WIFEXITED(st) || WEXITSTATUS(st))) {
-		lw_err("afl-fuzz failed; see %s/afl.log", c->o->out);
+		lw_err("afl-fuzz failed; see %s/afl-%s.log", c->o->out,
+		       instance(k - 1));
 		ret = -1;
 	}
 	file_crashes(c);
@@ -601,7 +705,7 @@ static int lock_out(const char *out)
 
 static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 {
-	char *afl = xasprintf("%s/afl/default/fuzzer_setup", o->out);
+	char *afl = xasprintf("%s/afl/main/fuzzer_setup", o->out);
 	char *corpus = o->corpus ? xasprintf("%s", o->corpus)
 				 : layout_src(l, "corpus/seeds");
 	char *seeds = path_join(o->out, "seeds");
@@ -629,7 +733,7 @@ static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 /* afl-plot's PNGs of the campaign into OUT/plots (needs gnuplot). */
 static void plot(const struct fuzz_opts *o)
 {
-	char *src = xasprintf("%s/afl/default", o->out);
+	char *src = xasprintf("%s/afl/main", o->out);
 	char *dst = path_join(o->out, "plots");
 	char *log = path_join(o->out, "plot.log");
 	char *argv[] = { "afl-plot", src, dst, NULL };
@@ -650,7 +754,7 @@ static void minimize_new(struct campaign *c)
 		char *report = path_join(c->new_dirs[i], "report.json");
 
 		if (path_exists(report))
-			finding_minimize_live(c->new_dirs[i], c->vm.sock,
+			finding_minimize_live(c->new_dirs[i], c->vm[0].sock,
 					      MINIMIZE_TRIALS);
 		free(report);
 	}
@@ -693,25 +797,42 @@ static void record_new(struct campaign *c)
 	free(self);
 }
 
+/* Boot the campaign's VMs: .vm-K and vm-K.txt for instance K. */
+static int start_vms(struct campaign *c)
+{
+	const struct fuzz_opts *o = c->o;
+
+	for (unsigned int k = 0; k < c->jobs; k++) {
+		struct fuzz_vm *vm = &c->vm[k];
+		char *dir = xasprintf("%s/.vm-%u", o->out, k);
+		char *log = xasprintf("%s/vm-%u.txt", o->out, k);
+		int ret;
+
+		vm->variant = o->variant;
+		vm->delay_ms = o->delay_ms;
+		vm->test_fault = getenv("LWFUZZ_TEST_FAULT");
+		vm->timeout_s = o->seconds + 3600;
+		vm->op_timeout_s = o->op_timeout_s;
+		ret = fuzz_vm_init(vm, c->l, dir, log);
+		free(dir);
+		free(log);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
 static int run_campaign(struct campaign *c)
 {
 	const struct fuzz_opts *o = c->o;
 	int ret = 2;
 
-	c->vm.variant = o->variant;
-	c->vm.delay_ms = o->delay_ms;
-	c->vm.test_fault = getenv("LWFUZZ_TEST_FAULT");
-	c->vm.timeout_s = o->seconds + 3600;
-	c->vm.op_timeout_s = o->op_timeout_s;
+	c->jobs = o->jobs;
 	c->findings = path_join(o->out, "findings");
-	char *vmdir = path_join(o->out, ".vm"),
-	     *vmlog = path_join(o->out, "vm.txt");
-
-	if (mkdir_p(c->findings, 0755) ||
-	    fuzz_vm_init(&c->vm, c->l, vmdir, vmlog))
+	if (mkdir_p(c->findings, 0755) || start_vms(c))
 		goto out;
-	printf("fuzz: VM ready (%s); afl-fuzz for %u s%s\n", o->variant,
-	       o->seconds, o->resume ? ", resuming" : "");
+	printf("fuzz: %u VM(s) ready (%s); afl-fuzz for %u s%s\n", c->jobs,
+	       o->variant, o->seconds, o->resume ? ", resuming" : "");
 	fflush(stdout);
 	c->t0 = lw_now();
 	ret = o->resume ? 0 : run_seeds(c);
@@ -722,9 +843,8 @@ static int run_campaign(struct campaign *c)
 	if (ret == 0 && !o->no_minimize)
 		minimize_new(c);
 out:
-	fuzz_vm_shutdown(&c->vm);
-	free(vmdir);
-	free(vmlog);
+	for (unsigned int k = 0; k < c->jobs; k++)
+		fuzz_vm_shutdown(&c->vm[k]);
 	if (ret == 0 && !o->no_record)
 		record_new(c);
 	for (unsigned int i = 0; i < c->n_new_dirs; i++)
