@@ -221,9 +221,17 @@ static pid_t start_afl(const struct campaign *c, unsigned int k)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char *argv[48] = { "afl-fuzz", k ? "-S" : "-M",
-				   (char *)instance(k), "-i", in, "-o", afl,
-				   "-t", "600000", "-V", secs };
+		char *argv[48] = { "afl-fuzz",
+				   k ? "-S" : "-M",
+				   (char *)instance(k),
+				   "-i",
+				   in,
+				   "-o",
+				   afl,
+				   "-t",
+				   "600000",
+				   "-V",
+				   secs };
 		int n = 11;
 
 		/* Other machines' queues: the main instance imports them. */
@@ -338,7 +346,8 @@ static void announce(struct campaign *c, int stored, char *where,
 		fflush(stdout);
 		c->new_findings++;
 		c->stop_hit |= c->o->stop_on && has_check(sig, c->o->stop_on);
-		if (c->n_new_dirs < sizeof(c->new_dirs) / sizeof(c->new_dirs[0])) {
+		if (c->n_new_dirs <
+		    sizeof(c->new_dirs) / sizeof(c->new_dirs[0])) {
 			c->new_dirs[c->n_new_dirs++] = where;
 			return;
 		}
@@ -769,16 +778,20 @@ static void record_new(struct campaign *c)
 {
 	char *self = layout_src(c->l, "bin/lwfuzz"), delay[16];
 
-	snprintf(delay, sizeof(delay), "%d", c->o->delay_ms < 0 ? 0 : c->o->delay_ms);
+	snprintf(delay, sizeof(delay), "%d",
+		 c->o->delay_ms < 0 ? 0 : c->o->delay_ms);
 	for (unsigned int i = 0; i < c->n_new_dirs && !stop; i++) {
 		char *d = c->new_dirs[i];
 		char *report = path_join(d, "report.json");
 		char *min = path_join(d, "minimized.lw");
 		char *wl = path_exists(min) ? min : path_join(d, "workload.lw");
-		char *out = path_join(d, "record"), *log = path_join(d, "record.txt");
-		char *argv[] = { self, "run", "-k", (char *)c->o->variant,
-				 "--delay-ms", delay, "--runs", "3", "--out",
-				 out, wl, NULL };
+		char *out = path_join(d, "record"),
+		     *log = path_join(d, "record.txt");
+		char *argv[] = {
+			self,	      "run", "-k",     (char *)c->o->variant,
+			"--delay-ms", delay, "--runs", "3",
+			"--out",      out,   wl,       NULL
+		};
 		int rc = path_exists(report) ? spawn_run(argv, NULL, log) : -1;
 
 		if (rc >= 0)

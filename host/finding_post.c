@@ -73,7 +73,8 @@ int finding_minimize_live(const char *dir, const char *sock,
 			  unsigned int max_trials)
 {
 	struct live_oracle o = { .sock = sock, .max_trials = max_trials };
-	char *wl = path_join(dir, "workload.lw"), *sp = path_join(dir, "signature");
+	char *wl = path_join(dir, "workload.lw"),
+	     *sp = path_join(dir, "signature");
 	char *sig = read_file(sp, NULL), *mp = path_join(dir, "minimized.lw");
 	char *rp = path_join(dir, "minimized.json");
 	struct minimize_stats st = { 0 };
