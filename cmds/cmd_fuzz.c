@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ struct campaign {
 	unsigned int seeds, failed_seeds;
 	char *new_dirs[256]; /* findings of this campaign, for the post work */
 	unsigned int n_new_dirs;
+	char release[64]; /* the guest kernel's */
 };
 
 static volatile sig_atomic_t stop;
@@ -359,17 +361,23 @@ static void announce(struct campaign *c, int stored, char *where,
 static void file_checker_finding(struct campaign *c, const struct workload *w,
 				 const char *report)
 {
-	char sig[512], *where = NULL;
+	char sig[512], *where = NULL, *kernel, *summary;
 	int stored;
-	struct finding_file extra[] = {
-		{ "report.json", report, report ? strlen(report) : 0 },
-		{ "kernel", c->o->variant, strlen(c->o->variant) },
-	};
 
 	if (!report || finding_signature(report, w, sig, sizeof(sig)))
 		return;
-	stored = finding_store(c->findings, sig, w, extra, 2, &where);
+	kernel = xasprintf("%s %s\n", c->o->variant, c->release);
+	summary = finding_summary(report, sig, kernel);
+	struct finding_file extra[] = {
+		{ "report.json", report, strlen(report) },
+		{ "report.txt", summary, summary ? strlen(summary) : 0 },
+		{ "kernel", kernel, strlen(kernel) },
+	};
+
+	stored = finding_store(c->findings, sig, w, extra, 3, &where);
 	announce(c, stored, where, sig);
+	free(kernel);
+	free(summary);
 }
 
 /* File one AFL++ crash: its report was kept by `lwfuzz exec`. */
@@ -430,11 +438,12 @@ static void file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 	/* The input `lwfuzz exec` got no answer for, else the last one sent. */
 	char *buf = read_file(lost, &len), sig[512], *where = NULL;
 	const char *tail = olen > 4096 ? output + olen - 4096 : output;
+	char *kernel = xasprintf("%s %s\n", c->o->variant, c->release);
 	struct workload w;
 	struct finding_file extra[] = {
 		{ "console.txt", console, console ? strlen(console) : 0 },
 		{ "output.txt", tail, tail ? strlen(tail) : 0 },
-		{ "kernel", c->o->variant, strlen(c->o->variant) },
+		{ "kernel", kernel, strlen(kernel) },
 	};
 
 	if (!buf || !len) {
@@ -456,6 +465,7 @@ static void file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 		announce(c, stored, where, sig);
 	}
 	unlink(cur);
+	free(kernel);
 	free(buf);
 	free(cur);
 	free(lost);
@@ -769,6 +779,26 @@ static void minimize_new(struct campaign *c)
 	}
 }
 
+/* gzip the recorded runs' log images (mostly mkfs's zeroes). */
+static void pack_logs(const char *record)
+{
+	char *pattern = path_join(record, "run-*/log.img");
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char *argv[] = { "gzip", "-9",		"-n",
+					 "-f",	 g.gl_pathv[i], NULL };
+
+			if (spawn_run(argv, NULL, NULL))
+				lw_info("cannot compress %s; kept as it is",
+					g.gl_pathv[i]);
+		}
+		globfree(&g);
+	}
+	free(pattern);
+}
+
 /*
  * Run each new checker finding again in a fresh VM (`lwfuzz run --out
  * FINDING/record`): the failing runs' log images, dmesg and reports, which
@@ -794,6 +824,8 @@ static void record_new(struct campaign *c)
 		};
 		int rc = path_exists(report) ? spawn_run(argv, NULL, log) : -1;
 
+		if (rc == 1)
+			pack_logs(out);
 		if (rc >= 0)
 			printf("fuzz: recorded %s: %s (%s)\n", d,
 			       rc == 1	 ? "fails again, log kept"
@@ -842,6 +874,10 @@ static int run_campaign(struct campaign *c)
 
 	c->jobs = o->jobs;
 	c->findings = path_join(o->out, "findings");
+	struct kstate ks;
+
+	snprintf(c->release, sizeof(c->release), "%s",
+		 kstate_load(c->l, &ks) ? "?" : ks.release);
 	if (mkdir_p(c->findings, 0755) || start_vms(c))
 		goto out;
 	printf("fuzz: %u VM(s) ready (%s); afl-fuzz for %u s%s\n", c->jobs,

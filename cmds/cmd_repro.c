@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "layout.h"
 #include "msg.h"
+#include "spawn.h"
 #include "variants.h"
 #include "workload_run.h"
 
@@ -28,20 +29,61 @@ static const char repro_usage[] =
 	"Exit status: 1 when the finding reproduces (a saved log still fails, or\n"
 	"a rerun does), 0 when it does not, 2 on error.\n";
 
+/*
+ * A campaign keeps its logs gzip'ed: unpack one into a scratch file
+ * (malloc'ed path), leaving the finding as it is.
+ */
+static char *unpacked(const char *gz)
+{
+	char tmpl[256], *copy, *img;
+	char *argv[] = { "gzip", "-d", "-f", NULL, NULL };
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	snprintf(tmpl, sizeof(tmpl), "%s/lwfuzz-repro.XXXXXX", tmp);
+	if (!mkdtemp(tmpl))
+		return NULL;
+	copy = path_join(tmpl, "log.img.gz");
+	img = path_join(tmpl, "log.img");
+	size_t len;
+	char *data = read_file(gz, &len);
+
+	argv[3] = copy;
+	if (!data || write_file_atomic(copy, data, len) ||
+	    spawn_run(argv, NULL, NULL) != 0) {
+		lw_err("cannot unpack %s into %s", gz, tmpl);
+		rm_rf(tmpl);
+		free(img);
+		img = NULL;
+	}
+	free(data);
+	free(copy);
+	return img;
+}
+
 static int replay_logs(const char *dir, const char *variant, int *any)
 {
-	/* `lwfuzz run --out` keeps run-K/; a campaign's finding record/run-K/. */
-	char *pattern = path_join(dir, "{run-*,record/run-*}/log.img");
+	/*
+	 * `lwfuzz run --out` keeps run-K/log.img; a campaign's finding
+	 * record/run-K/log.img.gz.
+	 */
+	char *pattern = path_join(dir, "{run-*,record/run-*}/log.img{,.gz}");
 	int worst = 0;
 	glob_t g;
 
 	*any = 0;
 	if (glob(pattern, GLOB_BRACE, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++) {
+			size_t n = strlen(g.gl_pathv[i]);
+			int gz = n > 3 && !strcmp(g.gl_pathv[i] + n - 3, ".gz");
+			char *img = gz ? unpacked(g.gl_pathv[i]) : NULL;
 			char *argv[] = { "replay", "-k", (char *)variant,
-					 g.gl_pathv[i], NULL };
+					 gz ? img : g.gl_pathv[i], NULL };
 			int ret;
 
+			if (gz && !img) {
+				worst = 2;
+				continue;
+			}
 			printf("repro: replaying %s\n", g.gl_pathv[i]);
 			fflush(stdout);
 			ret = cmd_replay(4, argv);
@@ -53,6 +95,15 @@ static int replay_logs(const char *dir, const char *variant, int *any)
 			*any = 1;
 			if (ret > worst)
 				worst = ret;
+			if (img) {
+				char *d = xasprintf(
+					"%.*s", (int)(strrchr(img, '/') - img),
+					img);
+
+				rm_rf(d);
+				free(d);
+				free(img);
+			}
 		}
 		globfree(&g);
 	}

@@ -71,7 +71,7 @@ static size_t shape_of(const struct workload *w, const char *ops[],
 static size_t add_shape(const struct workload *w, char *sig, size_t len,
 			size_t used)
 {
-	const char *ops[2 * WL_NCODES];
+	const char *ops[2 * WL_NCODES] = { 0 };
 	unsigned int threads;
 	size_t no = shape_of(w, ops, &threads);
 

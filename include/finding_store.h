@@ -28,6 +28,15 @@ int finding_store(const char *findings, const char *sig,
 		  const struct workload *w, const struct finding_file *extra,
 		  size_t nextra, char **where);
 
+/*
+ * A text report of a failed-check finding (report.txt): its signature, the
+ * kernel, the first failing crash state (point, log entry, flags, mark)
+ * and what failed there, one line per check, from the replay's JSON
+ * report. malloc'ed.
+ */
+char *finding_summary(const char *report_json, const char *sig,
+		      const char *kernel);
+
 /* The number of findings stored in @findings. */
 unsigned int finding_count(const char *findings);
 

@@ -96,9 +96,11 @@ char *read_file(const char *path, size_t *len)
 	/* procfs files say size 0: grow as needed. */
 	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	buf = malloc(cap);
-	while (buf) {
+	for (;;) {
 		ssize_t n;
 
+		if (!buf)
+			break;
 		if (got + 1 == cap) {
 			char *nb = realloc(buf, cap * 2);
 

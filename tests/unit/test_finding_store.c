@@ -105,12 +105,45 @@ static void kernel_signatures_ignore_addresses(void **state)
 	assert_non_null(strstr(s3, "hang: no message/2t/"));
 }
 
+static void text_report_of_a_finding(void **state)
+{
+	static const char report[] =
+		"{\"version\": 1, \"failures\": [{\"point\": 13, \"entry\": 1287, "
+		"\"flags\": \"FUA|METADATA\", \"mark\": \"\", \"findings\": ["
+		"{\"check\": \"missing-csum\", \"root\": 5, \"path\": \"f0\", "
+		"\"detail\": \"regular extent at file offset 524288 has no data checksums\"}, "
+		"{\"check\": \"read\", \"path\": \"f0\", \"detail\": \"reading [524288, 589824): Input/output error\"}]}, "
+		"{\"point\": 14, \"entry\": 1290, \"flags\": \"FLUSH\", \"mark\": \"\", \"findings\": ["
+		"{\"check\": \"read\", \"path\": \"f0\", \"detail\": \"later\"}]}], "
+		"\"points_checked\": 18, \"points_failed\": 2}";
+	char *t = finding_summary(report, "missing-csum+read/2t/fsync",
+				  "buggy 6.1.0-56-cloud-amd64");
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(strstr(t, "signature: missing-csum+read/2t/fsync\n"));
+	assert_non_null(strstr(t, "crash states failing: 2 of 18 checked\n"));
+	assert_non_null(strstr(
+		t,
+		"first failing crash state: point 13, log entry 1287 (FUA|METADATA)\n"));
+	assert_non_null(strstr(
+		t,
+		"  missing-csum f0: regular extent at file offset 524288 has no data checksums\n"));
+	assert_non_null(strstr(
+		t,
+		"  read f0: reading [524288, 589824): Input/output error\n"));
+	/* Only the first failing point's checks. */
+	assert_null(strstr(t, "later"));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stores_once_per_signature),
 		cmocka_unit_test(a_failed_store_leaves_nothing),
 		cmocka_unit_test(kernel_signatures_ignore_addresses),
+		cmocka_unit_test(text_report_of_a_finding),
 	};
 
 	return cmocka_run_group_tests_name("finding_store", tests, NULL, NULL);

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Static checks of the project's own C (`make lint`, part of `make check`):
+# cppcheck (warnings, performance, portability) and clang-tidy (the clang
+# static analyzer and a few bugprone checks). Any finding fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+src=$(ls cmds/*.c host/*.c lib/*.c replay/*.c fuzzer/*.c guest/*.c tests/unit/*.c)
+rc=0
+out=$(cppcheck --enable=warning,performance,portability --std=c11 \
+	-D_GNU_SOURCE -Iinclude --inline-suppr -q $src 2>&1)
+if [ -n "$out" ]; then
+	echo "$out"
+	echo "lint: cppcheck found the above"
+	rc=1
+fi
+checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,-bugprone-reserved-identifier,-bugprone-assignment-in-if-condition,-bugprone-implicit-widening-of-multiplication-result'
+out=$(printf '%s\n' $src | xargs -P 2 -n 8 clang-tidy --quiet -checks="$checks" \
+	--warnings-as-errors='*' 2>/dev/null -- -std=gnu11 -D_GNU_SOURCE -Iinclude 2>&1 |
+	grep -E 'warning:|error:')
+if [ -n "$out" ]; then
+	echo "$out"
+	echo "lint: clang-tidy found the above"
+	rc=1
+fi
+[ $rc = 0 ] && echo "lint: cppcheck and clang-tidy clean ($(echo $src | wc -w) files)"
+exit $rc
