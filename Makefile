@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit e2e run bench clean format build-deps
+.PHONY: all setup check unit lint e2e run bench clean format build-deps
 
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so
 
@@ -82,7 +82,12 @@ unit: $(UNIT_BIN)
 
 check: setup
 	$(MAKE) unit
+	scripts/static-check.sh
 	tests/run.sh
+
+# cppcheck and clang-tidy on the project's own C.
+lint:
+	scripts/static-check.sh
 
 e2e: all
 	tests/run.sh --e2e-only

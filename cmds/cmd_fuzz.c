@@ -661,7 +661,7 @@ static int tend_vm(struct campaign *c, struct fuzz_vm *vm)
 static int campaign(struct campaign *c)
 {
 	double next = lw_now() + 10;
-	pid_t afl[MAX_JOBS];
+	pid_t afl[MAX_JOBS] = { 0 };
 	int st = 0, afl_done = 0, ret = 0;
 	unsigned int k;
 

@@ -28,6 +28,10 @@ const char *const setup_packages[] = {
 	"make",
 	"gcc",
 	"valgrind",
+	"gnuplot-nox", /* afl-plot */
+	"gzip",
+	"cppcheck", /* make lint */
+	"clang-tidy",
 	NULL,
 };
 

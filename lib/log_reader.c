@@ -242,7 +242,7 @@ static int check_entry(struct log_reader *r, struct log_entry *e, char *why,
 			why, whylen,
 			"entry %llu: its data ends at byte %llu, past the end of the log (%llu bytes)",
 			(unsigned long long)e->index,
-			(unsigned long long)(e->data_offset + e->data_bytes),
+			(unsigned long long)e->data_offset + e->data_bytes,
 			(unsigned long long)r->size);
 		return -1;
 	}

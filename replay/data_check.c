@@ -57,7 +57,7 @@ static void check_one(const char *mnt, const struct expectation *x,
 			     .has_file_range = 1,
 			     .file_start = x->off,
 			     .file_end = x->off + x->len };
-	uint64_t got;
+	uint64_t got = 0;
 	int ret = data_digest(path, x->off, x->len, &got);
 
 	free(path);

@@ -182,7 +182,7 @@ static int make_cows(struct run_state *rs, char *why, size_t whylen)
 
 		snprintf(name, sizeof(name), COW_NAME, i);
 		snprintf(params, sizeof(params), "%s %llu", rs->cfg->cow_path,
-			 (unsigned long long)(i * half));
+			 (unsigned long long)i * half);
 		if (dm_dev_create(name, half, "linear", params, rs->cow[i],
 				  sizeof(rs->cow[i]), why, whylen))
 			return -1;

@@ -31,7 +31,7 @@ check "race-campaign: buggy files a missing-csum finding within 8 minutes (${too
 finding=$(dirname "$(grep -l '^missing-csum' "$WORK"/buggy/findings/*/signature | head -1)")
 check "race-campaign: the finding has its workload, report, kernel and recorded log" \
 	bash -c "ls '$finding'/workload.lw '$finding'/workload.bin '$finding'/report.json \
-		'$finding'/kernel '$finding'/record/run-*/log.img >/dev/null"
+		'$finding'/kernel '$finding'/record/run-*/log.img.gz '$finding'/report.txt >/dev/null"
 check "race-campaign: one finding per signature" \
 	test "$(cat "$WORK"/buggy/findings/*/signature | sort | uniq -d | wc -l)" = 0
 check "race-campaign: no QEMU left" no_qemu_left
@@ -42,7 +42,7 @@ out=$("$LWFUZZ" repro -k buggy -n 2 -d 200 "$finding" 2>&1)
 rc=$?
 echo "$out" | grep '^repro' | sed 's/^/# /'
 check "race-repro: the recorded log replays to the finding and the rerun fails (exit 1)" \
-	bash -c "test $rc = 1 && grep -q 'log.img: the finding reproduces' <<<'$out'"
+	bash -c "test $rc = 1 && grep -qE 'log[.]img([.]gz)?: the finding reproduces' <<<'$out'"
 out=$("$LWFUZZ" bisect --good fixed --bad buggy -n 2 -d 200 "$finding" 2>&1)
 rc=$?
 echo "$out" | tail -2 | sed 's/^/# /'

@@ -40,7 +40,7 @@ static void covered_regular_extent(void **state)
 {
 	struct file_extent fe = reg(D, 64 * K, 0, 64 * K);
 	struct csum_range c[] = { { D, 64 * K } };
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	assert_int_equal(gaps_of(&fe, c, 1, g), 0);
@@ -51,7 +51,7 @@ static void the_seed_bug(void **state)
 	/* PREALLOC [F0, F) / REG [F, F+L) without csums / PREALLOC rest. */
 	struct file_extent pre = reg(D, 1024 * K, 0, 512 * K);
 	struct file_extent bad = reg(D, 1024 * K, 512 * K, 64 * K);
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	pre.type = FE_PREALLOC;
@@ -67,7 +67,7 @@ static void partial_coverage(void **state)
 	struct csum_range c[] = { { D, 8 * K },
 				  { D + 16 * K, 8 * K },
 				  { D + 60 * K, 4 * K } };
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	assert_int_equal(gaps_of(&fe, c, 3, g), 2);
@@ -83,7 +83,7 @@ static void csum_item_starting_before(void **state)
 	 * starts at the disk extent's start, before the needed range. */
 	struct file_extent fe = reg(D, 128 * K, 32 * K, 16 * K);
 	struct csum_range c[] = { { D - 64 * K, 32 * K }, { D, 128 * K } };
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	assert_int_equal(gaps_of(&fe, c, 2, g), 0);
@@ -99,7 +99,7 @@ static void csums_in_many_adjacent_items(void **state)
 {
 	struct file_extent fe = reg(D, 64 * K, 0, 64 * K);
 	struct csum_range c[16];
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	for (int i = 0; i < 16; i++)
@@ -114,7 +114,7 @@ static void compressed_needs_the_disk_extent(void **state)
 	struct file_extent fe = reg(D, 8 * K, 64 * K, 4 * K);
 	struct csum_range ok[] = { { D, 8 * K } };
 	struct csum_range half[] = { { D, 4 * K } };
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	fe.compression = 1;
@@ -144,7 +144,7 @@ static void csums_of_other_extents_do_not_count(void **state)
 	struct file_extent fe = reg(D, 16 * K, 0, 16 * K);
 	struct csum_range c[] = { { D - 16 * K, 16 * K },
 				  { D + 16 * K, 16 * K } };
-	struct byte_range g[8];
+	struct byte_range g[8] = { 0 };
 
 	(void)state;
 	assert_int_equal(gaps_of(&fe, c, 2, g), 1);
