@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit lint e2e run bench clean format build-deps
+.PHONY: all setup check unit lint fuzz-harnesses fuzz-parsers fuzz-regress e2e run bench clean format build-deps
 
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so
 
@@ -66,6 +66,33 @@ build/tests/%: tests/unit/%.c build/liblwfuzz.a
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka -lblkid
 
+# Our parsers as AFL++ targets (persistent mode) and, for the regression
+# corpus in `make check`, under AddressSanitizer and UBSan.
+PARSER_SRC := lib/log_reader.c lib/fsutil.c lib/msg.c lib/hash.c \
+	      fuzzer/workload.c fuzzer/workload_text.c fuzzer/workload_bin.c
+HARNESSES := log text bin
+
+bin/fuzz/harness_%: tests/fuzz/harness_%.c tests/fuzz/harness.h $(PARSER_SRC)
+	@mkdir -p bin/fuzz
+	AFL_QUIET=1 afl-clang-fast -std=gnu11 -D_GNU_SOURCE -O2 -g -Iinclude \
+		-o $@ $< $(PARSER_SRC)
+
+build/fuzz/asan_%: tests/fuzz/harness_%.c tests/fuzz/harness.h $(PARSER_SRC)
+	@mkdir -p build/fuzz
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -Iinclude \
+		-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(PARSER_SRC)
+
+fuzz-harnesses: $(HARNESSES:%=bin/fuzz/harness_%)
+
+# Each parser under afl-fuzz for FUZZ_SECONDS (default 60): executions
+# and findings; new crashing inputs land in tests/fuzz/regress/.
+fuzz-parsers: fuzz-harnesses
+	scripts/fuzz-parsers.sh $(or $(FUZZ_SECONDS),60)
+
+fuzz-regress: $(HARNESSES:%=build/fuzz/asan_%)
+	scripts/fuzz-regress.sh
+
 # Compiling lwfuzz needs a compiler and libblkid's headers; `lwfuzz setup`
 # installs everything else (the guest agent's libraries among them), so it
 # runs before the rest is built.
@@ -82,6 +109,7 @@ unit: $(UNIT_BIN)
 
 check: setup
 	$(MAKE) unit
+	$(MAKE) fuzz-regress
 	scripts/static-check.sh
 	tests/run.sh
 

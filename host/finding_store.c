@@ -109,7 +109,8 @@ char *finding_summary(const char *report_json, const char *sig,
 
 	if (!out)
 		return NULL;
-	fprintf(out, "signature: %s\nkernel: %s\n", sig, kernel);
+	fprintf(out, "signature: %s\nkernel: %.*s\n", sig,
+		(int)strcspn(kernel, "\n"), kernel);
 	fprintf(out, "crash states failing: %ld of %ld checked\n",
 		json_num(report_json, "points_failed"),
 		json_num(report_json, "points_checked"));
