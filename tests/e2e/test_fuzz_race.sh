@@ -6,7 +6,7 @@
 # campaign must file a missing-csum finding from a mutant within 8 minutes
 # (measured: 1 to 3 minutes, see the closing notes); `lwfuzz repro` and
 # `lwfuzz bisect` on that finding name the seed-fix patch. The same
-# campaign on fixed, for as long as buggy needed (at least 3 minutes), must
+# campaign on fixed, for as long as buggy needed (at least 2 minutes), must
 # not file that finding (its signature: the checks and the workload's
 # shape). Other findings on fixed are printed, not counted: `data` ones are
 # the 6.1 first-log-transaction bug of corpus/crashes/README.md, and one
@@ -52,8 +52,8 @@ echo "$out" | tail -2 | sed 's/^/# /'
 check "race-bisect: the seed fix makes the campaign's finding disappear" \
 	bash -c "test $rc = 0 && grep -q '^bisect: $fix makes the finding disappear' <<<'$out'"
 
-# fixed, for as long as buggy needed (at least 3 minutes).
-secs=$((took < 180 ? 180 : took))
+# fixed, for as long as buggy needed (at least 2 minutes).
+secs=$((took < 120 ? 120 : took))
 out=$("$LWFUZZ" fuzz -k fixed -d 200 -t ${secs}s --no-minimize --no-record \
 	-c "$seeds" -o "$WORK/fixed" 2>&1)
 echo "$out" | grep -E 'new finding|unique' | sed 's/^/# /'
