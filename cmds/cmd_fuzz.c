@@ -458,6 +458,9 @@ static void file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 			     sizeof(sig)))
 		lw_err("the guest failed, but no input was in flight (%s)",
 		       cur);
+	else if (*kind == 'k' && strstr(sig, ": no message/"))
+		/* QEMU killed from outside, out of memory, ...: not btrfs. */
+		printf("fuzz: the VM ended without a kernel message (QEMU killed?); not a finding\n");
 	else {
 		int stored =
 			finding_store(c->findings, sig, &w, extra, 3, &where);

@@ -2,7 +2,8 @@
 # A campaign survives its guest: a kernel panic and a workload stuck for
 # good (both injected by the test-only LWFUZZ_TEST_FAULT, on "mark 14")
 # are filed as findings with the guest's console, the VM is restarted and
-# the campaign goes on; a second campaign on the same directory is
+# the campaign goes on; a QEMU killed with SIGKILL is restarted and not
+# filed; a second campaign on the same directory is
 # refused; Ctrl-C ends it cleanly and --resume continues it; nothing is
 # left half-written and no QEMU is left behind.
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +22,16 @@ for _ in $(seq 120); do
 	sleep 1
 done
 sleep 12
+# QEMU killed from outside: restarted, and not a finding of the kernel's.
+pkill -9 -f "[q]emu-system-x86_64.*$WORK/p/" 
+for _ in $(seq 120); do
+	grep -q 'restarts 2' "$WORK/p.txt" 2>/dev/null && break
+	sleep 1
+done
+check "faults: QEMU killed with SIGKILL: the VM restarts, no finding filed" \
+	bash -c "grep -q 'without a kernel message' '$WORK/p.txt' &&
+		 test \$(ls '$WORK'/p/findings | wc -l) = 1"
+sleep 8
 second=$("$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" 2>&1)
 check "faults: a second campaign on the same directory is refused" \
 	grep -q 'in use by another campaign' <<<"$second"
@@ -34,7 +45,7 @@ check "faults: the panic is a kernel-crash finding" \
 check "faults: the finding keeps the guest console and the workload" \
 	bash -c "grep -q 'sysrq' '$WORK'/p/findings/*/console.txt &&
 		 grep -q 'mark 14' '$WORK'/p/findings/*/workload.lw"
-after=$(sed -n 's/.* \([0-9]*\) executions.*restarts 1.*/\1/p' "$WORK/p.txt" | tail -1)
+after=$(sed -n 's/.* \([0-9]*\) executions.*restarts [12].*/\1/p' "$WORK/p.txt" | tail -1)
 check "faults: the campaign ran on after the restart (${after:-0} executions)" \
 	test "${after:-0}" -gt 2
 check "faults: nothing half-written in findings/" \

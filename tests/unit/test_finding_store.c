@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,6 +82,30 @@ static void a_failed_store_leaves_nothing(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* The disk fills up while a finding is written: nothing half-written. */
+static void a_full_disk_leaves_nothing(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-full.XXXXXX", *big = malloc(1 << 20);
+	struct finding_file extra[] = { { "report.json", big, 1 << 20 } };
+	struct workload w;
+
+	(void)state;
+	load(&w);
+	assert_non_null(big);
+	memset(big, 'x', 1 << 20);
+	assert_non_null(mkdtemp(dir));
+	/* A 256 KiB tmpfs (make check runs as root). */
+	if (mount("lwfuzz-test", dir, "tmpfs", 0, "size=256k"))
+		fail_msg("cannot mount a tmpfs on %s (root needed)", dir);
+	assert_int_equal(finding_store(dir, "sig", &w, extra, 1, NULL), -1);
+	assert_int_equal(finding_count(dir), 0);
+	/* Nothing left, hidden or not: the tmpfs is empty again. */
+	assert_int_equal(system("test -z \"$(ls -A /tmp/lwfuzz-test-full.* 2>/dev/null)\""), 0);
+	umount(dir);
+	rmdir(dir);
+	free(big);
+}
+
 static void kernel_signatures_ignore_addresses(void **state)
 {
 	static const char c1[] =
@@ -142,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stores_once_per_signature),
 		cmocka_unit_test(a_failed_store_leaves_nothing),
+		cmocka_unit_test(a_full_disk_leaves_nothing),
 		cmocka_unit_test(kernel_signatures_ignore_addresses),
 		cmocka_unit_test(text_report_of_a_finding),
 	};
