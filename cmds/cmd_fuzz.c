@@ -45,7 +45,7 @@ static const char fuzz_usage[] =
 	"OUT/findings/HASH/ (workload.lw, workload.bin, signature, and\n"
 	"report.json for a failed check or console.txt for a guest that died or\n"
 	"hung), one per signature. A dead or hung guest is restarted.\n\n"
-	"  -k, --kernel V        stock, buggy or fixed (default buggy)\n"
+	"  -k, --kernel V        a variant: stock, buggy, fixed, ... (default buggy)\n"
 	"  -t, --time D          stop after D (90s, 10m, 1h; default 10m)\n"
 	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
 	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
