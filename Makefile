@@ -15,7 +15,7 @@ MUTATOR_LIB_SRC := fuzzer/mutate.c fuzzer/workload.c fuzzer/workload_bin.c
 GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
 		   kmsg.c read_check.c replayer.c tree_search.c) \
 		 $(addprefix fuzzer/,driver.c recorder.c run_loop.c)
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) \
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) $(wildcard cmds/fuzz_*.c) \
 	    $(filter-out $(GUEST_LIB_SRC) $(MUTATOR_SRC),$(wildcard fuzzer/*.c)) \
 	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit lint fuzz-harnesses fuzz-parsers fuzz-regress e2e run bench clean format build-deps
+.PHONY: all setup check unit lint fuzz-harnesses fuzz-parsers fuzz-regress soak e2e run bench clean format build-deps
 
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so
 
@@ -93,6 +93,10 @@ fuzz-parsers: fuzz-harnesses
 fuzz-regress: $(HARNESSES:%=build/fuzz/asan_%)
 	scripts/fuzz-regress.sh
 
+# A campaign of SOAK_MINUTES (30) on SOAK_KERNEL (stock), memory watched.
+soak: setup
+	scripts/soak.sh $(or $(SOAK_MINUTES),30) $(or $(SOAK_KERNEL),stock)
+
 # Compiling lwfuzz needs a compiler and libblkid's headers; `lwfuzz setup`
 # installs everything else (the guest agent's libraries among them), so it
 # runs before the rest is built.
@@ -128,7 +132,7 @@ bench: setup
 	scripts/bench-replay.sh
 
 format:
-	clang-format -i $(wildcard */*.c include/*.h)
+	clang-format -i $(wildcard */*.c */*.h)
 
 clean:
 	rm -rf build bin

@@ -414,6 +414,17 @@ static int reply(int fd, int status, const struct exec_result *er,
 	return ret ? -1 : 0;
 }
 
+/* The guest's MemAvailable, for soak runs that watch it over time. */
+static unsigned long mem_available_kb(void)
+{
+	char *info = read_file("/proc/meminfo", NULL);
+	const char *p = info ? strstr(info, "MemAvailable:") : NULL;
+	unsigned long kb = p ? strtoul(p + 13, NULL, 10) : 0;
+
+	free(info);
+	return kb;
+}
+
 /*
  * Serve executions on @o->serve (a serial port) until a zero-length
  * request: "LWRQ", le32 length, a workload in binary form.
@@ -466,10 +477,11 @@ static int serve(struct run_opts *o)
 			lw_err("serve: %s; giving up this VM", er.dr.why);
 			return 2;
 		}
-		printf("serve: execution %u: %s\n", n,
+		printf("serve: execution %u: %s (guest MemAvailable %lu kB)\n", n,
 		       status == 0   ? "clean"
 		       : status == 1 ? "FINDING"
-				     : "error");
+				     : "error",
+		       mem_available_kb());
 		fflush(stdout);
 	}
 	close(fd);
