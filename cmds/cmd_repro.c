@@ -156,10 +156,12 @@ int cmd_repro(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		goto usage;
-	int is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
+	/* cmd_replay() below parses its own argv: keep ours. */
+	const char *target = argv[optind];
+	int is_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
 
-	wl = is_dir ? path_join(argv[optind], "workload.lw")
-		    : xasprintf("%s", argv[optind]);
+	wl = is_dir ? path_join(target, "workload.lw")
+		    : xasprintf("%s", target);
 	if (workload_load(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return 2;
@@ -172,7 +174,7 @@ int cmd_repro(int argc, char **argv)
 		goto out;
 	}
 	if (is_dir)
-		replayed = replay_logs(argv[optind], p.variant, &logs);
+		replayed = replay_logs(target, p.variant, &logs);
 	if (replayed == 2)
 		goto out;
 	ret = replayed;
@@ -182,7 +184,7 @@ int cmd_repro(int argc, char **argv)
 
 		snprintf(tmp, sizeof(tmp), "%s/lwfuzz-repro.XXXXXX",
 			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		out = is_dir ? path_join(argv[optind], "repro")
+		out = is_dir ? path_join(target, "repro")
 			     : (mkdtemp(tmp) ? xasprintf("%s", tmp) : NULL);
 		c = out ? workload_run(&l, &p, &w, out, &found) : 2;
 		if (!is_dir && out)

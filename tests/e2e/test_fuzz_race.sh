@@ -46,6 +46,8 @@ rc=$?
 echo "$out" | grep '^repro' | sed 's/^/# /'
 check "race-repro: the recorded log replays to the finding and the rerun fails (exit 1)" \
 	bash -c "test $rc = 1 && grep -qE 'log[.]img([.]gz)?: the finding reproduces' <<<'$out'"
+check "race-repro: the reruns are kept in the finding (FINDING/repro), nowhere else" \
+	bash -c "test -d '$finding/repro' && ! test -e ./-n"
 out=$("$LWFUZZ" bisect --good fixed --bad buggy -n 2 -d 200 "$finding" 2>&1)
 rc=$?
 echo "$out" | tail -2 | sed 's/^/# /'
