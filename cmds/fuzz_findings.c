@@ -239,6 +239,7 @@ void fuzz_record_new(struct campaign *c)
 			       : rc == 0 ? "clean in 3 runs: a rare race"
 					 : "error",
 			       log);
+		fflush(stdout);
 		if (wl != min)
 			free(wl);
 		free(min);

@@ -99,6 +99,7 @@ int finding_minimize_live(const char *dir, const char *sock,
 		      : 0;
 	printf("fuzz: minimized %s: %u -> %u operations in %u trials\n", dir,
 	       before, count_ops(&w), st.trials);
+	fflush(stdout);
 	free(text);
 out:
 	free(o.report);
