@@ -30,7 +30,8 @@ for _ in $(seq 120); do
 done
 check "faults: QEMU killed with SIGKILL: the VM restarts, no finding filed" \
 	bash -c "grep -q 'without a kernel message' '$WORK/p.txt' &&
-		 test \$(ls '$WORK'/p/findings | wc -l) = 1"
+		 test \$(grep -l '^kernel-crash' '$WORK'/p/findings/*/signature | wc -l) = 1 &&
+		 ! grep -q 'no message' '$WORK'/p/findings/*/signature"
 sleep 8
 second=$("$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" 2>&1)
 check "faults: a second campaign on the same directory is refused" \
