@@ -11,7 +11,7 @@ LDFLAGS ?=
 # without them.
 # The AFL++ custom mutator is a shared object of its own.
 MUTATOR_SRC := fuzzer/afl_mutator.c
-MUTATOR_LIB_SRC := fuzzer/mutate.c fuzzer/workload.c fuzzer/workload_bin.c
+MUTATOR_LIB_SRC := fuzzer/mutate.c fuzzer/workload.c fuzzer/workload_bin.c lib/hash.c
 GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
 		   kmsg.c read_check.c replayer.c tree_search.c) \
 		 $(addprefix fuzzer/,driver.c recorder.c run_loop.c)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "mutate.h"
 #include "workload.h"
 
@@ -26,11 +27,9 @@ struct mutator {
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_bytes(HASH_INIT, buf, len);
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ buf[i]) * 0x100000001b3ULL;
-	return h ? h : 1;
+	return h ? h : 1; /* 0 marks an empty slot */
 }
 
 /* 1 when @h was seen before; else remember it (a full table forgets). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fstests_export.h"
+#include "fsutil.h"
 
 #define MNT "$SCRATCH_MNT/"
 #define QUIET ">> $seqres.full 2>&1"
@@ -322,13 +323,6 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i)
 
 char *fstests_golden(const struct fstests_info *i)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return NULL;
-	fprintf(f, "QA output created by %s\nSilence is golden\n", i->name);
-	fclose(f);
-	return text;
+	return xasprintf("QA output created by %s\nSilence is golden\n",
+			 i->name);
 }

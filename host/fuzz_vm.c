@@ -115,6 +115,13 @@ int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 	return boot(vm);
 }
 
+/* Note how the incarnation ended: its exit status, 128 + a signal. */
+static void ended(struct fuzz_vm *vm, int st)
+{
+	vm->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	vm->pid = 0;
+}
+
 static void stop_child(struct fuzz_vm *vm, int force)
 {
 	int st = 0;
@@ -124,8 +131,7 @@ static void stop_child(struct fuzz_vm *vm, int force)
 	if (force)
 		kill(vm->pid, SIGTERM);
 	waitpid(vm->pid, &st, 0);
-	vm->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	vm->pid = 0;
+	ended(vm, st);
 }
 
 int fuzz_vm_failed(struct fuzz_vm *vm)
@@ -133,9 +139,7 @@ int fuzz_vm_failed(struct fuzz_vm *vm)
 	int st;
 
 	if (vm->pid && waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
-		vm->exit_status =
-			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		vm->pid = 0;
+		ended(vm, st);
 		return 1;
 	}
 	if (!flag_file(vm, "lost", 0))
@@ -147,11 +151,8 @@ int fuzz_vm_failed(struct fuzz_vm *vm)
 	 * use and is stopped.
 	 */
 	for (int i = 0; i < 100 && vm->pid; i++) {
-		if (waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
-			vm->exit_status = WIFEXITED(st) ? WEXITSTATUS(st)
-							: 128 + WTERMSIG(st);
-			vm->pid = 0;
-		}
+		if (waitpid(vm->pid, &st, WNOHANG) == vm->pid)
+			ended(vm, st);
 		usleep(100 * 1000);
 	}
 	stop_child(vm, 1);
