@@ -59,7 +59,16 @@ static int write_test(const char *dir, const char *name, const char *script,
 		      const char *golden)
 {
 	char *p = path_join(dir, name), *q = xasprintf("%s.out", p);
-	int ret = mkdir_p(dir, 0755) ||
+	int ret;
+
+	if (path_exists(p) || path_exists(q)) {
+		lw_err("%s or %s exists; choose another --name (an fstests test number not taken)",
+		       p, q);
+		free(p);
+		free(q);
+		return 2;
+	}
+	ret = mkdir_p(dir, 0755) ||
 		  write_file_atomic(p, script, strlen(script)) ||
 		  chmod(p, 0755) ||
 		  write_file_atomic(q, golden, strlen(golden));

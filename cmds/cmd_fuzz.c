@@ -47,7 +47,7 @@ static const char fuzz_usage[] =
 	"report.json for a failed check or console.txt for a guest that died or\n"
 	"hung), one per signature. A dead or hung guest is restarted.\n\n"
 	"  -k, --kernel V        a variant: stock, buggy, fixed, ... (default buggy)\n"
-	"  -t, --time D          fuzz_stop after D (90s, 10m, 1h; default 10m)\n"
+	"  -t, --time D          stop after D (90s, 10m, 1h; default 10m)\n"
 	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
 	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
 	"  -d, --delay-ms N      set btrfs.dio_race_delay_ms\n"
@@ -57,16 +57,19 @@ static const char fuzz_usage[] =
 	"                        machine's OUT/afl/main/queue; up to 8 times)\n"
 	"  -T, --op-timeout S    a workload still running after S s hangs (60)\n"
 	"  -r, --resume          continue the campaign in OUT\n"
-	"  -x, --fuzz_stop-on-finding end at the first finding\n"
-	"  -s, --fuzz_stop-on CHECK   end at the first finding whose failed checks\n"
+	"  -x, --stop-on-finding end at the first finding\n"
+	"  -s, --stop-on CHECK   end at the first finding whose failed checks\n"
 	"                        include CHECK (missing-csum, data, read, ...)\n"
 	"      --no-minimize     keep new findings as found (default: shrink\n"
 	"                        each in the campaign's VM, minimized.lw)\n"
 	"      --no-record       do not rerun new findings in a fresh VM to keep\n"
 	"                        their log image, dmesg and report (record/)\n"
 	"  -h, --help            this text\n\n"
-	"Ctrl-C ends the campaign cleanly; --resume continues it. Plots of the\n"
-	"campaign (afl-plot) are written to OUT/plots at the end.\n\n"
+	"Ctrl-C (or SIGTERM) ends the campaign cleanly; --resume continues it.\n"
+	"When the file system holding OUT runs out of space the campaign stops\n"
+	"and keeps the input in flight in OUT/pending, which --resume runs\n"
+	"first. Plots of the campaign (afl-plot) are written to OUT/plots at\n"
+	"the end.\n\n"
 	"Exit status: 1 when there are findings, 0 when none, 2 on error.\n";
 
 volatile sig_atomic_t fuzz_stop;
@@ -137,12 +140,18 @@ static int write_seeds(const char *corpus, const char *dir)
 static int tend_vm(struct campaign *c, struct fuzz_vm *vm);
 
 /* Run one seed; a guest that dies or hangs on it is filed and restarted. */
-static int run_seed(struct campaign *c, const char *name, const char *path)
+/*
+ * Run one input ourselves: a seed (taken out of AFL++'s seeds unless it
+ * passes) or an input kept in OUT/pending (@pending: removed once run).
+ */
+static int run_seed(struct campaign *c, const char *name, const char *path,
+		    int pending)
 {
 	struct exec_reply rep = { 0 };
 	struct workload w;
 	char *cur = path_join(c->vm[0].dir, "current.bin");
 	char *lost = path_join(c->vm[0].dir, "lost");
+	const char *what = pending ? "pending" : "seed";
 	size_t len;
 	char *buf = read_file(path, &len);
 	int fd = -1, ret = -1;
@@ -153,27 +162,29 @@ static int run_seed(struct campaign *c, const char *name, const char *path)
 	fd = exec_connect(c->vm[0].sock, 30);
 	if (fd < 0 || exec_request(fd, (unsigned char *)buf, len, &rep, 600) ||
 	    rep.status == EXEC_STUCK) {
-		printf("fuzz: seed %s: the guest failed on it\n", name);
+		printf("fuzz: %s %s: the guest failed on it\n", what, name);
+		c->vm[0].lost = 1;
 		write_file_atomic(lost, buf, len);
 		ret = tend_vm(c, &c->vm[0]);
 		if (ret)
 			goto out;
 		goto fail;
 	}
-	printf("fuzz: seed %s: %s\n", name,
+	printf("fuzz: %s %s: %s\n", what, name,
 	       rep.status == 1	 ? "FINDING"
 	       : rep.status == 0 ? "clean"
 				 : "error");
-	if (rep.status == 1)
-		fuzz_file_checker_finding(c, &w, rep.report);
+	if (rep.status == 1 && fuzz_file_checker_finding(c, &w, rep.report))
+		goto out;
 	ret = 0;
-	if (rep.status == 0)
+	if (rep.status == 0 && !pending)
 		goto out;
 fail:
 	/* AFL++ gets only seeds that pass: it would rerun the others. */
-	c->failed_seeds++;
+	c->failed_seeds += !pending;
 	if (unlink(path))
-		lw_err("cannot take %s out of AFL++'s seeds", path);
+		lw_err("cannot take %s out of %s", path,
+		       pending ? "OUT/pending" : "AFL++'s seeds");
 out:
 	if (fd >= 0)
 		close(fd);
@@ -184,13 +195,10 @@ out:
 	return ret;
 }
 
-/*
- * AFL++ skips seeds that crash, so run the seeds once ourselves: a seed
- * that fails a check is a finding (and AFL++ mutates the others).
- */
-static int run_seeds(struct campaign *c)
+/* Run every input in OUT/@sub ourselves (see run_seed). */
+static int run_dir(struct campaign *c, const char *sub, int pending)
 {
-	char *dir = path_join(c->o->out, "seeds");
+	char *dir = path_join(c->o->out, sub);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	int ret = 0;
@@ -200,13 +208,24 @@ static int run_seeds(struct campaign *c)
 			continue;
 		char *p = path_join(dir, de->d_name);
 
-		ret = run_seed(c, de->d_name, p);
-		c->seeds++;
+		ret = run_seed(c, de->d_name, p, pending);
+		c->seeds += !pending;
 		free(p);
 	}
 	if (d)
 		closedir(d);
 	free(dir);
+	return ret;
+}
+
+/*
+ * AFL++ skips seeds that crash, so run the seeds once ourselves: a seed
+ * that fails a check is a finding (and AFL++ mutates the others).
+ */
+static int run_seeds(struct campaign *c)
+{
+	int ret = run_dir(c, "seeds", 0);
+
 	if (!ret && c->seeds == c->failed_seeds) {
 		printf("fuzz: every seed fails; nothing left for AFL++ to mutate\n");
 		return 1;
@@ -309,13 +328,25 @@ static int tend_vm(struct campaign *c, struct fuzz_vm *vm)
 {
 	if (!fuzz_vm_failed(vm))
 		return 0;
-	fuzz_file_vm_finding(c, vm);
+	if (fuzz_file_vm_finding(c, vm))
+		return -1;
 	if (vm->restarts >= 50) {
 		lw_err("the guest failed 50 times; stopping the campaign (see %s)",
 		       vm->console);
 		return -1;
 	}
 	return fuzz_vm_restart(vm);
+}
+
+/* The inputs the VMs were running when the campaign halted. */
+static void keep_in_flight(struct campaign *c)
+{
+	for (unsigned int k = 0; k < c->jobs; k++) {
+		char *cur = path_join(c->vm[k].dir, "current.bin");
+
+		fuzz_keep_pending(c, cur, 1);
+		free(cur);
+	}
 }
 
 /* Run afl-fuzz until the time is up, Ctrl-C or the first finding (-x). */
@@ -326,10 +357,16 @@ static int campaign(struct campaign *c)
 	int st = 0, afl_done = 0, ret = 0;
 	unsigned int k;
 
+	c->afl_started = 1;
 	for (k = 0; k < c->jobs; k++)
 		afl[k] = fuzz_start_afl(c, k);
 	while (!afl_done && !fuzz_stop && !ret) {
 		usleep(200 * 1000);
+		if (fuzz_out_full(c)) {
+			keep_in_flight(c);
+			ret = -1;
+			break;
+		}
 		/* One instance ending (its time is up) ends them all. */
 		for (k = 0; k < c->jobs && !afl_done; k++)
 			afl_done = waitpid(afl[k], &st, WNOHANG) == afl[k];
@@ -340,6 +377,8 @@ static int campaign(struct campaign *c)
 		fuzz_file_crashes(c);
 		fuzz_status_line(c);
 		next += 10;
+		if (c->halted)
+			ret = -1;
 		if ((c->o->stop_on_finding && c->new_findings) || c->stop_hit)
 			break;
 	}
@@ -350,13 +389,18 @@ static int campaign(struct campaign *c)
 		waitpid(afl[j], j == 0 && !afl_done ? &st : NULL, 0);
 	}
 	if (!ret && afl_done && (!WIFEXITED(st) || WEXITSTATUS(st))) {
-		lw_err("afl-fuzz failed; see %s/afl-%s.log", c->o->out,
-		       fuzz_instance(k - 1));
+		/* AFL++ dies of a full disk before we see it. */
+		if (fuzz_out_full(c))
+			keep_in_flight(c);
+		else
+			lw_err("afl-fuzz failed; see %s/afl-%s.log", c->o->out,
+			       fuzz_instance(k - 1));
 		ret = -1;
 	}
-	fuzz_file_crashes(c);
+	if (!c->halted)
+		fuzz_file_crashes(c);
 	fuzz_status_line(c);
-	return ret;
+	return c->halted ? -1 : ret;
 }
 
 /*
@@ -383,30 +427,54 @@ static int lock_out(const char *out)
 	return fd;
 }
 
+/* Room for the VMs' disk images on OUT's file system (or its parent's). */
+static int enough_space(const struct fuzz_opts *o)
+{
+	char *dir = xasprintf("%s", o->out), *slash = strrchr(dir, '/');
+	unsigned long long free_b;
+
+	if (!path_exists(dir) && slash)
+		*slash = 0;
+	free_b = fuzz_free_bytes(path_exists(dir) && *dir ? dir : ".");
+	unsigned long long need = o->jobs * FUZZ_VM_SPACE + FUZZ_MIN_FREE;
+
+	free(dir);
+	if (free_b >= need)
+		return 1;
+	lw_err("%s: its file system has %llu MiB free; a campaign of %u VM(s) needs %llu MiB (their disk images); free space or choose another --out",
+	       o->out, free_b >> 20, o->jobs, need >> 20);
+	return 0;
+}
+
 static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 {
-	char *afl = xasprintf("%s/afl/main/fuzzer_setup", o->out);
 	char *corpus = o->corpus ? xasprintf("%s", o->corpus)
 				 : layout_src(l, "corpus/seeds");
 	char *seeds = path_join(o->out, "seeds");
 	char *reports = path_join(o->out, "reports");
+	char *pending = path_join(o->out, "pending");
 	int ret = -1;
 
-	if (o->resume && !path_exists(afl))
+	/* A campaign stopped before AFL++ started has only its seeds. */
+	if (o->resume && !is_dir(seeds))
 		lw_err("nothing to resume in %s (no %s); start a campaign without --resume",
-		       o->out, afl);
+		       o->out, seeds);
 	else if (!o->resume && path_exists(o->out))
 		lw_err("%s exists; give a new --out directory, or --resume to continue that campaign",
 		       o->out);
+	else if (!enough_space(o))
+		;
 	else if (o->resume)
-		ret = 0;
+		ret = mkdir_p(pending, 0755);
 	else
-		ret = mkdir_p(reports, 0755) || write_seeds(corpus, seeds) ? -1
-									   : 0;
-	free(afl);
+		ret = mkdir_p(reports, 0755) || mkdir_p(pending, 0755) ||
+			      write_seeds(corpus, seeds)
+		      ? -1
+		      : 0;
 	free(corpus);
 	free(seeds);
 	free(reports);
+	free(pending);
 	return ret;
 }
 
@@ -435,6 +503,15 @@ static int start_vms(struct campaign *c)
 	return 0;
 }
 
+static int afl_resumable(const struct fuzz_opts *o)
+{
+	char *setup = xasprintf("%s/afl/main/fuzzer_setup", o->out);
+	int ret = o->resume && path_exists(setup);
+
+	free(setup);
+	return ret;
+}
+
 static int run_campaign(struct campaign *c)
 {
 	const struct fuzz_opts *o = c->o;
@@ -452,7 +529,10 @@ static int run_campaign(struct campaign *c)
 	       o->variant, o->seconds, o->resume ? ", resuming" : "");
 	fflush(stdout);
 	c->t0 = lw_now();
-	ret = o->resume ? 0 : run_seeds(c);
+	ret = run_dir(c, "pending", 1);
+	/* AFL++ resumes its own queue; a campaign it never saw starts anew. */
+	if (!ret && !afl_resumable(o))
+		ret = run_seeds(c);
 	if (ret == 0 && !fuzz_stop)
 		ret = campaign(c) ? 2 : 0;
 	else
@@ -466,6 +546,9 @@ out:
 		fuzz_record_new(c);
 	for (unsigned int i = 0; i < c->n_new_dirs; i++)
 		free(c->new_dirs[i]);
+	if (c->halted)
+		fuzz_halt_report(c);
+	free(c->halt_why);
 	if (ret == 0) {
 		unsigned int n = finding_count(c->findings);
 

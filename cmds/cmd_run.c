@@ -132,6 +132,11 @@ int cmd_run(int argc, char **argv)
 				   .fsck = o.fsck };
 	char tmp[256] = "";
 
+	if (o.out && !dir_is_new_or_empty(o.out)) {
+		lw_err("--out %s: exists and is not an empty directory; give a new one (lwfuzz writes only over what it created)",
+		       o.out);
+		goto out;
+	}
 	if (o.out) {
 		outdir = xasprintf("%s", o.out);
 	} else {

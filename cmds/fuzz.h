@@ -44,6 +44,10 @@ struct campaign {
 	char *new_dirs[256]; /* findings of this campaign, for the post work */
 	unsigned int n_new_dirs;
 	char release[64]; /* the guest kernel's */
+	int afl_started; /* the seeds are done; inputs in flight are AFL++'s */
+	int halted; /* OUT cannot take more: stop, keep inputs in flight */
+	char *halt_why;
+	unsigned int kept_pending; /* inputs kept in OUT/pending */
 };
 
 /* Set by SIGINT/SIGTERM: end the campaign cleanly. */
@@ -59,13 +63,35 @@ void fuzz_status_line(const struct campaign *c);
 /* afl-plot's PNGs into OUT/plots. */
 void fuzz_plot(const struct fuzz_opts *o);
 
-/* File findings: a failed check's, AFL++'s crashes, a failed guest's. */
-void fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
-			       const char *report);
+/*
+ * File findings: a failed check's, AFL++'s crashes, a failed guest's.
+ * A finding that cannot be stored halts the campaign (-1).
+ */
+int fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
+			      const char *report);
 void fuzz_file_crashes(struct campaign *c);
-void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm);
+int fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm);
 /* After the campaign: shrink new findings in VM 0, record them anew. */
 void fuzz_minimize_new(struct campaign *c);
 void fuzz_record_new(struct campaign *c);
+
+/* Free space below which a campaign stops rather than lose findings. */
+#define FUZZ_MIN_FREE (16ULL << 20)
+/* Space a VM's disk images take (the poisoned target, the logs). */
+#define FUZZ_VM_SPACE (384ULL << 20)
+
+/* Bytes the file system of @path has free for us (~0 when unknown). */
+unsigned long long fuzz_free_bytes(const char *path);
+/* 1 (and the campaign halted) when OUT's file system is nearly full. */
+int fuzz_out_full(struct campaign *c);
+/* Halt the campaign for reason @why (kept for fuzz_halt_report). */
+void fuzz_halt(struct campaign *c, const char *why);
+/*
+ * Keep the input in @path for --resume in OUT/pending (a hard link, or a
+ * rename when @move); nothing before AFL++ starts (seeds stay seeds).
+ */
+void fuzz_keep_pending(struct campaign *c, const char *path, int move);
+/* The one line that says why the campaign halted and how to go on. */
+void fuzz_halt_report(const struct campaign *c);
 
 #endif

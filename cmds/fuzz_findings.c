@@ -55,14 +55,14 @@ static void announce(struct campaign *c, int stored, char *where,
 }
 
 /* File a workload whose checks failed, unless its signature is known. */
-void fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
-			       const char *report)
+int fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
+			      const char *report)
 {
 	char sig[512], *where = NULL, *kernel, *summary;
 	int stored;
 
 	if (!report || finding_signature(report, w, sig, sizeof(sig)))
-		return;
+		return 0;
 	kernel = xasprintf("%s %s\n", c->o->variant, c->release);
 	summary = finding_summary(report, sig, kernel);
 	struct finding_file extra[] = {
@@ -75,6 +75,10 @@ void fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
 	announce(c, stored, where, sig);
 	free(kernel);
 	free(summary);
+	if (stored >= 0)
+		return 0;
+	fuzz_halt(c, "a finding could not be stored (above)");
+	return -1;
 }
 
 /* File one AFL++ crash: its report was kept by `lwfuzz exec`. */
@@ -95,8 +99,8 @@ static void file_crash(struct campaign *c, const char *crash)
 			  (unsigned long long)hash_bytes(HASH_INIT, bin, n));
 	report = read_file(rpath, NULL);
 	/* No report: the guest died on it, filed with its console. */
-	if (report)
-		fuzz_file_checker_finding(c, &w, report);
+	if (report && fuzz_file_checker_finding(c, &w, report))
+		fuzz_keep_pending(c, crash, 0);
 	free(report);
 	free(rpath);
 }
@@ -108,7 +112,7 @@ void fuzz_file_crashes(struct campaign *c)
 		DIR *d = opendir(dir);
 		struct dirent *de;
 
-		while (d && (de = readdir(d))) {
+		while (d && (de = readdir(d)) && !c->halted) {
 			if (strncmp(de->d_name, "id:", 3))
 				continue;
 			char *p = path_join(dir, de->d_name);
@@ -122,8 +126,12 @@ void fuzz_file_crashes(struct campaign *c)
 	}
 }
 
-/* The guest died or hung on the input in current.bin: file it. */
-void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
+/*
+ * The guest died or hung on the input in current.bin: file it. With OUT
+ * full, the failure may be QEMU's (it pauses a guest whose disk cannot
+ * grow): the input is kept for --resume to run again instead (-1).
+ */
+int fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 {
 	const char *kind =
 		vm->exit_status == VM_EXIT_CRASHED ? "kernel-crash" : "hang";
@@ -135,6 +143,7 @@ void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 	/* The input `lwfuzz exec` got no answer for, else the last one sent. */
 	char *buf = read_file(lost, &len), sig[512], *where = NULL;
 	const char *tail = olen > 4096 ? output + olen - 4096 : output;
+	const char *input = lost;
 	char *kernel = xasprintf("%s %s\n", c->o->variant, c->release);
 	struct workload w;
 	struct finding_file extra[] = {
@@ -142,10 +151,17 @@ void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 		{ "output.txt", tail, tail ? strlen(tail) : 0 },
 		{ "kernel", kernel, strlen(kernel) },
 	};
+	int ret = 0;
 
 	if (!buf || !len) {
 		free(buf);
 		buf = read_file(cur, &len);
+		input = cur;
+	}
+	if (fuzz_out_full(c)) {
+		fuzz_keep_pending(c, input, 1);
+		ret = -1;
+		goto out;
 	}
 	printf("fuzz: the guest %s (VM exit status %d); restarting it\n",
 	       vm->exit_status == VM_EXIT_CRASHED ? "died" : "hung",
@@ -163,7 +179,13 @@ void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 			finding_store(c->findings, sig, &w, extra, 3, &where);
 
 		announce(c, stored, where, sig);
+		if (stored < 0) {
+			fuzz_keep_pending(c, input, 1);
+			fuzz_halt(c, "a finding could not be stored (above)");
+			ret = -1;
+		}
 	}
+out:
 	unlink(cur);
 	free(kernel);
 	free(buf);
@@ -171,6 +193,7 @@ void fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 	free(lost);
 	free(console);
 	free(output);
+	return ret;
 }
 
 /* Shrink the new checker findings while the campaign's VM still serves. */

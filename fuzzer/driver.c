@@ -382,6 +382,10 @@ static void inject_fault(struct run *r, unsigned int id)
 
 	if (f->kind == FAULT_NONE || f->mark != id)
 		return;
+	/* Tests wait for this line to act while the guest sits in the fault. */
+	fprintf(stderr, "lwfuzz-agent: test fault: %s at mark %u\n",
+		f->kind == FAULT_HANG ? "hanging" : "panicking", id);
+	fflush(stderr);
 	if (f->kind == FAULT_HANG) {
 		for (;;)
 			pause();

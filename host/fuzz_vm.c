@@ -102,6 +102,9 @@ static int boot(struct fuzz_vm *vm)
 	return 0;
 }
 
+static const char *const stale_images[] = { "data.img", "log.img",
+					    "target.img", "cow.img" };
+
 int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 		 const char *output)
 {
@@ -110,7 +113,14 @@ int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 	vm->sock = vm_file(vm, "ctl.sock");
 	vm->console = vm_file(vm, "console.txt");
 	vm->output = xasprintf("%s", output);
-	if (mkdir_p(dir, 0755) || workload_disks(dir, vm->disks))
+	if (mkdir_p(dir, 0755))
+		return -1;
+	/* A campaign that halted or was killed may have left these. */
+	flag_file(vm, "lost", -1);
+	flag_file(vm, "current.bin", -1);
+	for (int i = 0; i < 4; i++)
+		flag_file(vm, stale_images[i], -1);
+	if (workload_disks(dir, vm->disks))
 		return -1;
 	return boot(vm);
 }
@@ -142,7 +152,7 @@ int fuzz_vm_failed(struct fuzz_vm *vm)
 		ended(vm, st);
 		return 1;
 	}
-	if (!flag_file(vm, "lost", 0))
+	if (!vm->lost && !flag_file(vm, "lost", 0))
 		return 0;
 	flag_file(vm, "ready", -1);
 	/*
@@ -163,6 +173,7 @@ int fuzz_vm_restart(struct fuzz_vm *vm)
 {
 	stop_child(vm, 1);
 	flag_file(vm, "lost", -1);
+	vm->lost = 0;
 	vm->restarts++;
 	return boot(vm);
 }

@@ -17,7 +17,10 @@ char *path_join(const char *a, const char *b);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whole file into a NUL-terminated malloc'ed buffer; NULL with errno. */
 char *read_file(const char *path, size_t *len);
-/* Write @len bytes to @path via a temporary name and rename. */
+/*
+ * Write @len bytes to @path via a temporary name and rename; never over
+ * anything but a regular file (EEXIST: a device node, a directory, ...).
+ */
 int write_file_atomic(const char *path, const void *buf, size_t len);
 /* Copy a regular file's bytes (mode 0644 unless @mode). */
 int copy_file(const char *src, const char *dst, unsigned int mode);
@@ -25,5 +28,7 @@ int copy_file(const char *src, const char *dst, unsigned int mode);
 int path_exists(const char *path);
 /* 1 if @path is a directory. */
 int is_dir(const char *path);
+/* 1 if @path does not exist or is an empty directory. */
+int dir_is_new_or_empty(const char *path);
 
 #endif

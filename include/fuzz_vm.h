@@ -31,6 +31,7 @@ struct fuzz_vm {
 	unsigned int restarts;
 	pid_t pid;
 	int exit_status; /* of the last incarnation that ended */
+	int lost; /* the campaign itself got no answer (no "lost" file needed) */
 };
 
 /* Create the directory, the disks and boot; 0 once the guest serves. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -149,8 +150,14 @@ static int write_all(int fd, const void *buf, size_t len)
 int write_file_atomic(const char *path, const void *buf, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	struct stat st;
 	int fd, ret = -1;
 
+	/* The rename would replace a device node or a directory's entry. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = EEXIST;
+		goto out;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto out;
@@ -208,4 +215,21 @@ int is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int dir_is_new_or_empty(const char *path)
+{
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (!path_exists(path))
+		return 1;
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
 }

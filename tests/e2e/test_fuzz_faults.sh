@@ -3,9 +3,10 @@
 # good (both injected by the test-only LWFUZZ_TEST_FAULT, on "mark 14")
 # are filed as findings with the guest's console, the VM is restarted and
 # the campaign goes on; a QEMU killed with SIGKILL is restarted and not
-# filed; a second campaign on the same directory is
-# refused; Ctrl-C ends it cleanly and --resume continues it; nothing is
-# left half-written and no QEMU is left behind.
+# filed; a second campaign on the same directory is refused; Ctrl-C and
+# SIGTERM end it cleanly and --resume continues it; nothing is left
+# half-written and no QEMU, afl-fuzz or disk image is left behind. (The
+# host disk filling up is test_fuzz_diskfull.sh.)
 . "$(dirname "$0")/lib.sh"
 
 seeds=$WORK/seeds
@@ -58,13 +59,30 @@ check "faults: no QEMU left after Ctrl-C" no_qemu_left
 # the seed's fsync, and two racing fsyncs of a new file hit the 6.1 bug of
 # corpus/crashes/README.md on stock.)
 before=$(cat "$WORK"/p/.vm-0/executions | wc -l)
-out=$("$LWFUZZ" fuzz -k stock -t 15s --resume -c "$seeds" -o "$WORK/p" 2>&1)
+"$LWFUZZ" fuzz -k stock -t 5m --resume -c "$seeds" -o "$WORK/p" >"$WORK/r.txt" 2>&1 &
+pid=$!
+for _ in $(seq 180); do
+	n=$(cat "$WORK"/p/.vm-0/executions 2>/dev/null | wc -l)
+	[ "$n" -ge $((before + 3)) ] && break
+	sleep 1
+done
+# SIGTERM in the middle of an execution (one runs all the time).
+kill -TERM $pid
+wait $pid
 rc=$?
 after=$(cat "$WORK"/p/.vm-0/executions | wc -l)
-echo "$out" | grep -E 'resuming|unique' | sed 's/^/# /'
+grep -E 'resuming|unique' "$WORK/r.txt" | sed 's/^/# /'
 check "faults: --resume continues the campaign ($before -> $after executions, the panic finding kept)" \
-	bash -c "test $rc = 1 && grep -q 'resuming' <<<'$out' && test $after -gt $before &&
+	bash -c "test $rc = 1 && grep -q 'resuming' '$WORK/r.txt' && test $after -gt $before &&
 		 grep -q '^kernel-crash: ' '$WORK'/p/findings/*/signature"
+check "faults: SIGTERM ends it cleanly: its verdict, no QEMU, no afl-fuzz, no disk image left" \
+	bash -c "grep -q 'stopped by a signal, --resume continues' '$WORK/r.txt' && ! pgrep -f '[a]fl-fuzz.*$WORK/p/' &&
+		 ! ls '$WORK'/p/.vm-*/*.img 2>/dev/null | grep -q . && ! ls -a '$WORK'/p/findings | grep -q '^\.new'" &&
+	no_qemu_left
+"$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" >"$WORK/r2.txt" 2>&1
+rc=$?
+check "faults: ... and --resume works after it (the lock was released)" \
+	bash -c "test $rc -le 1 && grep -q 'resuming' '$WORK/r2.txt'"
 out=$("$LWFUZZ" fuzz -k stock -t 15s --resume -o "$WORK/none" 2>&1)
 check "faults: --resume of nothing: one line, exit 2" \
 	bash -c "test $? = 2 && test \$(wc -l <<<'$out') = 1"
