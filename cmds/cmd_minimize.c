@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,11 @@ int cmd_minimize(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		goto usage;
+	/* Before minutes of trials: the result could not be written there. */
+	if (outfile && lstat(outfile, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		lw_err("--out %s: not a regular file; name a new file", outfile);
+		return 2;
+	}
 	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)
 		     ? path_join(argv[optind], "workload.lw")
 		     : xasprintf("%s", argv[optind]);
@@ -139,7 +145,7 @@ int cmd_minimize(int argc, char **argv)
 	text = wl_format_text(&w);
 	lw_info("%u trials, %u accepted", st.trials, st.accepted);
 	if (outfile && write_file_atomic(outfile, text, strlen(text))) {
-		lw_err("cannot write %s", outfile);
+		lw_err("cannot write %s: %s", outfile, strerror(errno));
 		ret = 2;
 	} else if (!outfile) {
 		fputs(text, stdout);

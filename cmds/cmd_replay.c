@@ -35,7 +35,7 @@ static const char replay_usage[] =
 	"  -s, --start-mark M    check only after mark M\n"
 	"  -e, --end-mark M      stop at mark M\n"
 	"  -f, --fsck            also run btrfs check --readonly on each state\n"
-	"  -j, --json FILE       write the JSON report to FILE\n"
+	"  -j, --json FILE       write the JSON report to FILE (- for stdout)\n"
 	"  -K, --keep DIR        save the image of each failing crash state\n"
 	"      --device-size N   bytes of the recorded device (default: from the\n"
 	"                        log's btrfs super block, or DATA-IMAGE's size)\n"
@@ -316,8 +316,13 @@ static int finish(const struct replay_opts *o, const char *outdir, int status)
 		ret = 2;
 		goto out;
 	}
-	if (o->json && write_file_atomic(o->json, report, strlen(report))) {
-		lw_err("cannot write %s: %s", o->json, strerror(errno));
+	if (o->json && !strcmp(o->json, "-")) {
+		fputs(report, stdout);
+	} else if (o->json &&
+		   write_file_atomic(o->json, report, strlen(report))) {
+		lw_err("cannot write %s: %s%s", o->json, strerror(errno),
+		       errno == EEXIST ? " (not a regular file; '-j -' writes to stdout)"
+				       : "");
 		ret = 2;
 	}
 	if (o->keep && status == 1 && keep_states(o, report)) {

@@ -1,0 +1,74 @@
+#!/bin/bash
+# lwfuzz and the host. A real block device of this machine (a loop device
+# over a file of random bytes the test made) named in every place a
+# command takes a path (a VM disk, a log, a replay image, an output) is
+# refused with one line, and its bytes are unchanged; files lwfuzz did not
+# create (a recorded log, a finding, a directory with files in it) are left
+# byte for byte as they were.
+. "$(dirname "$0")/lib.sh"
+
+backing=$WORK/backing.img
+head -c 16M /dev/urandom >"$backing"
+before=$(md5sum <"$backing")
+if ! dev=$(losetup -f --show "$backing" 2>/dev/null); then
+	not_ok "host: losetup (the test needs root and loop devices)"
+	exit 0
+fi
+trap 'losetup -d "$dev"; rm -rf "$WORK"' EXIT
+echo "# host block device under test: $dev"
+
+# refused NAME EXPECTED-STATUS PATTERN CMD...: one line (or a usage line)
+# matching PATTERN, that exit status.
+refused() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	check "host: $name: refused (exit $want)" \
+		bash -c "test $rc = $want && test \$(grep -c . <<<\"\$0\") = 1 &&
+			 grep -q -- \"\$1\" <<<\"\$0\"" "$out" "$pat" ||
+		echo "$out" | head -3 | sed 's/^/# /'
+}
+
+printf 'open f0 creat\npwrite f0 0 8K seed=1\nfsync f0\n' >"$WORK/w.lw"
+refused "vm --disk DEVICE" 125 'block devices are refused' \
+	"$LWFUZZ" vm -k stock -d "$dev" -- true
+refused "replay DEVICE (as the log)" 2 'block device of this machine' \
+	"$LWFUZZ" replay "$dev"
+refused "fuzz --out DEVICE" 2 'exists' \
+	"$LWFUZZ" fuzz -k stock -t 10s -c "$WORK" -o "$dev"
+refused "run --out DEVICE" 2 'not an empty directory' \
+	"$LWFUZZ" run -k stock -o "$dev" "$WORK/w.lw"
+refused "minimize --out DEVICE" 2 'not a regular file' \
+	"$LWFUZZ" minimize -k stock -o "$dev" "$WORK/w.lw"
+refused "export-fstests over DEVICE" 2 'exists' \
+	"$LWFUZZ" export-fstests -o "$(dirname "$dev")" -n "$(basename "$dev")" "$WORK/w.lw"
+out=$("$LWFUZZ" log "$dev" 2>&1)
+check "host: log DEVICE reads it (not a log here: exit 2)" test $? = 2
+
+# A real log and finding: `lwfuzz run --out` on stock.
+"$LWFUZZ" run -k stock -o "$WORK/f" "$WORK/w.lw" >/dev/null 2>&1
+check "host: record a finding directory with lwfuzz run" test -s "$WORK/f/run-1/log.img"
+refused "replay LOG DEVICE (as the data image)" 2 'block device of this machine' \
+	"$LWFUZZ" replay "$WORK/f/run-1/log.img" "$dev"
+check "host: the device's bytes are unchanged after all of the above" \
+	bash -c "test \"\$(md5sum <'$backing')\" = '$before' &&
+		 cmp -s '$backing' '$dev'"
+
+# Files lwfuzz did not create: read, never written.
+(cd "$WORK/f" && find . -type f -print0 | sort -z | xargs -0 md5sum) >"$WORK/f.sums"
+"$LWFUZZ" log "$WORK/f/run-1/log.img" >/dev/null
+"$LWFUZZ" replay -k stock "$WORK/f/run-1/log.img" >/dev/null 2>&1
+"$LWFUZZ" repro -k stock -n 0 "$WORK/f" >/dev/null 2>&1
+"$LWFUZZ" export-fstests -o "$WORK/fstests" -n 900 "$WORK/f" >/dev/null 2>&1
+check "host: log, replay, repro and export-fstests leave a finding and its log untouched" \
+	bash -c "cd '$WORK/f' && md5sum --quiet -c '$WORK/f.sums'"
+mkdir -p "$WORK/mine"
+echo precious >"$WORK/mine/output.txt"
+refused "run --out DIR with the user's files in it" 2 'not an empty directory' \
+	"$LWFUZZ" run -k stock -o "$WORK/mine" "$WORK/w.lw"
+refused "export-fstests over an existing test" 2 'exists' \
+	"$LWFUZZ" export-fstests -o "$WORK/fstests" -n 900 "$WORK/f"
+check "host: ... the user's file is as it was" \
+	test "$(cat "$WORK/mine/output.txt")" = precious
+check "host: no QEMU left" no_qemu_left
