@@ -69,9 +69,8 @@ static int write_test(const char *dir, const char *name, const char *script,
 		return 2;
 	}
 	ret = mkdir_p(dir, 0755) ||
-		  write_file_atomic(p, script, strlen(script)) ||
-		  chmod(p, 0755) ||
-		  write_file_atomic(q, golden, strlen(golden));
+	      write_file_atomic(p, script, strlen(script)) || chmod(p, 0755) ||
+	      write_file_atomic(q, golden, strlen(golden));
 
 	if (ret)
 		lw_err("cannot write %s and %s", p, q);

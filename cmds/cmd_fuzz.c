@@ -466,11 +466,12 @@ static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 		;
 	else if (o->resume)
 		ret = mkdir_p(pending, 0755);
+	else if (mkdir_p(reports, 0755) || mkdir_p(pending, 0755) ||
+		 write_seeds(corpus, seeds))
+		/* It did not exist: nothing of the user's is in it. */
+		rm_rf(o->out);
 	else
-		ret = mkdir_p(reports, 0755) || mkdir_p(pending, 0755) ||
-			      write_seeds(corpus, seeds)
-		      ? -1
-		      : 0;
+		ret = 0;
 	free(corpus);
 	free(seeds);
 	free(reports);

@@ -111,7 +111,8 @@ int cmd_minimize(int argc, char **argv)
 		goto usage;
 	/* Before minutes of trials: the result could not be written there. */
 	if (outfile && lstat(outfile, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		lw_err("--out %s: not a regular file; name a new file", outfile);
+		lw_err("--out %s: not a regular file; name a new file",
+		       outfile);
 		return 2;
 	}
 	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)

@@ -321,8 +321,9 @@ static int finish(const struct replay_opts *o, const char *outdir, int status)
 	} else if (o->json &&
 		   write_file_atomic(o->json, report, strlen(report))) {
 		lw_err("cannot write %s: %s%s", o->json, strerror(errno),
-		       errno == EEXIST ? " (not a regular file; '-j -' writes to stdout)"
-				       : "");
+		       errno == EEXIST
+			       ? " (not a regular file; '-j -' writes to stdout)"
+			       : "");
 		ret = 2;
 	}
 	if (o->keep && status == 1 && keep_states(o, report)) {

@@ -33,9 +33,9 @@ int fuzz_out_full(struct campaign *c)
 	if (free_b >= FUZZ_MIN_FREE)
 		return 0;
 	if (!c->halted)
-		c->halt_why = xasprintf("%s has %llu KiB free (under %llu MiB)",
-					c->o->out, free_b >> 10,
-					FUZZ_MIN_FREE >> 20);
+		c->halt_why =
+			xasprintf("%s has %llu KiB free (under %llu MiB)",
+				  c->o->out, free_b >> 10, FUZZ_MIN_FREE >> 20);
 	c->halted = 1;
 	return 1;
 }
@@ -75,6 +75,6 @@ void fuzz_halt_report(const struct campaign *c)
 	const char *out = c->o->out;
 
 	lw_err("%s; the campaign stops (%u input(s) in flight kept in %s/pending): free space, then 'lwfuzz fuzz --resume -o %s'",
-	       c->halt_why ? c->halt_why : "the campaign cannot write", c->kept_pending,
-	       out, out);
+	       c->halt_why ? c->halt_why : "the campaign cannot write",
+	       c->kept_pending, out, out);
 }

@@ -102,8 +102,8 @@ static int boot(struct fuzz_vm *vm)
 	return 0;
 }
 
-static const char *const stale_images[] = { "data.img", "log.img",
-					    "target.img", "cow.img" };
+static const char *const stale_images[] = { "data.img", "log.img", "target.img",
+					    "cow.img" };
 
 int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 		 const char *output)
