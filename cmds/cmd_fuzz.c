@@ -466,8 +466,9 @@ static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 		;
 	else if (o->resume)
 		ret = mkdir_p(pending, 0755);
-	else if (mkdir_p(reports, 0755) || mkdir_p(pending, 0755) ||
-		 write_seeds(corpus, seeds))
+	else if (mkdir_p(reports, 0755) || mkdir_p(pending, 0755))
+		lw_err("cannot create %s: %s", reports, strerror(errno));
+	else if (write_seeds(corpus, seeds))
 		/* It did not exist: nothing of the user's is in it. */
 		rm_rf(o->out);
 	else
