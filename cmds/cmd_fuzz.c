@@ -162,6 +162,9 @@ static int run_seed(struct campaign *c, const char *name, const char *path,
 	fd = exec_connect(c->vm[0].sock, 30);
 	if (fd < 0 || exec_request(fd, (unsigned char *)buf, len, &rep, 600) ||
 	    rep.status == EXEC_STUCK) {
+		/* Ctrl-C cut the wait short: not the guest's failure. */
+		if (fuzz_stop)
+			goto out;
 		printf("fuzz: %s %s: the guest failed on it\n", what, name);
 		c->vm[0].lost = 1;
 		write_file_atomic(lost, buf, len);
@@ -537,8 +540,10 @@ static int run_campaign(struct campaign *c)
 		ret = run_seeds(c);
 	if (ret == 0 && !fuzz_stop)
 		ret = campaign(c) ? 2 : 0;
+	else if (fuzz_stop && !c->halted)
+		ret = 0; /* a signal: a clean stop, --resume runs the rest */
 	else
-		ret = ret > 0 && !fuzz_stop ? 0 : 2;
+		ret = ret > 0 ? 0 : 2;
 	if (ret == 0 && !o->no_minimize)
 		fuzz_minimize_new(c);
 out:
@@ -572,8 +577,11 @@ int cmd_fuzz(int argc, char **argv)
 	struct layout l;
 	struct campaign c = { .o = &o, .l = &l };
 	struct sigaction sa = { .sa_handler = on_signal };
-	int ret = parse(argc, argv, &o), lock = -1;
+	int ret, lock = -1;
 
+	/* Progress and errors interleave in order when both go to a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ret = parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0
 			       : (lw_err("bad arguments; see 'lwfuzz fuzz --help'"),

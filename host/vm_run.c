@@ -321,8 +321,11 @@ static void forward(int fd, int *open_, FILE *tee, int quiet)
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);
 	}
-	if (tee)
+	/* Live: campaigns (and their tests) follow the agent's output file. */
+	if (tee) {
 		fwrite(buf, 1, n, tee);
+		fflush(tee);
+	}
 }
 
 static int wait_qemu(struct run *r, int rd)
