@@ -39,6 +39,7 @@ static void vm_child(struct fuzz_vm *vm)
 				  .tee_append = 1,
 				  .console_copy = vm->console,
 				  .no_console_tail = 1,
+				  .quiet_stop = 1,
 				  .ctl_socket = vm->sock,
 				  .timeout_s = vm->timeout_s };
 

@@ -446,8 +446,9 @@ static int verdict(struct run *r, int waited)
 		show_console_tail(r, 20);
 		ret = VM_EXIT_TIMEOUT;
 	} else if (waited) {
-		lw_err("stopped by signal %d; the guest was killed",
-		       waited - 128);
+		if (!r->o->quiet_stop)
+			lw_err("stopped by signal %d; the guest was killed",
+			       waited - 128);
 		ret = waited;
 	} else if (collect(r) || r->status < 0) {
 		lw_err("guest (%s) died before reporting: %s", r->o->variant,

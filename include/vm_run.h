@@ -38,6 +38,7 @@ struct vm_run_opts {
 	const char *ctl_socket; /* the guest's ttyS2 as a Unix socket */
 	const char *console_copy; /* keep the guest console here, always */
 	int no_console_tail; /* errors without the console's last lines */
+	int quiet_stop; /* a signal is the caller's way to stop it: say nothing */
 	char **cmd; /* argv run in the guest */
 };
 
