@@ -55,7 +55,9 @@ fi
 if [ "$mode" != --unit-only ]; then
 	for t in tests/e2e/test_*.sh; do
 		echo "e2e: $t"
+		t0=$SECONDS
 		run_e2e "$t"
+		echo "    # $t took $((SECONDS - t0)) s"
 	done
 fi
 for f in "${failed[@]}"; do

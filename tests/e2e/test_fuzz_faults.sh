@@ -13,6 +13,7 @@ seeds=$WORK/seeds
 mkdir -p "$seeds"
 printf 'open f0 creat\npwrite f0 0 8K seed=1\nfsync f0\n' >"$seeds/ok.lw"
 printf 'open f0 creat\npwrite f0 0 4K seed=1\nfsync f0\nmark 14\n' >"$seeds/fault.lw"
+corpus_sums=$(cd "$seeds" && md5sum ./*)
 
 # 1. A panic: filed, restarted, the campaign goes on; Ctrl-C ends it.
 LWFUZZ_TEST_FAULT=panic:14 "$LWFUZZ" fuzz -k stock -t 5m -c "$seeds" \
@@ -96,3 +97,5 @@ check "faults: a stuck workload is a hang finding and the VM restarts" \
 	bash -c "test $rc = 1 && grep -q '^hang: ' '$WORK'/h/findings/*/signature &&
 		 grep -q 'restarts 1' <<<'$out'"
 check "faults: no QEMU left" no_qemu_left
+check "faults: the corpus given with -c is as it was (lwfuzz works on copies)" \
+	test "$(cd "$seeds" && md5sum ./*)" = "$corpus_sums"
