@@ -16,7 +16,10 @@ for h in log text bin; do
 	stats=$out/$h/default/fuzzer_stats
 	execs=$(awk -F: '/^execs_done/ { print $2 + 0 }' "$stats" 2>/dev/null)
 	crashes=$(awk -F: '/^saved_crashes/ { print $2 + 0 }' "$stats" 2>/dev/null)
-	echo "fuzz-parsers: $h: ${execs:-0} executions in $secs s, ${crashes:-0} crashes"
+	# How far it got: the corpus it grew and the edges it reached.
+	corpus=$(awk -F: '/^corpus_count/ { print $2 + 0 }' "$stats" 2>/dev/null)
+	cvg=$(awk -F: '/^bitmap_cvg/ { gsub(/ /, "", $2); print $2 }' "$stats" 2>/dev/null)
+	echo "fuzz-parsers: $h: ${execs:-0} executions in $secs s, ${crashes:-0} crashes (corpus ${corpus:-?}, map ${cvg:-?})"
 	for c in "$out/$h"/default/crashes/id:*; do
 		[ -e "$c" ] || continue
 		cp "$c" "tests/fuzz/regress/$h/$(basename "$c" | tr ':,' '__')"
