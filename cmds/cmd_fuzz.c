@@ -140,6 +140,14 @@ static int write_seeds(const char *corpus, const char *dir)
 static int tend_vm(struct campaign *c, struct fuzz_vm *vm);
 
 /* Run one seed; a guest that dies or hangs on it is filed and restarted. */
+/* A seed's execution stops waiting on Ctrl-C, or when OUT fills up. */
+static int seed_give_up(void *arg)
+{
+	struct campaign *c = arg;
+
+	return fuzz_stop || fuzz_out_full(c);
+}
+
 /*
  * Run one input ourselves: a seed (taken out of AFL++'s seeds unless it
  * passes) or an input kept in OUT/pending (@pending: removed once run).
@@ -160,10 +168,12 @@ static int run_seed(struct campaign *c, const char *name, const char *path,
 	    write_file_atomic(cur, buf, len))
 		goto out;
 	fd = exec_connect(c->vm[0].sock, 30);
-	if (fd < 0 || exec_request(fd, (unsigned char *)buf, len, &rep, 600) ||
+	if (fd < 0 ||
+	    exec_request_until(fd, (unsigned char *)buf, len, &rep, 600,
+			       seed_give_up, c) ||
 	    rep.status == EXEC_STUCK) {
-		/* Ctrl-C cut the wait short: not the guest's failure. */
-		if (fuzz_stop)
+		/* Ctrl-C or a full OUT cut the wait short: not the guest. */
+		if (fuzz_stop || c->halted)
 			goto out;
 		printf("fuzz: %s %s: the guest failed on it\n", what, name);
 		c->vm[0].lost = 1;

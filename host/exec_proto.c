@@ -30,17 +30,28 @@ int exec_connect(const char *socket_path, unsigned int wait_s)
 	return -1;
 }
 
-/* Read exactly @len bytes within the deadline. */
-static int read_full(int fd, void *buf, size_t len, double deadline)
+struct wait_bound {
+	double deadline;
+	int (*give_up)(void *);
+	void *arg;
+};
+
+/* Read exactly @len bytes within the bound. */
+static int read_full(int fd, void *buf, size_t len, const struct wait_bound *b)
 {
 	char *p = buf;
 
 	while (len) {
 		struct pollfd pf = { fd, POLLIN, 0 };
-		int ms = (int)((deadline - lw_now()) * 1000);
+		int ms = (int)((b->deadline - lw_now()) * 1000), ready;
 		ssize_t n;
 
-		if (ms <= 0 || poll(&pf, 1, ms) <= 0)
+		if (ms <= 0)
+			return -1;
+		ready = poll(&pf, 1, b->give_up && ms > 1000 ? 1000 : ms);
+		if (ready == 0 && b->give_up && !b->give_up(b->arg))
+			continue;
+		if (ready <= 0)
 			return -1;
 		n = read(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -78,8 +89,9 @@ static uint32_t get_le32(const unsigned char *p)
 int exec_wait_ready(int fd, unsigned int timeout_s)
 {
 	unsigned char hdr[8];
+	struct wait_bound b = { lw_now() + timeout_s, NULL, NULL };
 
-	if (read_full(fd, hdr, 8, lw_now() + timeout_s))
+	if (read_full(fd, hdr, 8, &b))
 		return -1;
 	return memcmp(hdr, "LWRY", 4) ? -1 : 0;
 }
@@ -87,8 +99,15 @@ int exec_wait_ready(int fd, unsigned int timeout_s)
 int exec_request(int fd, const unsigned char *wl, size_t len,
 		 struct exec_reply *rep, unsigned int timeout_s)
 {
+	return exec_request_until(fd, wl, len, rep, timeout_s, NULL, NULL);
+}
+
+int exec_request_until(int fd, const unsigned char *wl, size_t len,
+		       struct exec_reply *rep, unsigned int timeout_s,
+		       int (*give_up)(void *), void *arg)
+{
 	unsigned char hdr[8 + EXEC_FEATURES + 4];
-	double deadline = lw_now() + timeout_s;
+	struct wait_bound b = { lw_now() + timeout_s, give_up, arg };
 	uint32_t rlen;
 
 	memset(rep, 0, sizeof(*rep));
@@ -98,7 +117,7 @@ int exec_request(int fd, const unsigned char *wl, size_t len,
 	hdr[6] = len >> 16;
 	hdr[7] = len >> 24;
 	if (write_full(fd, hdr, 8) || write_full(fd, wl, len) ||
-	    read_full(fd, hdr, sizeof(hdr), deadline) || memcmp(hdr, "LWRS", 4))
+	    read_full(fd, hdr, sizeof(hdr), &b) || memcmp(hdr, "LWRS", 4))
 		return -1;
 	rep->status = get_le32(hdr + 4);
 	memcpy(rep->features, hdr + 8, EXEC_FEATURES);
@@ -106,7 +125,7 @@ int exec_request(int fd, const unsigned char *wl, size_t len,
 	if (rlen > (16u << 20))
 		return -1;
 	rep->report = malloc(rlen + 1);
-	if (!rep->report || read_full(fd, rep->report, rlen, deadline)) {
+	if (!rep->report || read_full(fd, rep->report, rlen, &b)) {
 		free(rep->report);
 		rep->report = NULL;
 		return -1;

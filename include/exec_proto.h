@@ -36,6 +36,13 @@ int exec_wait_ready(int fd, unsigned int timeout_s);
 /* Send one workload (binary form) and read the reply; 0 or -1. */
 int exec_request(int fd, const unsigned char *wl, size_t len,
 		 struct exec_reply *rep, unsigned int timeout_s);
+/*
+ * The same, but giving up early (-1) once @give_up(@arg) is true; it is
+ * asked about once a second while the reply is awaited.
+ */
+int exec_request_until(int fd, const unsigned char *wl, size_t len,
+		       struct exec_reply *rep, unsigned int timeout_s,
+		       int (*give_up)(void *), void *arg);
 /* Ask the guest to stop serving. */
 int exec_quit(int fd);
 
