@@ -5,7 +5,8 @@
 # AFL++ drives it. Each time the campaign stops with one line that says
 # why and how to go on, files nothing half-written, leaves no QEMU and no
 # disk image; once space is freed, --resume files what it could not and
-# goes on. A file system too small to start on is refused up front.
+# goes on. A file system too small to start on is refused up front, and a
+# finding that cannot be stored (its own full file system) stops it too.
 . "$(dirname "$0")/lib.sh"
 
 mnt=$WORK/small
@@ -16,7 +17,7 @@ if ! mount -t tmpfs -o size=640m lwfuzz-e2e "$mnt" ||
 	not_ok "diskfull: mount two tmpfs (the test needs root)"
 	exit 0
 fi
-trap 'umount "$mnt" "$tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'umount "$mnt/e/findings" "$mnt" "$tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 seeds=$WORK/seeds
 mkdir -p "$seeds" "$WORK/okseeds"
@@ -102,3 +103,25 @@ check "diskfull: --resume runs the kept input first, then resumes AFL++" \
 	bash -c "test $rc -le 1 && grep -q '^fuzz: pending ' '$WORK/d2.txt' &&
 		 grep -q 'resuming' '$WORK/d2.txt' && test -z \"\$(ls -A '$mnt/d/pending')\""
 check "diskfull: no QEMU left" no_qemu_left
+
+# 4. OUT has room but the finding cannot be stored (findings/ is a full
+# tmpfs of its own): the campaign stops the same way, nothing half-written.
+LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz -k stock -t 5m -T 5 -c "$seeds" \
+	-o "$mnt/e" >"$WORK/e1.txt" 2>&1 &
+pid=$!
+for _ in $(seq 180); do
+	grep -q 'test fault: hanging at mark 14' "$mnt/e/vm-0.txt" 2>/dev/null && break
+	sleep 1
+done
+mount -t tmpfs -o size=64k lwfuzz-e2e "$mnt/e/findings" &&
+	dd if=/dev/zero of="$mnt/e/findings/.filler" bs=4k status=none 2>/dev/null
+wait $pid
+rc=$?
+grep 'lwfuzz:' "$WORK/e1.txt" | sed 's/^/# /'
+check "diskfull: a finding that cannot be stored stops the campaign (exit 2): why, and --resume" \
+	bash -c "test $rc = 2 && grep -q 'cannot store the finding.*No space left' '$WORK/e1.txt' &&
+		 grep -q 'a finding could not be stored (above); the campaign stops' '$WORK/e1.txt'"
+check "diskfull: ... nothing of it in findings/, the seed kept, no QEMU" \
+	bash -c "test \"\$(ls -A '$mnt/e/findings')\" = .filler && test -e '$mnt/e/seeds/stuck.bin'" &&
+	no_qemu_left
+umount "$mnt/e/findings"
