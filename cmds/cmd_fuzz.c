@@ -139,7 +139,6 @@ static int write_seeds(const char *corpus, const char *dir)
 
 static int tend_vm(struct campaign *c, struct fuzz_vm *vm);
 
-/* Run one seed; a guest that dies or hangs on it is filed and restarted. */
 /* A seed's execution stops waiting on Ctrl-C, or when OUT fills up. */
 static int seed_give_up(void *arg)
 {
@@ -444,12 +443,12 @@ static int lock_out(const char *out)
 static int enough_space(const struct fuzz_opts *o)
 {
 	char *dir = xasprintf("%s", o->out), *slash = strrchr(dir, '/');
+	unsigned long long need = o->jobs * FUZZ_VM_SPACE + FUZZ_MIN_FREE;
 	unsigned long long free_b;
 
 	if (!path_exists(dir) && slash)
 		*slash = 0;
 	free_b = fuzz_free_bytes(path_exists(dir) && *dir ? dir : ".");
-	unsigned long long need = o->jobs * FUZZ_VM_SPACE + FUZZ_MIN_FREE;
 
 	free(dir);
 	if (free_b >= need)
@@ -466,7 +465,7 @@ static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 	char *seeds = path_join(o->out, "seeds");
 	char *reports = path_join(o->out, "reports");
 	char *pending = path_join(o->out, "pending");
-	int ret = -1;
+	int ret = -1, out_existed = path_exists(o->out);
 
 	/* A campaign stopped before AFL++ started has only its seeds. */
 	if (o->resume && !is_dir(seeds))
@@ -480,12 +479,12 @@ static int prepare_out(const struct fuzz_opts *o, const struct layout *l)
 	else if (o->resume)
 		ret = mkdir_p(pending, 0755);
 	else if (mkdir_p(reports, 0755) || mkdir_p(pending, 0755))
-		lw_err("cannot create %s: %s", reports, strerror(errno));
-	else if (write_seeds(corpus, seeds))
-		/* It did not exist: nothing of the user's is in it. */
-		rm_rf(o->out);
-	else
+		lw_err("cannot create %s: %s", o->out, strerror(errno));
+	else if (!write_seeds(corpus, seeds))
 		ret = 0;
+	/* A new OUT that could not be set up: nothing of the user's in it. */
+	if (ret && !o->resume && !out_existed)
+		rm_rf(o->out);
 	free(corpus);
 	free(seeds);
 	free(reports);
