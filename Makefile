@@ -27,7 +27,9 @@ GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit lint fuzz-harnesses fuzz-parsers fuzz-regress soak e2e run bench clean format build-deps
 
-all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so
+# The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
+all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
+	$(if $(shell command -v afl-clang-fast),fuzz-harnesses)
 
 build/%.o: %.c
 	@mkdir -p $(dir $@)
