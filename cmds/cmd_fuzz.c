@@ -157,7 +157,6 @@ static int run_seed(struct campaign *c, const char *name, const char *path,
 	struct exec_reply rep = { 0 };
 	struct workload w;
 	char *cur = path_join(c->vm[0].dir, "current.bin");
-	char *lost = path_join(c->vm[0].dir, "lost");
 	const char *what = pending ? "pending" : "seed";
 	size_t len;
 	char *buf = read_file(path, &len);
@@ -172,11 +171,11 @@ static int run_seed(struct campaign *c, const char *name, const char *path,
 			       seed_give_up, c) ||
 	    rep.status == EXEC_STUCK) {
 		/* Ctrl-C or a full OUT cut the wait short: not the guest. */
-		if (fuzz_stop || c->halted)
+		if (fuzz_stop || c->halt_why)
 			goto out;
 		printf("fuzz: %s %s: the guest failed on it\n", what, name);
+		/* current.bin holds the input: no "lost" file to write. */
 		c->vm[0].lost = 1;
-		write_file_atomic(lost, buf, len);
 		ret = tend_vm(c, &c->vm[0]);
 		if (ret)
 			goto out;
@@ -203,7 +202,6 @@ out:
 	free(rep.report);
 	free(buf);
 	free(cur);
-	free(lost);
 	return ret;
 }
 
@@ -389,7 +387,7 @@ static int campaign(struct campaign *c)
 		fuzz_file_crashes(c);
 		fuzz_status_line(c);
 		next += 10;
-		if (c->halted)
+		if (c->halt_why)
 			ret = -1;
 		if ((c->o->stop_on_finding && c->new_findings) || c->stop_hit)
 			break;
@@ -409,10 +407,10 @@ static int campaign(struct campaign *c)
 			       fuzz_instance(k - 1));
 		ret = -1;
 	}
-	if (!c->halted)
+	if (!c->halt_why)
 		fuzz_file_crashes(c);
 	fuzz_status_line(c);
-	return c->halted ? -1 : ret;
+	return c->halt_why ? -1 : ret;
 }
 
 /*
@@ -517,10 +515,10 @@ static int start_vms(struct campaign *c)
 	return 0;
 }
 
-static int afl_resumable(const struct fuzz_opts *o)
+static int afl_resumable(const struct campaign *c)
 {
-	char *setup = xasprintf("%s/afl/main/fuzzer_setup", o->out);
-	int ret = o->resume && path_exists(setup);
+	char *setup = fuzz_instance_path(c, 0, "fuzzer_setup");
+	int ret = c->o->resume && path_exists(setup);
 
 	free(setup);
 	return ret;
@@ -545,11 +543,11 @@ static int run_campaign(struct campaign *c)
 	c->t0 = lw_now();
 	ret = run_dir(c, "pending", 1);
 	/* AFL++ resumes its own queue; a campaign it never saw starts anew. */
-	if (!ret && !afl_resumable(o))
+	if (!ret && !afl_resumable(c))
 		ret = run_seeds(c);
 	if (ret == 0 && !fuzz_stop)
 		ret = campaign(c) ? 2 : 0;
-	else if (fuzz_stop && !c->halted)
+	else if (fuzz_stop && !c->halt_why)
 		ret = 0; /* a signal: a clean stop, --resume runs the rest */
 	else
 		ret = ret > 0 ? 0 : 2;
@@ -562,7 +560,7 @@ out:
 		fuzz_record_new(c);
 	for (unsigned int i = 0; i < c->n_new_dirs; i++)
 		free(c->new_dirs[i]);
-	if (c->halted)
+	if (c->halt_why)
 		fuzz_halt_report(c);
 	free(c->halt_why);
 	if (ret == 0) {

@@ -110,7 +110,7 @@ int cmd_minimize(int argc, char **argv)
 	if (optind != argc - 1)
 		goto usage;
 	/* Before minutes of trials: the result could not be written there. */
-	if (outfile && lstat(outfile, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+	if (outfile && !file_replaceable(outfile)) {
 		lw_err("--out %s: not a regular file; name a new file",
 		       outfile);
 		return 2;

@@ -45,8 +45,7 @@ struct campaign {
 	unsigned int n_new_dirs;
 	char release[64]; /* the guest kernel's */
 	int afl_started; /* the seeds are done; inputs in flight are AFL++'s */
-	int halted; /* OUT cannot take more: stop, keep inputs in flight */
-	char *halt_why;
+	char *halt_why; /* set when OUT can take no more: the campaign stops */
 	unsigned int kept_pending; /* inputs kept in OUT/pending */
 };
 

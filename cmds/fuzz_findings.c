@@ -112,7 +112,7 @@ void fuzz_file_crashes(struct campaign *c)
 		DIR *d = opendir(dir);
 		struct dirent *de;
 
-		while (d && (de = readdir(d)) && !c->halted) {
+		while (d && (de = readdir(d)) && !c->halt_why) {
 			if (strncmp(de->d_name, "id:", 3))
 				continue;
 			char *p = path_join(dir, de->d_name);

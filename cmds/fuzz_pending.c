@@ -30,21 +30,20 @@ int fuzz_out_full(struct campaign *c)
 {
 	unsigned long long free_b = fuzz_free_bytes(c->o->out);
 
+	char why[512];
+
 	if (free_b >= FUZZ_MIN_FREE)
 		return 0;
-	if (!c->halted)
-		c->halt_why =
-			xasprintf("%s has %llu KiB free (under %llu MiB)",
-				  c->o->out, free_b >> 10, FUZZ_MIN_FREE >> 20);
-	c->halted = 1;
+	snprintf(why, sizeof(why), "%s has %llu KiB free (under %llu MiB)",
+		 c->o->out, free_b >> 10, FUZZ_MIN_FREE >> 20);
+	fuzz_halt(c, why);
 	return 1;
 }
 
 void fuzz_halt(struct campaign *c, const char *why)
 {
-	if (!c->halted)
+	if (!c->halt_why)
 		c->halt_why = xasprintf("%s", why);
-	c->halted = 1;
 }
 
 void fuzz_keep_pending(struct campaign *c, const char *path, int move)
@@ -75,6 +74,5 @@ void fuzz_halt_report(const struct campaign *c)
 	const char *out = c->o->out;
 
 	lw_err("%s; the campaign stops (%u input(s) in flight kept in %s/pending): free space, then 'lwfuzz fuzz --resume -o %s'",
-	       c->halt_why ? c->halt_why : "the campaign cannot write",
-	       c->kept_pending, out, out);
+	       c->halt_why, c->kept_pending, out, out);
 }

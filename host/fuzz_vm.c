@@ -103,9 +103,6 @@ static int boot(struct fuzz_vm *vm)
 	return 0;
 }
 
-static const char *const stale_images[] = { "data.img", "log.img", "target.img",
-					    "cow.img" };
-
 int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 		 const char *output)
 {
@@ -119,8 +116,6 @@ int fuzz_vm_init(struct fuzz_vm *vm, const struct layout *l, const char *dir,
 	/* A campaign that halted or was killed may have left these. */
 	flag_file(vm, "lost", -1);
 	flag_file(vm, "current.bin", -1);
-	for (int i = 0; i < 4; i++)
-		flag_file(vm, stale_images[i], -1);
 	if (workload_disks(dir, vm->disks))
 		return -1;
 	return boot(vm);

@@ -48,6 +48,9 @@ int workload_disks(const char *work, char *paths[4])
 		int fd;
 
 		paths[i] = xasprintf("%s/%s.img", work, names[i]);
+		/* @work is lwfuzz's own (a scratch or VM directory): images a
+		 * killed campaign left there are replaced. */
+		unlink(paths[i]);
 		fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			  0600);
 		if (fd < 0 || ftruncate(fd, sizes[i]) < 0 ||

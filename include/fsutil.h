@@ -28,6 +28,8 @@ int copy_file(const char *src, const char *dst, unsigned int mode);
 int path_exists(const char *path);
 /* 1 if @path is a directory. */
 int is_dir(const char *path);
+/* 1 if @path does not exist or is a regular file: what may be replaced. */
+int file_replaceable(const char *path);
 /* 1 if @path does not exist or is an empty directory. */
 int dir_is_new_or_empty(const char *path);
 

@@ -150,11 +150,9 @@ static int write_all(int fd, const void *buf, size_t len)
 int write_file_atomic(const char *path, const void *buf, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	struct stat st;
 	int fd, ret = -1;
 
-	/* The rename would replace a device node or a directory's entry. */
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (!file_replaceable(path)) {
 		errno = EEXIST;
 		goto out;
 	}
@@ -215,6 +213,14 @@ int is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int file_replaceable(const char *path)
+{
+	struct stat st;
+
+	/* A rename over it would replace a device node, a FIFO, a link. */
+	return lstat(path, &st) < 0 || S_ISREG(st.st_mode);
 }
 
 int dir_is_new_or_empty(const char *path)

@@ -26,3 +26,25 @@ no_qemu_left() {
 lacks() {
 	! grep -q -- "$1" <<<"$2"
 }
+
+# wait_for_line SECONDS PATTERN FILE: until FILE has a line matching
+# PATTERN (the file may not exist yet); 1 if the time ran out.
+wait_for_line() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		grep -q -- "$2" "$3" 2>/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# wait_for_lines SECONDS N FILE: until FILE has at least N lines (a
+# campaign's .vm-K/executions); 1 if the time ran out.
+wait_for_lines() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		[ "$(cat "$3" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 1
+	done
+	return 1
+}

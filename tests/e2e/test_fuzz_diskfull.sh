@@ -46,10 +46,7 @@ check "diskfull: a file system too small to start on: one line, exit 2, nothing 
 LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz -k stock -t 5m -T 5 -c "$seeds" \
 	-o "$mnt/c" >"$WORK/c1.txt" 2>&1 &
 pid=$!
-for _ in $(seq 180); do
-	grep -q 'test fault: hanging at mark 14' "$mnt/c/vm-0.txt" 2>/dev/null && break
-	sleep 1
-done
+wait_for_line 180 'test fault: hanging at mark 14' "$mnt/c/vm-0.txt"
 fill
 wait $pid
 rc=$?
@@ -78,11 +75,7 @@ check "diskfull: ... and AFL++ ran on the seed that passes" \
 # OUT/pending; --resume runs it first, then AFL++ resumes its queue.
 "$LWFUZZ" fuzz -k stock -t 5m -c "$WORK/okseeds" -o "$mnt/d" >"$WORK/d1.txt" 2>&1 &
 pid=$!
-for _ in $(seq 240); do
-	n=$(cat "$mnt/d/.vm-0/executions" 2>/dev/null | wc -l)
-	[ "$n" -ge 4 ] && break
-	sleep 1
-done
+wait_for_lines 240 4 "$mnt/d/.vm-0/executions"
 fill
 wait $pid
 rc=$?
@@ -109,10 +102,7 @@ check "diskfull: no QEMU left" no_qemu_left
 LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz -k stock -t 5m -T 5 -c "$seeds" \
 	-o "$mnt/e" >"$WORK/e1.txt" 2>&1 &
 pid=$!
-for _ in $(seq 180); do
-	grep -q 'test fault: hanging at mark 14' "$mnt/e/vm-0.txt" 2>/dev/null && break
-	sleep 1
-done
+wait_for_line 180 'test fault: hanging at mark 14' "$mnt/e/vm-0.txt"
 mount -t tmpfs -o size=64k lwfuzz-e2e "$mnt/e/findings" &&
 	dd if=/dev/zero of="$mnt/e/findings/.filler" bs=4k status=none 2>/dev/null
 wait $pid

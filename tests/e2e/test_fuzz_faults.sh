@@ -19,17 +19,11 @@ corpus_sums=$(cd "$seeds" && md5sum ./*)
 LWFUZZ_TEST_FAULT=panic:14 "$LWFUZZ" fuzz -k stock -t 5m -c "$seeds" \
 	-o "$WORK/p" >"$WORK/p.txt" 2>&1 &
 pid=$!
-for _ in $(seq 120); do
-	grep -q 'restarts 1' "$WORK/p.txt" 2>/dev/null && break
-	sleep 1
-done
+wait_for_line 120 'restarts 1' "$WORK/p.txt"
 sleep 12
 # QEMU killed from outside: restarted, and not a finding of the kernel's.
 pkill -9 -f "[q]emu-system-x86_64.*$WORK/p/" 
-for _ in $(seq 120); do
-	grep -q 'restarts 2' "$WORK/p.txt" 2>/dev/null && break
-	sleep 1
-done
+wait_for_line 120 'restarts 2' "$WORK/p.txt"
 check "faults: QEMU killed with SIGKILL: the VM restarts, no finding filed" \
 	bash -c "grep -q 'without a kernel message' '$WORK/p.txt' &&
 		 test \$(grep -l '^kernel-crash' '$WORK'/p/findings/*/signature | wc -l) = 1 &&
@@ -62,11 +56,7 @@ check "faults: no QEMU left after Ctrl-C" no_qemu_left
 before=$(cat "$WORK"/p/.vm-0/executions | wc -l)
 "$LWFUZZ" fuzz -k stock -t 5m --resume -c "$seeds" -o "$WORK/p" >"$WORK/r.txt" 2>&1 &
 pid=$!
-for _ in $(seq 180); do
-	n=$(cat "$WORK"/p/.vm-0/executions 2>/dev/null | wc -l)
-	[ "$n" -ge $((before + 3)) ] && break
-	sleep 1
-done
+wait_for_lines 180 $((before + 3)) "$WORK/p/.vm-0/executions"
 # SIGTERM in the middle of an execution (one runs all the time).
 kill -TERM $pid
 wait $pid

@@ -32,7 +32,9 @@ static void atomic_write_replaces_regular_files(void **state)
 	size_t len;
 
 	(void)state;
+	assert_true(file_replaceable(p));
 	assert_int_equal(write_file_atomic(p, "old", 3), 0);
+	assert_true(file_replaceable(p));
 	assert_int_equal(write_file_atomic(p, "new!", 4), 0);
 	back = read_file(p, &len);
 	assert_int_equal(len, 4);
@@ -53,6 +55,9 @@ static void atomic_write_never_replaces_other_files(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	assert_int_equal(symlink("/dev/null", link), 0);
+	assert_false(file_replaceable(fifo));
+	assert_false(file_replaceable(sub));
+	assert_false(file_replaceable(link));
 	errno = 0;
 	assert_int_equal(write_file_atomic(fifo, "x", 1), -1);
 	assert_int_equal(errno, EEXIST);
