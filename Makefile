@@ -1,31 +1,50 @@
 # lwfuzz: `make` builds, `make check` sets up and runs every test,
 # `make run` sets up and runs the main job on its defaults.
+#
+# One folder, one part (docs/architecture.md). Which parts make which
+# program:
+#   bin/lwfuzz               cmds/ + fuzzer/ + vm/ + setup/ + lib/
+#   bin/guest/lwfuzz-agent   guest/ + replay/ + lib/
+#   bin/lwfuzz-mutator.so    fuzzer/afl_mutator.c + its mutation and the
+#                            workload format from lib/ (AFL++ loads it)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -MMD -MP
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -MMD -MP
 LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
 
-# The replayer's parts that run only in the guest need libdevmapper and
-# libbtrfsutil, which `lwfuzz setup` installs: bin/lwfuzz must build
-# without them.
-# The AFL++ custom mutator is a shared object of its own.
-MUTATOR_SRC := fuzzer/afl_mutator.c
-MUTATOR_LIB_SRC := fuzzer/mutate.c fuzzer/workload.c fuzzer/workload_bin.c lib/hash.c
-GUEST_LIB_SRC := $(addprefix replay/,csum_oracle.c data_check.c dm_dev.c \
-		   kmsg.c read_check.c replayer.c tree_search.c) \
-		 $(addprefix fuzzer/,driver.c recorder.c run_loop.c)
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard host/*.c) $(wildcard cmds/cmd_*.c) $(wildcard cmds/fuzz_*.c) \
-	    $(filter-out $(GUEST_LIB_SRC) $(MUTATOR_SRC),$(wildcard fuzzer/*.c)) \
-	    $(filter-out $(GUEST_LIB_SRC),$(wildcard replay/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
-GUEST_LIB_OBJ := $(GUEST_LIB_SRC:%.c=build/%.o)
+# The guest's libraries (libdevmapper, libbtrfsutil) come with `lwfuzz
+# setup`; bin/lwfuzz builds without them. Evaluated only when linked.
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+HOST_LIBS = $(call pkg_libs,blkid json-c libkmod)
+GUEST_LIBS = $(call pkg_libs,devmapper libbtrfsutil json-c) -lpthread
+TEST_LIBS = $(call pkg_libs,cmocka) $(HOST_LIBS)
+
+PARTS := lib replay guest vm setup fuzzer cmds
+part_src = $(wildcard $(1)/*.c)
+part_obj = $(patsubst %.c,build/%.o,$(call part_src,$(1)))
+
+# The mutator is a shared object of its own, not part of bin/lwfuzz.
+MUTATOR_SRC := fuzzer/afl_mutator.c fuzzer/mutate.c lib/workload.c \
+	       lib/workload_bin.c lib/hash.c
+FUZZER_OBJ := $(filter-out build/fuzzer/afl_mutator.o,$(call part_obj,fuzzer))
+CMDS_OBJ := $(call part_obj,cmds)
+GUEST_OBJ := $(call part_obj,guest)
+
+HOST_ARCHIVES := build/fuzzer.a build/vm.a build/setup.a build/lib.a
+# Unit tests may reach the checker's pure parts (extent_check, ...): an
+# archive member is linked only when a test needs it.
+TEST_ARCHIVES := build/cmds.a build/fuzzer.a build/vm.a build/setup.a \
+		 build/replay.a build/lib.a
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-GUEST_SRC := $(wildcard tests/guest/*.c)
-GUEST_BIN := $(GUEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
+GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
+GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit lint fuzz-harnesses fuzz-parsers fuzz-regress soak e2e run bench clean format build-deps
+.PHONY: all setup check unit lint layout-check runner-selftest fuzz-harnesses \
+	fuzz-parsers fuzz-regress soak e2e run bench clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -35,53 +54,59 @@ build/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-build/liblwfuzz.a: $(LIB_OBJ)
+build/lib.a: $(call part_obj,lib)
+build/replay.a: $(call part_obj,replay)
+build/vm.a: $(call part_obj,vm)
+build/setup.a: $(call part_obj,setup)
+build/fuzzer.a: $(FUZZER_OBJ)
+# The commands without main(), for the unit tests that hold a command to
+# its output.
+build/cmds.a: $(filter-out build/cmds/lwfuzz.o,$(CMDS_OBJ))
+build/%.a:
+	@rm -f $@
 	ar rcs $@ $^
 
-build/libguest.a: $(GUEST_LIB_OBJ)
-	ar rcs $@ $^
-
-bin/lwfuzz: build/cmds/lwfuzz.o build/liblwfuzz.a
+bin/lwfuzz: $(CMDS_OBJ) $(HOST_ARCHIVES)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ -lblkid
+	$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# The agent that runs in the guest: record, run, serve, replay.
+bin/guest/lwfuzz-agent: $(GUEST_OBJ) build/replay.a build/lib.a
+	@mkdir -p bin/guest
+	$(CC) $(LDFLAGS) -o $@ $^ $(GUEST_LIBS)
 
 # Programs the tests run inside the guest (they land on its PATH).
 bin/guest/%: tests/guest/%.c
-	@mkdir -p bin/guest build/guest
-	$(CC) $(CFLAGS) -MF build/guest/$*.d -o $@ $< -lpthread
+	@mkdir -p bin/guest build/guest-tests
+	$(CC) $(CFLAGS) -MF build/guest-tests/$*.d -o $@ $< -lpthread
 
-# The agent that runs in the guest (replay now, the driver later).
-bin/guest/lwfuzz-agent: build/guest/lwfuzz_agent.o build/libguest.a build/liblwfuzz.a
-	@mkdir -p bin/guest
-	$(CC) $(LDFLAGS) -o $@ $^ -ldevmapper -lbtrfsutil -lpthread
-
-bin/lwfuzz-mutator.so: $(MUTATOR_SRC) $(MUTATOR_LIB_SRC)
+bin/lwfuzz-mutator.so: $(MUTATOR_SRC)
 	@mkdir -p bin build/mutator
 	$(CC) $(CFLAGS) -fPIC -shared -MF build/mutator/mutator.d -o $@ $^
 
 # The mutator test links the AFL++ entry points directly.
-build/tests/test_mutate: tests/unit/test_mutate.c $(MUTATOR_SRC) build/liblwfuzz.a
+build/tests/test_mutate: tests/unit/test_mutate.c fuzzer/afl_mutator.c $(TEST_ARCHIVES)
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -o $@ $< $(MUTATOR_SRC) build/liblwfuzz.a -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< fuzzer/afl_mutator.c $(TEST_ARCHIVES) $(TEST_LIBS)
 
-build/tests/%: tests/unit/%.c build/liblwfuzz.a
+build/tests/%: tests/unit/%.c $(TEST_ARCHIVES)
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -o $@ $< build/liblwfuzz.a -lcmocka -lblkid
+	$(CC) $(CFLAGS) -o $@ $< $(TEST_ARCHIVES) $(TEST_LIBS)
 
 # Our parsers as AFL++ targets (persistent mode) and, for the regression
 # corpus in `make check`, under AddressSanitizer and UBSan.
 PARSER_SRC := lib/log_reader.c lib/fsutil.c lib/msg.c lib/hash.c \
-	      fuzzer/workload.c fuzzer/workload_text.c fuzzer/workload_bin.c
+	      lib/workload.c lib/workload_text.c lib/workload_bin.c
 HARNESSES := log text bin
 
 bin/fuzz/harness_%: tests/fuzz/harness_%.c tests/fuzz/harness.h $(PARSER_SRC)
 	@mkdir -p bin/fuzz
-	AFL_QUIET=1 afl-clang-fast -std=gnu11 -D_GNU_SOURCE -O2 -g -Iinclude \
+	AFL_QUIET=1 afl-clang-fast -std=gnu11 -D_GNU_SOURCE -O2 -g -I. \
 		-o $@ $< $(PARSER_SRC)
 
 build/fuzz/asan_%: tests/fuzz/harness_%.c tests/fuzz/harness.h $(PARSER_SRC)
 	@mkdir -p build/fuzz
-	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -Iinclude \
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -I. \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(PARSER_SRC)
 
@@ -99,9 +124,9 @@ fuzz-regress: $(HARNESSES:%=build/fuzz/asan_%)
 soak: setup
 	scripts/soak.sh $(or $(SOAK_MINUTES),30) $(or $(SOAK_KERNEL),stock)
 
-# Compiling lwfuzz needs a compiler and libblkid's headers; `lwfuzz setup`
-# installs everything else (the guest agent's libraries among them), so it
-# runs before the rest is built.
+# Compiling lwfuzz needs a compiler and a few libraries' headers; `lwfuzz
+# setup` installs everything else (the guest agent's libraries among
+# them), so it runs before the rest is built.
 build-deps:
 	@scripts/build-deps.sh
 
@@ -113,10 +138,17 @@ setup: build-deps
 
 unit: $(UNIT_BIN)
 
+# The rules of docs/architecture.md, checked from the includes.
+layout-check:
+	scripts/layout-check.sh
+
+# The test runner holds itself to its rules before it holds the tests.
+runner-selftest:
+	tests/runner-selftest.sh
+
+# Everything lands in one summary line of tests/run.sh.
 check: setup
-	$(MAKE) unit
-	$(MAKE) fuzz-regress
-	scripts/static-check.sh
+	$(MAKE) unit fuzz-regress
 	tests/run.sh
 
 # cppcheck and clang-tidy on the project's own C.
@@ -134,9 +166,9 @@ bench: setup
 	scripts/bench-replay.sh
 
 format:
-	clang-format -i $(wildcard */*.c */*.h)
+	clang-format -i $(foreach p,$(PARTS),$(wildcard $(p)/*.c $(p)/*.h))
 
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(GUEST_LIB_OBJ:.o=.d) build/guest/lwfuzz_agent.d $(wildcard build/tests/*.d build/guest/*.d)
+-include $(wildcard build/*/*.d build/tests/*.d build/guest-tests/*.d build/mutator/*.d)

@@ -5,13 +5,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmds.h"
-#include "fsutil.h"
-#include "layout.h"
-#include "msg.h"
-#include "setup.h"
-#include "variants.h"
-#include "workload_run.h"
+#include "cmds/cmds.h"
+#include "lib/fsutil.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "setup/setup.h"
+#include "setup/variants.h"
+#include "vm/workload_vm.h"
 
 static const char bisect_usage[] =
 	"usage: lwfuzz bisect [OPTIONS] FINDING|WORKLOAD\n\n"

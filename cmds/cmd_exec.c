@@ -14,12 +14,12 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "exec_proto.h"
-#include "fsutil.h"
-#include "hash.h"
-#include "msg.h"
-#include "workload.h"
+#include "cmds/cmds.h"
+#include "lib/exec_proto.h"
+#include "lib/fsutil.h"
+#include "lib/hash.h"
+#include "lib/msg.h"
+#include "lib/workload.h"
 
 /*
  * One execution takes seconds; a workload's threads get 60 s in the guest

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmds.h"
-#include "fstests_export.h"
-#include "fsutil.h"
-#include "hash.h"
-#include "msg.h"
-#include "workload.h"
-#include "workload_run.h"
+#include "cmds/cmds.h"
+#include "fuzzer/fstests_export.h"
+#include "lib/fsutil.h"
+#include "lib/hash.h"
+#include "lib/msg.h"
+#include "lib/workload.h"
+#include "vm/workload_vm.h"
 
 static const char export_usage[] =
 	"usage: lwfuzz export-fstests [OPTIONS] FINDING|WORKLOAD\n\n"

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "kmod_build.h"
-#include "layout.h"
-#include "msg.h"
-#include "variants.h"
+#include "cmds/cmds.h"
+#include "setup/kmod_build.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "setup/variants.h"
 
 static const char kernels_usage[] =
 	"usage: lwfuzz kernels [--json]\n\n"

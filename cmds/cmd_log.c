@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "json_out.h"
-#include "log_reader.h"
-#include "msg.h"
+#include "cmds/cmds.h"
+#include "lib/json_out.h"
+#include "lib/log_reader.h"
+#include "lib/msg.h"
 
 static const char log_usage[] =
 	"usage: lwfuzz log [--json] [--device-size BYTES] LOG\n\n"

@@ -6,13 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmds.h"
-#include "fsutil.h"
-#include "layout.h"
-#include "minimize.h"
-#include "msg.h"
-#include "variants.h"
-#include "workload_run.h"
+#include "cmds/cmds.h"
+#include "lib/fsutil.h"
+#include "setup/layout.h"
+#include "fuzzer/minimize.h"
+#include "lib/msg.h"
+#include "setup/variants.h"
+#include "vm/workload_vm.h"
 
 static const char minimize_usage[] =
 	"usage: lwfuzz minimize [OPTIONS] FINDING|WORKLOAD\n\n"

@@ -8,17 +8,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "fsutil.h"
-#include "image_probe.h"
-#include "layout.h"
-#include "log_apply.h"
-#include "log_scan.h"
-#include "msg.h"
-#include "poison.h"
-#include "spawn.h"
-#include "variants.h"
-#include "vm_run.h"
+#include "cmds/cmds.h"
+#include "lib/fsutil.h"
+#include "vm/image_probe.h"
+#include "setup/layout.h"
+#include "lib/log_apply.h"
+#include "lib/log_scan.h"
+#include "lib/msg.h"
+#include "lib/poison.h"
+#include "lib/spawn.h"
+#include "setup/variants.h"
+#include "vm/vm.h"
 
 static const char replay_usage[] =
 	"usage: lwfuzz replay [OPTIONS] LOG [DATA-IMAGE]\n\n"

@@ -6,13 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmds.h"
-#include "fsutil.h"
-#include "layout.h"
-#include "msg.h"
-#include "spawn.h"
-#include "variants.h"
-#include "workload_run.h"
+#include "cmds/cmds.h"
+#include "lib/fsutil.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "lib/spawn.h"
+#include "setup/variants.h"
+#include "vm/workload_vm.h"
 
 static const char repro_usage[] =
 	"usage: lwfuzz repro [OPTIONS] FINDING|WORKLOAD\n\n"

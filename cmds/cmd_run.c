@@ -7,15 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "fsutil.h"
-#include "layout.h"
-#include "msg.h"
-#include "poison.h"
-#include "variants.h"
-#include "vm_run.h"
-#include "workload.h"
-#include "workload_run.h"
+#include "cmds/cmds.h"
+#include "lib/fsutil.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "lib/poison.h"
+#include "setup/variants.h"
+#include "vm/vm.h"
+#include "lib/workload.h"
+#include "vm/workload_vm.h"
 
 static const char run_usage[] =
 	"usage: lwfuzz run [OPTIONS] WORKLOAD\n\n"

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "layout.h"
-#include "msg.h"
-#include "setup.h"
-#include "variants.h"
+#include "cmds/cmds.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "setup/setup.h"
+#include "setup/variants.h"
 
 static const char setup_usage[] =
 	"usage: lwfuzz setup [OPTIONS]\n\n"

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "layout.h"
-#include "msg.h"
-#include "variants.h"
-#include "vm_run.h"
+#include "cmds/cmds.h"
+#include "setup/layout.h"
+#include "lib/msg.h"
+#include "setup/variants.h"
+#include "vm/vm.h"
 
 static const char vm_usage[] =
 	"usage: lwfuzz vm [OPTIONS] -- CMD [ARG...]\n\n"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
+#include "cmds/cmds.h"
 
 struct cmd {
 	const char *name;

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
-#include "mutate.h"
-#include "workload.h"
+#include "lib/hash.h"
+#include "fuzzer/mutate.h"
+#include "lib/workload.h"
 
 #define MUTANTS_PER_ENTRY 8
 #define SEEN_SLOTS 65536 /* queue entries whose deterministic stage ran */

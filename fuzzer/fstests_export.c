@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fstests_export.h"
-#include "fsutil.h"
+#include "fuzzer/fstests_export.h"
+#include "lib/fsutil.h"
 
 #define MNT "$SCRATCH_MNT/"
 #define QUIET ">> $seqres.full 2>&1"

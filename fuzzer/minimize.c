@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "minimize.h"
+#include "fuzzer/minimize.h"
 
 /* Try @cand: keep it in @w when it still fails. -1 on oracle error. */
 static int try(struct workload *w, const struct workload *cand,

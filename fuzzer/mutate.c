@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "mutate.h"
+#include "fuzzer/mutate.h"
 
 uint64_t mut_rand(uint64_t *s)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signature.h"
+#include "fuzzer/signature.h"
 
 #define MAX_CHECKS 16
 

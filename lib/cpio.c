@@ -8,8 +8,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "cpio.h"
-#include "fsutil.h"
+#include "lib/cpio.h"
+#include "lib/fsutil.h"
 
 #define NEWC_MAGIC "070701"
 #define NEWC_HDR 110

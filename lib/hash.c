@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hash.h"
+#include "lib/hash.h"
 
 uint64_t hash_bytes(uint64_t h, const void *buf, size_t len)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "json_out.h"
+#include "lib/json_out.h"
 
 void json_string(FILE *f, const char *s)
 {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log_reader.h"
+#include "lib/log_reader.h"
 
 struct log_reader {
 	int fd;

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "msg.h"
+#include "lib/msg.h"
 
 static int quiet;
 

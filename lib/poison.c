@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "poison.h"
+#include "lib/poison.h"
 
 #define MAGIC "LWFZPOIS"
 #define CHUNK_BLOCKS 256

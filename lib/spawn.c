@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "lib/spawn.h"
 
 static int wait_status(pid_t pid)
 {

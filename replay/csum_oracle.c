@@ -11,9 +11,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "csum_oracle.h"
-#include "extent_check.h"
-#include "tree_search.h"
+#include "replay/csum_oracle.h"
+#include "replay/extent_check.h"
+#include "replay/tree_search.h"
 
 /* Not in the uapi headers: fs/btrfs/btrfs_inode.h. */
 #define INODE_NODATASUM (1ULL << 0)
@@ -29,7 +29,7 @@ struct walk {
 	uint64_t root;
 	uint64_t cur_ino, cur_flags;
 	struct csums *csums;
-	struct finding_sink *sink;
+	struct failure_sink *sink;
 	struct csum_oracle_stats *st;
 };
 
@@ -83,7 +83,7 @@ static void report_gap(struct walk *w, const struct file_extent *fe,
 		       const struct byte_range *need,
 		       const struct byte_range *gap)
 {
-	struct finding f = { .check = "missing-csum",
+	struct check_failure f = { .check = "missing-csum",
 			     .root = fe->root,
 			     .ino = fe->ino,
 			     .has_file_range = 1,
@@ -207,7 +207,7 @@ fail:
 	return ret;
 }
 
-int csum_oracle_check(const char *mnt, struct finding_sink *sink,
+int csum_oracle_check(const char *mnt, struct failure_sink *sink,
 		      struct csum_oracle_stats *st, char *why, size_t whylen)
 {
 	struct btrfs_ioctl_fs_info_args info = {

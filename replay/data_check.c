@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data_check.h"
-#include "fsutil.h"
-#include "hash.h"
+#include "replay/data_check.h"
+#include "lib/fsutil.h"
+#include "lib/hash.h"
 
 #define CHUNK (1 << 20)
 
@@ -50,10 +50,10 @@ int data_digest(const char *path, uint64_t off, uint64_t len, uint64_t *digest)
 }
 
 static void check_one(const char *mnt, const struct expectation *x,
-		      struct finding_sink *sink)
+		      struct failure_sink *sink)
 {
 	char *path = path_join(mnt, x->path);
-	struct finding f = { .check = "data",
+	struct check_failure f = { .check = "data",
 			     .has_file_range = 1,
 			     .file_start = x->off,
 			     .file_end = x->off + x->len };
@@ -78,7 +78,7 @@ static void check_one(const char *mnt, const struct expectation *x,
 }
 
 void data_check(const char *mnt, const struct expect_set *s,
-		struct finding_sink *sink)
+		struct failure_sink *sink)
 {
 	for (size_t i = 0; i < s->n; i++)
 		check_one(mnt, &s->x[i], sink);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "dm_dev.h"
+#include "replay/dm_dev.h"
 
 static void no_udev(void)
 {

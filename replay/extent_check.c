@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "extent_check.h"
+#include "replay/extent_check.h"
 
 int extent_needs_csum(const struct file_extent *fe, struct byte_range *need)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kmsg.h"
+#include "replay/kmsg.h"
 
 int kmsg_open(void)
 {

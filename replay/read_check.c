@@ -7,20 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "poison.h"
-#include "read_check.h"
+#include "lib/poison.h"
+#include "replay/read_check.h"
 
 #define BUF (1 << 20)
 #define BLOCK 4096
 
-static struct finding_sink *cur_sink;
+static struct failure_sink *cur_sink;
 static const char *cur_mnt;
 static char *buf;
 static long files;
 
 static void report(const char *path, long long start, long long end, int err)
 {
-	struct finding f = { .check = "read", .has_file_range = 1 };
+	struct check_failure f = { .check = "read", .has_file_range = 1 };
 	size_t ml = strlen(cur_mnt);
 
 	snprintf(f.path, sizeof(f.path), "%s",
@@ -35,7 +35,7 @@ static void report(const char *path, long long start, long long end, int err)
 static void report_stale(const char *path, long long start, long long end,
 			 int64_t block)
 {
-	struct finding f = { .check = "stale", .has_file_range = 1 };
+	struct check_failure f = { .check = "stale", .has_file_range = 1 };
 	size_t ml = strlen(cur_mnt);
 
 	snprintf(f.path, sizeof(f.path), "%s",
@@ -129,7 +129,7 @@ static int visit(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
-long read_check(const char *mnt, struct finding_sink *sink)
+long read_check(const char *mnt, struct failure_sink *sink)
 {
 	buf = malloc(BUF);
 	if (!buf)

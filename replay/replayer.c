@@ -9,18 +9,18 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "csum_oracle.h"
-#include "data_check.h"
-#include "dm_dev.h"
-#include "finding.h"
-#include "fsutil.h"
-#include "json_out.h"
-#include "kmsg.h"
-#include "log_apply.h"
-#include "msg.h"
-#include "read_check.h"
-#include "replayer.h"
-#include "spawn.h"
+#include "replay/csum_oracle.h"
+#include "replay/data_check.h"
+#include "replay/dm_dev.h"
+#include "lib/check_failure.h"
+#include "lib/fsutil.h"
+#include "lib/json_out.h"
+#include "replay/kmsg.h"
+#include "lib/log_apply.h"
+#include "lib/msg.h"
+#include "replay/read_check.h"
+#include "replay/replayer.h"
+#include "lib/spawn.h"
 
 #define SNAP_NAME "lwfuzz-crash-state"
 #define COW_NAME "lwfuzz-cow%d"
@@ -59,7 +59,7 @@ static int is_point(unsigned int points, const struct log_entry *e)
 
 /* One crash state's findings, gathered for the report. */
 struct point_sink {
-	struct finding_sink sink;
+	struct failure_sink sink;
 	FILE *json; /* the findings of this point, as JSON array items */
 	char *json_buf;
 	size_t json_len;
@@ -81,7 +81,7 @@ static unsigned int check_bit(const char *check)
 
 static unsigned int seen_checks;
 
-static void collect(struct finding_sink *s, const struct finding *f)
+static void collect(struct failure_sink *s, const struct check_failure *f)
 {
 	struct point_sink *ps = (struct point_sink *)s;
 
@@ -89,9 +89,9 @@ static void collect(struct finding_sink *s, const struct finding *f)
 
 	if (s->count++)
 		fputs(", ", ps->json);
-	finding_json(ps->json, f);
+	check_failure_json(ps->json, f);
 	printf("  FINDING ");
-	finding_text(stdout, f);
+	check_failure_text(stdout, f);
 }
 
 struct run_state {
@@ -110,23 +110,23 @@ struct run_state {
 	double t0;
 };
 
-static void mount_finding(struct finding_sink *s, int err, const char *kmsg)
+static void mount_finding(struct failure_sink *s, int err, const char *kmsg)
 {
-	struct finding f = { .check = "mount" };
+	struct check_failure f = { .check = "mount" };
 
 	snprintf(f.detail, sizeof(f.detail), "mount failed: %s; kernel: %s",
 		 strerror(err), kmsg);
 	s->report(s, &f);
 }
 
-static void fsck_check(const char *dev, struct finding_sink *s)
+static void fsck_check(const char *dev, struct failure_sink *s)
 {
 	char *argv[] = { "btrfs", "check", "--readonly", (char *)dev, NULL };
 	char *out = NULL;
 	int st = spawn_capture_all(argv, &out);
 
 	if (st != 0) {
-		struct finding f = { .check = "fsck" };
+		struct check_failure f = { .check = "fsck" };
 
 		snprintf(f.detail, sizeof(f.detail),
 			 "btrfs check --readonly exited %d: %s", st,
@@ -136,13 +136,13 @@ static void fsck_check(const char *dev, struct finding_sink *s)
 	free(out);
 }
 
-static void check_mounted(struct run_state *rs, struct finding_sink *s)
+static void check_mounted(struct run_state *rs, struct failure_sink *s)
 {
 	struct csum_oracle_stats st;
 	char why[512];
 
 	if (csum_oracle_check(rs->cfg->mnt, s, &st, why, sizeof(why))) {
-		struct finding f = { .check = "walk" };
+		struct check_failure f = { .check = "walk" };
 
 		snprintf(f.detail, sizeof(f.detail),
 			 "cannot walk the trees: %s", why);
@@ -224,7 +224,7 @@ static void drop_views(struct run_state *rs)
 }
 
 /* Mount a snapshot of the target as it is now and run every check. */
-static int check_state(struct run_state *rs, struct finding_sink *s)
+static int check_state(struct run_state *rs, struct failure_sink *s)
 {
 	char why[512], kmsg[1536];
 	int kfd, ret;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "tree_search.h"
+#include "replay/tree_search.h"
 
 #define SEARCH_BUF (256 * 1024)
 

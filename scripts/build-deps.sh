@@ -1,9 +1,9 @@
 #!/bin/bash
 # What compiling bin/lwfuzz itself needs, before `lwfuzz setup` can install
-# the rest: a compiler and libblkid's headers. Installs them when missing
+# the rest: a compiler, pkg-config and the headers of libblkid, json-c and libkmod. Installs them when missing
 # (as root); otherwise says what to install.
 set -u
-pkgs=(gcc make libc6-dev libblkid-dev)
+pkgs=(gcc make libc6-dev pkg-config libblkid-dev libjson-c-dev libkmod-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||

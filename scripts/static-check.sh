@@ -4,10 +4,10 @@
 # static analyzer and a few bugprone checks). Any finding fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-src=$(ls cmds/*.c host/*.c lib/*.c replay/*.c fuzzer/*.c guest/*.c tests/unit/*.c)
+src=$(ls lib/*.c replay/*.c guest/*.c vm/*.c setup/*.c fuzzer/*.c cmds/*.c tests/unit/*.c)
 rc=0
 out=$(cppcheck --enable=warning,performance,portability --std=c11 \
-	-D_GNU_SOURCE -Iinclude --inline-suppr -q $src 2>&1)
+	-D_GNU_SOURCE -I. --inline-suppr -q $src 2>&1)
 if [ -n "$out" ]; then
 	echo "$out"
 	echo "lint: cppcheck found the above"
@@ -18,7 +18,7 @@ fi
 # about style rather than bugs.
 checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,-bugprone-reserved-identifier,-bugprone-assignment-in-if-condition,-bugprone-implicit-widening-of-multiplication-result,-bugprone-suspicious-string-compare,-bugprone-not-null-terminated-result,-bugprone-suspicious-missing-comma'
 out=$(printf '%s\n' $src | xargs -P 2 -I{} clang-tidy --quiet -checks="$checks" \
-	{} -- -std=gnu11 -D_GNU_SOURCE -Iinclude 2>/dev/null | grep -E 'warning:|error:')
+	{} -- -std=gnu11 -D_GNU_SOURCE -I. 2>/dev/null | grep -E 'warning:|error:')
 if [ -n "$out" ]; then
 	echo "$out"
 	echo "lint: clang-tidy found the above"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fsutil.h"
+#include "lib/fsutil.h"
 
 /* Parse one input; abort() on a broken property. */
 static void one_input(const unsigned char *buf, size_t len);

@@ -4,7 +4,7 @@
  * is valid, and encoding it decodes to the same workload again.
  */
 #include "harness.h"
-#include "workload.h"
+#include "lib/workload.h"
 
 static void one_input(const unsigned char *buf, size_t len)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "log_reader.h"
+#include "lib/log_reader.h"
 
 static void one_input(const unsigned char *buf, size_t len)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "workload.h"
+#include "lib/workload.h"
 
 static void one_input(const unsigned char *buf, size_t len)
 {

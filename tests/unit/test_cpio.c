@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpio.h"
-#include "fsutil.h"
-#include "initramfs.h"
+#include "lib/cpio.h"
+#include "lib/fsutil.h"
+#include "setup/initramfs.h"
 
 static char dir[] = "/tmp/lwfuzz-test-cpio.XXXXXX";
 

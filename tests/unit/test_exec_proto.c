@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "exec_proto.h"
-#include "msg.h"
+#include "lib/exec_proto.h"
+#include "lib/msg.h"
 
 static void put_le32(unsigned char *p, uint32_t v)
 {

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "expect_mark.h"
+#include "lib/expect_mark.h"
 
 static void round_trip(void **state)
 {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "extent_check.h"
+#include "replay/extent_check.h"
 
 #define K 4096ULL
 #define D (1ULL << 30) /* a disk bytenr */

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "finding_store.h"
-#include "fsutil.h"
-#include "signature.h"
-#include "workload.h"
+#include "fuzzer/finding_store.h"
+#include "lib/fsutil.h"
+#include "fuzzer/signature.h"
+#include "lib/workload.h"
 
 static const char wl_text[] = "open f0 creat\n"
 			      "pwrite f0 0 64K direct seed=1\n"

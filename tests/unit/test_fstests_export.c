@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fstests_export.h"
-#include "fsutil.h"
-#include "workload.h"
+#include "fuzzer/fstests_export.h"
+#include "lib/fsutil.h"
+#include "lib/workload.h"
 
 static const char race[] = "open f0 creat\n"
 			   "fallocate f0 0 1M\n"

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "log_reader.h"
+#include "cmds/cmds.h"
+#include "lib/log_reader.h"
 
 static char path[] = "/tmp/lwfuzz-test-log.XXXXXX";
 

@@ -10,9 +10,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "minimize.h"
-#include "signature.h"
-#include "workload.h"
+#include "fuzzer/minimize.h"
+#include "fuzzer/signature.h"
+#include "lib/workload.h"
 
 /* The seed race padded with noise in a third thread and extra ops. */
 static const char noisy[] = "thread\n"

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "modules_dep.h"
+#include "setup/modules_dep.h"
 
 /* A slice of Debian 6.1 cloud's modules.dep (as depmod writes it). */
 static const char dep[] =

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mutate.h"
-#include "workload.h"
+#include "fuzzer/mutate.h"
+#include "lib/workload.h"
 
 void *afl_custom_init(void *afl, unsigned int seed);
 size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "pkg_resolve.h"
+#include "setup/pkg_resolve.h"
 
 static void release_from_depends(void **state)
 {

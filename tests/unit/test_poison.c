@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "poison.h"
-#include "workload.h"
+#include "lib/poison.h"
+#include "lib/workload.h"
 
 static void names_its_block(void **state)
 {

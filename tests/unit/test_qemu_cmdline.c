@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "qemu_cmdline.h"
+#include "vm/qemu_cmdline.h"
 
 /* Index of the value after option @opt whose value contains @needle. */
 static int find_opt(char **argv, const char *opt, const char *needle)

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "variants.h"
+#include "setup/variants.h"
 
 static const char series[] = "# the series\n"
 			     "0001-a.patch\n"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "vm_run.h"
+#include "cmds/cmds.h"
+#include "vm/vm.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof(*(a))) - 1)
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "workload.h"
+#include "lib/workload.h"
 
 static const char seed_race[] = "# the seed race\n"
 				"thread\n"

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Structure-aware mutation of workloads, for the AFL++ custom mutator:
+ * operations are inserted (fresh or copied), deleted, swapped, moved
+ * between threads, forked into a concurrent thread behind a fresh barrier
+ * pair, one field changed (offsets and lengths along block boundaries or
+ * to values other operations use, flags and modes flipped), and threads
+ * spliced in from another workload. Every mutant is valid.
+ */
+#ifndef LWFUZZ_MUTATE_H
+#define LWFUZZ_MUTATE_H
+
+#include <stdint.h>
+
+#include "lib/workload.h"
+
+/* A small PRNG state (xorshift64*); never 0. */
+uint64_t mut_rand(uint64_t *state);
+
+/*
+ * Apply 1 to 4 random mutations to @w (mostly one). @other (may be NULL)
+ * is a second workload to splice from. @w stays valid (wl_validate
+ * passes). Returns -1, leaving @w as it was, when the mutant's barriers
+ * could deadlock; the caller tries again.
+ */
+int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
+
+/*
+ * The deterministic stage, run once on every new queue entry before random
+ * mutation (the structural counterpart of AFL's bit flips): every other
+ * value of each operation's flags (open flags, direct or buffered,
+ * fallocate mode), then each fsync/fdatasync forked into a racing thread
+ * one or two operations early, at once or 50 ms late.
+ */
+unsigned int wl_det_count(const struct workload *w);
+/* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */
+int wl_det_mutant(struct workload *w, unsigned int k);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lwfuzz-agent: the part of lwfuzz that runs inside the guest, next to the
+ * kernel under test. The host starts it through `lwfuzz vm`.
+ *
+ *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
+ *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
+ *                [--report FILE]
+ *   lwfuzz-agent run --workload F --data D --log L --target T --cow C
+ *                [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]
+ *   lwfuzz-agent apply LOG TARGET FROM TO
+ *   lwfuzz-agent expect-mark MNT FILE OFF LEN
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replay/data_check.h"
+#include "lib/expect_mark.h"
+#include "lib/log_apply.h"
+#include "lib/log_reader.h"
+#include "guest/agent_run.h"
+
+#include "lib/msg.h"
+#include "replay/replayer.h"
+
+static int agent_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "target", required_argument, NULL, 't' },
+		{ "cow", required_argument, NULL, 'c' },
+		{ "mnt", required_argument, NULL, 'm' },
+		{ "points", required_argument, NULL, 'p' },
+		{ "start-mark", required_argument, NULL, 's' },
+		{ "end-mark", required_argument, NULL, 'e' },
+		{ "fsck", no_argument, NULL, 'f' },
+		{ "report", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay_cfg cfg = { .mnt = "/mnt/crash",
+				  .points = POINT_FLUSH | POINT_FUA |
+					    POINT_MARK };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:t:c:m:p:s:e:fr:", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			cfg.log_path = optarg;
+			break;
+		case 't':
+			cfg.target_path = optarg;
+			break;
+		case 'c':
+			cfg.cow_path = optarg;
+			break;
+		case 'm':
+			cfg.mnt = optarg;
+			break;
+		case 'p':
+			if (replay_parse_points(optarg, &cfg.points)) {
+				lw_err("bad --points '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			cfg.start_mark = optarg;
+			break;
+		case 'e':
+			cfg.end_mark = optarg;
+			break;
+		case 'f':
+			cfg.fsck = 1;
+			break;
+		case 'r':
+			cfg.report_path = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!cfg.log_path || !cfg.target_path || !cfg.cow_path) {
+		lw_err("replay needs --log, --target and --cow");
+		return 2;
+	}
+	return replay_run(&cfg);
+}
+
+/*
+ * apply LOG TARGET FROM TO: write entries [FROM, TO] of LOG onto TARGET
+ * (the replay half alone; the benchmark's reference loop uses it the way
+ * fstests uses replay-log).
+ */
+static int agent_apply(int argc, char **argv)
+{
+	unsigned long long from, to;
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r;
+	char why[512];
+	int fd, ret = 2;
+
+	if (argc != 5 || !e) {
+		lw_err("usage: lwfuzz-agent apply LOG TARGET FROM TO");
+		free(e);
+		return 2;
+	}
+	from = strtoull(argv[3], NULL, 10);
+	to = strtoull(argv[4], NULL, 10);
+	r = log_open(argv[1], 0, why, sizeof(why));
+	fd = open(argv[2], O_RDWR | O_CLOEXEC);
+	if (!r || fd < 0) {
+		lw_err("%s", r ? strerror(errno) : why);
+		goto out;
+	}
+	while (log_next(r, e, why, sizeof(why)) == 1 && e->index <= to) {
+		if (e->index >= from && log_apply(r, e, fd))
+			goto out;
+	}
+	ret = fsync(fd) ? 2 : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	log_close(r);
+	free(e);
+	return ret;
+}
+
+/* expect-mark MNT FILE OFF LEN: the mark promising FILE's current bytes. */
+static int agent_expect_mark(int argc, char **argv)
+{
+	struct expectation x = { 0 };
+	size_t ml;
+	char mark[512];
+	int ret;
+
+	if (argc != 5) {
+		lw_err("usage: lwfuzz-agent expect-mark MNT FILE OFF LEN");
+		return 2;
+	}
+	ml = strlen(argv[1]);
+	if (strncmp(argv[2], argv[1], ml) || argv[2][ml] != '/') {
+		lw_err("%s is not under %s", argv[2], argv[1]);
+		return 2;
+	}
+	snprintf(x.path, sizeof(x.path), "%s", argv[2] + ml + 1);
+	x.off = strtoull(argv[3], NULL, 10);
+	x.len = strtoull(argv[4], NULL, 10);
+	ret = data_digest(argv[2], x.off, x.len, &x.digest);
+	if (ret) {
+		lw_err("%s: %s", argv[2], strerror(-ret));
+		return 2;
+	}
+	if (expect_mark_format(mark, sizeof(mark), &x)) {
+		lw_err("path %s does not fit a mark", x.path);
+		return 2;
+	}
+	puts(mark);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "replay"))
+		return agent_replay(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return agent_run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "apply"))
+		return agent_apply(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "expect-mark"))
+		return agent_expect_mark(argc - 1, argv + 1);
+	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n"
+			"       lwfuzz-agent run OPTIONS\n"
+			"       lwfuzz-agent apply LOG TARGET FROM TO\n"
+			"       lwfuzz-agent expect-mark MNT FILE OFF LEN\n");
+	return 2;
+}

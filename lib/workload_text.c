@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The text form of workloads (grammar in docs/workloads.md): one operation
+ * per line, "thread" starts the next thread, "#" starts a comment.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/workload.h"
+
+#define MAX_WORDS 8
+
+struct line {
+	unsigned int no;
+	int n;
+	char *w[MAX_WORDS];
+	char buf[256];
+};
+
+static int fail(char *why, size_t whylen, const struct line *l, const char *fmt,
+		const char *arg)
+{
+	int n = snprintf(why, whylen, "line %u: ", l->no);
+
+	snprintf(why + n, whylen - n, fmt, arg);
+	return -1;
+}
+
+/* "64K", "1M", "4096" -> bytes; -1 when malformed or too big. */
+static int parse_size(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (!strcmp(end, "ms"))
+		end += 2; /* "100ms" for sleep */
+	else if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end || v > UINT32_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "f3" with prefix 'f' -> 3. */
+static int parse_slot(const char *s, char prefix, uint8_t *out)
+{
+	char *end;
+	long v;
+
+	if (s[0] != prefix || !isdigit((unsigned char)s[1]))
+		return -1;
+	v = strtol(s + 1, &end, 10);
+	if (*end || v > 255)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int find_code(const char *name)
+{
+	for (unsigned int c = 0; c < WL_NCODES; c++)
+		if (!strcmp(wl_code_name(c), name))
+			return c;
+	return -1;
+}
+
+static char slot_prefix(unsigned int code)
+{
+	if (code == WL_MKDIR)
+		return 'd';
+	if (code == WL_SUBVOL || code == WL_SNAPSHOT)
+		return 's';
+	return 'f';
+}
+
+static int parse_flag(struct wl_op *op, const char *w)
+{
+	static const char *const open_flags[] = { "creat", "trunc", "dsync",
+						  "nocow" };
+	static const char *const modes[] = { "keep_size", "punch_hole",
+					     "zero_range" };
+	uint32_t v;
+
+	if (op->code == WL_OPEN) {
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(w, open_flags[i]))
+				return op->flags |= 1u << i, 0;
+	} else if (op->code == WL_FALLOCATE) {
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(w, modes[i]))
+				return op->flags = i + 1, 0;
+	} else if (op->code == WL_PWRITE || op->code == WL_PREAD) {
+		if (!strcmp(w, "direct"))
+			return op->flags |= IO_DIRECT, 0;
+		if (op->code == WL_PWRITE && !strncmp(w, "seed=", 5) &&
+		    !parse_size(w + 5, &v))
+			return op->arg = v, 0;
+	}
+	return -1;
+}
+
+/* Positional arguments, in order, for an op's fields. */
+static int parse_op(const struct line *l, struct wl_op *op, char *why,
+		    size_t whylen)
+{
+	unsigned int use = wl_fields(op->code);
+	int i = 1;
+
+	if ((use & WL_F_FILE) &&
+	    (i >= l->n ||
+	     parse_slot(l->w[i++], slot_prefix(op->code), &op->file)))
+		return fail(why, whylen, l,
+			    "%s: expected a slot like f0, d0 or s0", l->w[0]);
+	if ((use & WL_F_FILE2) &&
+	    (i >= l->n || parse_slot(l->w[i++], 'f', &op->file2)))
+		return fail(why, whylen, l, "%s: expected a second file slot",
+			    l->w[0]);
+	if ((use & WL_F_OFF) && (i >= l->n || parse_size(l->w[i++], &op->off)))
+		return fail(why, whylen, l, "%s: expected an offset", l->w[0]);
+	if ((use & WL_F_LEN) && (i >= l->n || parse_size(l->w[i++], &op->len)))
+		return fail(why, whylen, l, "%s: expected a length", l->w[0]);
+	if ((op->code == WL_MARK || op->code == WL_SLEEP ||
+	     op->code == WL_BARRIER) &&
+	    (i >= l->n || parse_size(l->w[i++], &op->arg)))
+		return fail(why, whylen, l, "%s: expected a number", l->w[0]);
+	for (; i < l->n; i++)
+		if (parse_flag(op, l->w[i]))
+			return fail(why, whylen, l, "unexpected '%s'", l->w[i]);
+	return 0;
+}
+
+static void split(struct line *l, const char *text, size_t len)
+{
+	char *p;
+
+	if (len >= sizeof(l->buf))
+		len = sizeof(l->buf) - 1;
+	memcpy(l->buf, text, len);
+	l->buf[len] = '\0';
+	p = strchr(l->buf, '#');
+	if (p)
+		*p = '\0';
+	l->n = 0;
+	for (p = strtok(l->buf, " \t\r"); p && l->n < MAX_WORDS;
+	     p = strtok(NULL, " \t\r"))
+		l->w[l->n++] = p;
+}
+
+static int add_line(struct workload *w, int *started, const struct line *l,
+		    char *why, size_t whylen)
+{
+	struct wl_thread *th;
+	struct wl_op op = { 0 };
+	int code;
+
+	if (!strcmp(l->w[0], "thread")) {
+		if (*started && w->nthreads == WL_MAX_THREADS)
+			return fail(why, whylen, l, "more than %s threads",
+				    "4");
+		w->nthreads += *started;
+		*started = 1;
+		return 0;
+	}
+	code = find_code(l->w[0]);
+	if (code < 0)
+		return fail(why, whylen, l, "unknown operation '%s'", l->w[0]);
+	*started = 1;
+	th = &w->threads[w->nthreads - 1];
+	if (th->nops == WL_MAX_OPS)
+		return fail(why, whylen, l,
+			    "more than %s operations in a thread", "64");
+	op.code = code;
+	if (parse_op(l, &op, why, whylen))
+		return -1;
+	th->line[th->nops] = l->no;
+	th->ops[th->nops++] = op;
+	return 0;
+}
+
+int wl_parse_text(const char *text, struct workload *w, char *why,
+		  size_t whylen)
+{
+	struct line l = { 0 };
+	int started = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->nthreads = 1;
+	for (const char *p = text; *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		l.no++;
+		if (len >= sizeof(l.buf))
+			return fail(why, whylen, &l,
+				    "line longer than %s bytes", "255");
+		split(&l, p, len);
+		if (l.n && add_line(w, &started, &l, why, whylen))
+			return -1;
+		p = end ? end + 1 : p + len;
+	}
+	return wl_validate(w, why, whylen);
+}
+
+static void put_size(FILE *f, uint32_t v)
+{
+	if (v && !(v % (1u << 20)))
+		fprintf(f, " %" PRIu32 "M", v >> 20);
+	else if (v && !(v % 1024))
+		fprintf(f, " %" PRIu32 "K", v >> 10);
+	else
+		fprintf(f, " %" PRIu32, v);
+}
+
+static void format_op(FILE *f, const struct wl_op *op)
+{
+	static const char *const open_flags[] = { "creat", "trunc", "dsync",
+						  "nocow" };
+	static const char *const modes[] = { "", "keep_size", "punch_hole",
+					     "zero_range" };
+	unsigned int use = wl_fields(op->code);
+
+	fprintf(f, "\t%s", wl_code_name(op->code));
+	if (use & WL_F_FILE)
+		fprintf(f, " %c%u", slot_prefix(op->code), op->file);
+	if (use & WL_F_FILE2)
+		fprintf(f, " f%u", op->file2);
+	if (use & WL_F_OFF)
+		put_size(f, op->off);
+	if ((use & WL_F_LEN) || op->code == WL_TRUNCATE)
+		put_size(f, op->len);
+	if (op->code == WL_MARK || op->code == WL_BARRIER)
+		fprintf(f, " %" PRIu32, op->arg);
+	if (op->code == WL_SLEEP)
+		fprintf(f, " %" PRIu32 "ms", op->arg);
+	if (op->code == WL_OPEN)
+		for (int i = 0; i < 4; i++)
+			if (op->flags & (1u << i))
+				fprintf(f, " %s", open_flags[i]);
+	if (op->code == WL_FALLOCATE && op->flags)
+		fprintf(f, " %s", modes[op->flags & 3]);
+	if ((op->code == WL_PWRITE || op->code == WL_PREAD) &&
+	    (op->flags & IO_DIRECT))
+		fprintf(f, " direct");
+	if (op->code == WL_PWRITE && op->arg)
+		fprintf(f, " seed=%" PRIu32, op->arg);
+	fputc('\n', f);
+}
+
+char *wl_format_text(const struct workload *w)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (unsigned int t = 0; t < w->nthreads; t++) {
+		fprintf(f, "thread\n");
+		for (unsigned int i = 0; i < w->threads[t].nops; i++)
+			format_op(f, &w->threads[t].ops[i]);
+	}
+	fclose(f);
+	return out;
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/fsutil.h"
+#include "lib/hash.h"
+#include "setup/initramfs.h"
+#include "setup/modules_dep.h"
+#include "lib/msg.h"
+#include "setup/setup.h"
+#include "setup/variants.h"
+
+/* What every guest loads; their dependencies come from modules.dep. */
+static const char *const guest_modules[] = {
+	"virtio_pci",	 "virtio_blk",	 "dm-mod",
+	"dm-log-writes", "dm-snapshot",	 "dm-thin-pool",
+	"dm-flakey",	 "crc32c-intel", "btrfs",
+};
+
+/* Host tools the guest runs, at their host paths. */
+static const char *const guest_tools[] = {
+	"/usr/sbin/mkfs.btrfs",
+	"/usr/bin/btrfs",
+	"/usr/sbin/dmsetup",
+};
+
+#define BTRFS_KO "kernel/fs/btrfs/btrfs.ko"
+
+static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
+		       const char *release)
+{
+	char *mdir = xasprintf("%s/lib/modules/%s", kdir, release);
+	char *depf = path_join(mdir, "modules.dep");
+	char *bif = path_join(mdir, "modules.builtin");
+	char *dep = read_file(depf, NULL), *bi = read_file(bif, NULL);
+	char why[512], *order = xasprintf("%s", "");
+	struct moddep *m = NULL;
+	const char **paths;
+	int n, ret = -1;
+
+	if (!dep) {
+		lw_err("cannot read %s: %s; run 'lwfuzz setup'", depf,
+		       strerror(errno));
+		goto out;
+	}
+	m = moddep_parse(dep, bi, why, sizeof(why));
+	n = m ? moddep_resolve(m, guest_modules,
+			       sizeof(guest_modules) / sizeof(*guest_modules),
+			       &paths, why, sizeof(why))
+	      : -1;
+	if (n < 0) {
+		lw_err("%s", why);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		char *name = xasprintf("lib/modules/%s/%s", release, paths[i]);
+		char *host = strcmp(paths[i], BTRFS_KO)
+				     ? path_join(mdir, paths[i])
+				     : path_join(vdir, "btrfs.ko");
+		char *o = xasprintf("%s/%s\n", order, name);
+
+		ifs_add_file(ifs, name, host, 0644);
+		free(order);
+		order = o;
+		free(name);
+		free(host);
+	}
+	ifs_add_data(ifs, "lib/modules/load-order", order, strlen(order), 0644);
+	ret = 0;
+out:
+	moddep_free(m);
+	free(order);
+	free(dep);
+	free(bi);
+	free(depf);
+	free(bif);
+	free(mdir);
+	return ret;
+}
+
+static struct ifs_list *base_list(const struct kstate *ks, const char *kdir,
+				  const char *vdir)
+{
+	struct ifs_list *ifs = ifs_new();
+	static const char *const dirs[] = {
+		"dev", "proc", "sys", "tmp",  "run",	 "mnt",
+		"in",  "out",  "etc", "sbin", "usr/bin", "usr/sbin"
+	};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		ifs_add_dir(ifs, dirs[i]);
+	ifs_add_file(ifs, "bin/busybox", "/bin/busybox", 0755);
+	ifs_add_symlink(ifs, "bin/sh", "busybox");
+	for (size_t i = 0; i < sizeof(guest_tools) / sizeof(*guest_tools);
+	     i++) {
+		if (ifs_add_binary(ifs, guest_tools[i])) {
+			lw_err("cannot collect %s and its libraries (ldd failed); reinstall it or run 'lwfuzz setup'",
+			       guest_tools[i]);
+			goto err;
+		}
+	}
+	if (add_modules(ifs, kdir, vdir, ks->release))
+		goto err;
+	return ifs;
+err:
+	ifs_free(ifs);
+	return NULL;
+}
+
+static int write_base(const struct ifs_list *ifs, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret = -1;
+
+	if (fd < 0)
+		goto out;
+	ret = ifs_write(ifs, fd);
+	if (close(fd) < 0)
+		ret = -1;
+	if (!ret)
+		ret = rename(tmp, path);
+out:
+	if (ret) {
+		lw_err("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ret;
+}
+
+int initramfs_build_base(const struct layout *l, const struct kstate *ks,
+			 const struct variant *v, int *built)
+{
+	char *kdir = layout_kernel_dir(l, ks->release);
+	char *vdir = layout_variant_dir(l, v->name);
+	char *cpio = path_join(vdir, "base.cpio");
+	char *keyf = path_join(vdir, "base.key");
+	char *old = read_file(keyf, NULL);
+	struct ifs_list *ifs;
+	char key[32];
+	int ret = -1;
+
+	*built = 0;
+	ifs = base_list(ks, kdir, vdir);
+	if (!ifs)
+		goto out;
+	snprintf(key, sizeof(key), "%016" PRIx64,
+		 ifs_key(ifs, hash_str(HASH_INIT, ks->release)));
+	if (old && !strcmp(old, key) && path_exists(cpio)) {
+		ret = 0;
+		goto out;
+	}
+	lw_info("writing the %s initramfs", v->name);
+	/* The key goes last: a crash in between leaves a stale key, which
+	 * only costs a rebuild. */
+	unlink(keyf);
+	ret = write_base(ifs, cpio);
+	if (!ret)
+		ret = write_file_atomic(keyf, key, strlen(key));
+	*built = !ret;
+out:
+	ifs_free(ifs);
+	free(old);
+	free(keyf);
+	free(cpio);
+	free(vdir);
+	free(kdir);
+	return ret;
+}
