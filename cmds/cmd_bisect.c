@@ -9,6 +9,7 @@
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "setup/setup.h"
 #include "setup/variants.h"
 #include "vm/workload_vm.h"
@@ -226,7 +227,7 @@ int cmd_bisect(int argc, char **argv)
 				  2);
 	wl = workload_path(argv[optind]);
 	ret = 2;
-	if (workload_load(wl, &b.w) || layout_init(&b.l))
+	if (wl_load_file(wl, &b.w) || layout_init(&b.l))
 		goto out_wl;
 	if (layout_load_patches(&b.l, &b.ps))
 		goto out_layout;

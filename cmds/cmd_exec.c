@@ -20,6 +20,7 @@
 #include "lib/hash.h"
 #include "lib/msg.h"
 #include "lib/workload.h"
+#include "lib/workload_file.h"
 
 /*
  * One execution takes seconds; a workload's threads get 60 s in the guest
@@ -42,7 +43,10 @@ static void map_features(const struct exec_reply *rep)
 	const char *id = getenv("__AFL_SHM_ID");
 	const char *sz = getenv("AFL_MAP_SIZE");
 	size_t size = sz ? strtoul(sz, NULL, 10) : 65536;
-	const unsigned char *f = rep->features;
+	const struct exec_features *f = &rep->features;
+	const uint32_t words[3] = { f->ok_codes, f->err_codes, f->checks };
+	const uint8_t counts[4] = { f->points, f->promises, f->points_failed,
+				    f->regular_extents };
 	unsigned char *map;
 
 	if (!id || !size)
@@ -51,22 +55,19 @@ static void map_features(const struct exec_reply *rep)
 	if (map == (void *)-1)
 		return;
 	set_feature(map, size, 200, rep->status);
-	for (unsigned int word = 0; word < 3; word++) {
-		uint32_t v = f[word * 4] | f[word * 4 + 1] << 8 |
-			     f[word * 4 + 2] << 16 |
-			     (uint32_t)f[word * 4 + 3] << 24;
-
+	for (unsigned int word = 0; word < 3; word++)
 		for (unsigned int b = 0; b < 32; b++)
-			if (v & (1u << b))
+			if (words[word] & (1u << b))
 				set_feature(map, size, word * 32 + b, 1);
-	}
-	for (unsigned int i = 12; i < EXEC_FEATURES_BASE; i++)
-		set_feature(map, size, 96 + i, f[i]);
+	/* The feature ids of the counts stay what they were (108..111). */
+	for (unsigned int i = 0; i < 4; i++)
+		set_feature(map, size, 108 + i, counts[i]);
 	/* Which operations ran concurrently with which, on the same file or not. */
-	for (unsigned int i = EXEC_FEATURES_BASE; i < EXEC_FEATURES; i++)
+	for (unsigned int i = 0; i < EXEC_OVERLAP_BYTES; i++)
 		for (unsigned int b = 0; b < 8; b++)
-			if (f[i] & (1u << b))
-				set_feature(map, size, 1000 + i * 8 + b, 1);
+			if (f->overlap[i] & (1u << b))
+				set_feature(map, size, 1000 + (16 + i) * 8 + b,
+					    1);
 	shmdt(map);
 }
 
@@ -155,7 +156,7 @@ struct last_exec {
 	uint64_t hash;
 	double when;
 	int status;
-	unsigned char features[EXEC_FEATURES];
+	struct exec_features features;
 };
 
 #define REPEAT_WINDOW_S 120
@@ -171,7 +172,7 @@ static int repeated(uint64_t hash, struct exec_reply *rep)
 	if (hit) {
 		memset(rep, 0, sizeof(*rep));
 		rep->status = l->status;
-		memcpy(rep->features, l->features, EXEC_FEATURES);
+		rep->features = l->features;
 	}
 	free(l);
 	free(p);
@@ -184,7 +185,7 @@ static void remember(uint64_t hash, const struct exec_reply *rep)
 			       .when = lw_now(),
 			       .status = rep->status };
 
-	memcpy(l.features, rep->features, EXEC_FEATURES);
+	l.features = rep->features;
 	vm_note("last", &l, sizeof(l));
 }
 
@@ -205,8 +206,7 @@ int cmd_exec(int argc, char **argv)
 	buf = read_file(argv[3], &len);
 	if (!buf)
 		return 2;
-	if (wl_decode((unsigned char *)buf, len, &w) &&
-	    wl_parse_text(buf, &w, why, sizeof(why))) {
+	if (wl_load_buf(buf, len, &w, why, sizeof(why))) {
 		/* Not a workload: nothing to run, nothing reached. */
 		free(buf);
 		return 0;

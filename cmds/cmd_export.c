@@ -14,6 +14,7 @@
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "lib/workload.h"
 #include "vm/workload_vm.h"
 
@@ -124,7 +125,7 @@ int cmd_export(int argc, char **argv)
 	is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
 	wlpath = is_dir ? path_join(argv[optind], "workload.lw")
 			: xasprintf("%s", argv[optind]);
-	if (workload_load(wlpath, &w))
+	if (wl_load_file(wlpath, &w))
 		goto out;
 	if (is_dir) {
 		char *r = path_join(argv[optind], "report.json");

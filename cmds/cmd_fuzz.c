@@ -31,6 +31,7 @@
 #include "lib/hash.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "fuzzer/signature.h"
 #include "lib/spawn.h"
 #include "setup/variants.h"
@@ -122,7 +123,7 @@ static int write_seeds(const char *corpus, const char *dir)
 		char *dst = xasprintf("%s/%.*s.bin", dir, (int)(len - 3),
 				      de->d_name);
 
-		if (workload_load(src, &w) == 0) {
+		if (wl_load_file(src, &w) == 0) {
 			size_t n_bin = wl_encode(&w, bin, sizeof(bin));
 
 			if (n_bin && !write_file_atomic(dst, bin, n_bin))

@@ -11,6 +11,7 @@
 #include "setup/layout.h"
 #include "fuzzer/minimize.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "setup/variants.h"
 #include "vm/workload_vm.h"
 
@@ -118,7 +119,7 @@ int cmd_minimize(int argc, char **argv)
 	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)
 		     ? path_join(argv[optind], "workload.lw")
 		     : xasprintf("%s", argv[optind]);
-	if (workload_load(wl, &w) || layout_init(&l)) {
+	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return 2;
 	}

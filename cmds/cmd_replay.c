@@ -10,15 +10,10 @@
 
 #include "cmds/cmds.h"
 #include "lib/fsutil.h"
-#include "vm/image_probe.h"
 #include "setup/layout.h"
-#include "lib/log_apply.h"
-#include "lib/log_scan.h"
 #include "lib/msg.h"
-#include "lib/poison.h"
-#include "lib/spawn.h"
 #include "setup/variants.h"
-#include "vm/vm.h"
+#include "vm/replay_vm.h"
 
 static const char replay_usage[] =
 	"usage: lwfuzz replay [OPTIONS] LOG [DATA-IMAGE]\n\n"
@@ -121,228 +116,30 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 	return 0;
 }
 
-/* Checks on the host before a VM is booted; fills in the device size. */
-static int check_inputs(struct replay_opts *o, struct log_scan *scan)
+/* The report where --json asks for it. */
+static int write_json(const char *json, const char *report)
 {
-	char why[512], type[64];
-	struct stat st;
-
-	if (require_regular_file(o->log, "log", why, sizeof(why)))
-		goto bad;
-	if (o->image) {
-		if (probe_fs_type(o->image, type, sizeof(type), why,
-				  sizeof(why)))
-			goto bad;
-		if (type[0] && strcmp(type, "btrfs")) {
-			snprintf(
-				why, sizeof(why),
-				"%s holds %s, not btrfs; give the image the log was recorded on",
-				o->image, type);
-			goto bad;
-		}
-		if (stat(o->image, &st) == 0 && !o->device_bytes)
-			o->device_bytes = st.st_size;
-	}
-	if (log_scan(o->log, o->device_bytes, scan, why, sizeof(why)))
-		goto bad;
-	if (!o->device_bytes)
-		o->device_bytes = log_scan_device_bytes(scan);
-	if (!o->device_bytes) {
-		snprintf(
-			why, sizeof(why),
-			"%s writes nothing: no device size to replay onto; pass --device-size",
-			o->log);
-		goto bad;
-	}
-	return 0;
-bad:
-	lw_err("%s", why);
-	return -1;
-}
-
-static int make_image(const char *path, const char *from,
-		      unsigned long long bytes)
-{
-	int fd;
-
-	if (from) {
-		char *argv[] = { "cp", "--sparse=always", (char *)from,
-				 (char *)path, NULL };
-
-		if (spawn_run(argv, NULL, NULL))
-			return -1;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, bytes) < 0) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-/* Where the log never writes, the target reads as poison (poison.h). */
-static int poison_image(const char *path, unsigned long long bytes)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = poison_range(fd, 0, bytes);
-	return close(fd) || ret ? -1 : 0;
-}
-
-static int run_guest(const struct layout *l, const struct replay_opts *o,
-		     const char *work, const char *outdir)
-{
-	char *target = path_join(work, "target.img");
-	char *cow = path_join(work, "cow.img");
-	char *cmd[32] = { "sh", "-c",
-			  "exec lwfuzz-agent replay --log \"$LWFUZZ_DISK0\" "
-			  "--target \"$LWFUZZ_DISK1\" --cow \"$LWFUZZ_DISK2\" "
-			  "--report /out/report.json \"$@\"",
-			  "lwfuzz-agent" };
-	struct vm_run_opts vo = { .variant = o->variant,
-				  .timeout_s = o->timeout,
-				  .mem_mb = 1024,
-				  .out_dir = outdir,
-				  .cmd = cmd };
-	int n = 4, ret = 2;
-
-	if (o->points) {
-		cmd[n++] = "--points";
-		cmd[n++] = (char *)o->points;
-	}
-	if (o->start) {
-		cmd[n++] = "--start-mark";
-		cmd[n++] = (char *)o->start;
-	}
-	if (o->end) {
-		cmd[n++] = "--end-mark";
-		cmd[n++] = (char *)o->end;
-	}
-	if (o->fsck)
-		cmd[n++] = "--fsck";
-	if (make_image(target, o->image, o->device_bytes) ||
-	    make_image(cow, NULL, o->device_bytes) ||
-	    (!o->image && poison_image(target, o->device_bytes))) {
-		lw_err("cannot create the replay images in %s: %s", work,
-		       strerror(errno));
-		goto out;
-	}
-	vo.disks[0] = o->log;
-	vo.disk_ro[0] = 1;
-	vo.disks[1] = target;
-	vo.disks[2] = cow;
-	vo.ndisks = 3;
-	ret = vm_run(l, &vo);
-	if (ret > 2) {
-		lw_err("the replay VM failed (status %d)", ret);
-		ret = 2;
-	}
-out:
-	free(cow);
-	free(target);
-	return ret;
-}
-
-/* The entry indexes of the failing crash points, from the report. */
-static size_t failing_entries(const char *report, unsigned long long *idx,
-			      size_t max)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(report, "\"entry\": "); p && n < max;
-	     p = strstr(p + 1, "\"entry\": "))
-		idx[n++] = strtoull(p + 9, NULL, 10);
-	return n;
-}
-
-/* Rebuild the failing crash states on the host, one image each. */
-static int keep_states(const struct replay_opts *o, const char *report)
-{
-	unsigned long long idx[64];
-	size_t n = failing_entries(report, idx, 64), next = 0;
-	char *tmp = xasprintf("%s/.lwfuzz-state.img", o->keep), why[512];
-	struct log_reader *r = NULL;
-	struct log_entry *e = malloc(sizeof(*e));
-	int fd = -1, ret = -1;
-
-	if (!n || !e) {
-		ret = n ? -1 : 0;
-		goto out;
-	}
-	if (mkdir_p(o->keep, 0755) ||
-	    make_image(tmp, o->image, o->device_bytes))
-		goto out;
-	fd = open(tmp, O_RDWR | O_CLOEXEC);
-	r = log_open(o->log, 0, why, sizeof(why));
-	while (fd >= 0 && r && next < n &&
-	       log_next(r, e, why, sizeof(why)) == 1) {
-		if (log_apply(r, e, fd))
-			goto out;
-		if (e->index != idx[next])
-			continue;
-		char *dst = xasprintf("%s/crash-entry-%llu.img", o->keep,
-				      idx[next]);
-		char *argv[] = { "cp", "--sparse=always", tmp, dst, NULL };
-
-		if (!path_exists(dst) && spawn_run(argv, NULL, NULL) == 0)
-			lw_info("kept crash state %s", dst);
-		free(dst);
-		next++;
-	}
-	ret = next == n ? 0 : -1;
-out:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	log_close(r);
-	free(e);
-	free(tmp);
-	return ret;
-}
-
-static int finish(const struct replay_opts *o, const char *outdir, int status)
-{
-	char *rpath = path_join(outdir, "report.json");
-	char *report = read_file(rpath, NULL);
-	int ret = status;
-
-	if (!report) {
-		if (status < 2)
-			lw_err("the guest left no report");
-		ret = 2;
-		goto out;
-	}
-	if (o->json && !strcmp(o->json, "-")) {
+	if (!json)
+		return 0;
+	if (!strcmp(json, "-")) {
 		fputs(report, stdout);
-	} else if (o->json &&
-		   write_file_atomic(o->json, report, strlen(report))) {
-		lw_err("cannot write %s: %s%s", o->json, strerror(errno),
-		       errno == EEXIST
-			       ? " (not a regular file; '-j -' writes to stdout)"
+		return 0;
+	}
+	if (write_file_atomic(json, report, strlen(report)) == 0)
+		return 0;
+	lw_err("cannot write %s: %s%s", json, strerror(errno),
+	       errno == EEXIST ? " (not a regular file; '-j -' writes to stdout)"
 			       : "");
-		ret = 2;
-	}
-	if (o->keep && status == 1 && keep_states(o, report)) {
-		lw_err("cannot save the failing crash states into %s", o->keep);
-		ret = 2;
-	}
-out:
-	free(report);
-	free(rpath);
-	return ret;
+	return -1;
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o;
-	struct log_scan scan;
+	struct replay_vm_opts vo;
 	struct patch_set ps;
 	struct layout l;
-	char work[256];
+	char *report = NULL;
 	int ret = parse(argc, argv, &o);
 
 	if (ret > 0)
@@ -361,23 +158,20 @@ int cmd_replay(int argc, char **argv)
 		       o.variant, variant_names(&ps));
 		goto out;
 	}
-	if (check_inputs(&o, &scan))
-		goto out;
-	lw_info("log %s: %llu entries, device %llu bytes%s", o.log,
-		(unsigned long long)scan.entries, o.device_bytes,
-		scan.has_mkfs_mark ? ", starts with mkfs" : "");
-	snprintf(work, sizeof(work), "%s/lwfuzz-replay.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(work)) {
-		lw_err("cannot create a scratch directory: %s",
-		       strerror(errno));
-		goto out;
-	}
-	char *outdir = path_join(work, "out");
-
-	ret = finish(&o, outdir, run_guest(&l, &o, work, outdir));
-	free(outdir);
-	rm_rf(work);
+	vo = (struct replay_vm_opts){ .variant = o.variant,
+				      .log = o.log,
+				      .image = o.image,
+				      .points = o.points,
+				      .start = o.start,
+				      .end = o.end,
+				      .keep = o.keep,
+				      .device_bytes = o.device_bytes,
+				      .timeout_s = o.timeout,
+				      .fsck = o.fsck };
+	ret = replay_vm(&l, &vo, &report);
+	if (report && write_json(o.json, report))
+		ret = 2;
+	free(report);
 out:
 	variants_free(&ps);
 out_layout:

@@ -10,8 +10,10 @@
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "lib/spawn.h"
 #include "setup/variants.h"
+#include "vm/replay_vm.h"
 #include "vm/workload_vm.h"
 
 static const char repro_usage[] =
@@ -60,7 +62,8 @@ static char *unpacked(const char *gz)
 	return img;
 }
 
-static int replay_logs(const char *dir, const char *variant, int *any)
+static int replay_logs(const struct layout *l, const char *dir,
+		       const char *variant, int *any)
 {
 	/*
 	 * `lwfuzz run --out` keeps run-K/log.img; a campaign's finding
@@ -76,8 +79,12 @@ static int replay_logs(const char *dir, const char *variant, int *any)
 			size_t n = strlen(g.gl_pathv[i]);
 			int gz = n > 3 && !strcmp(g.gl_pathv[i] + n - 3, ".gz");
 			char *img = gz ? unpacked(g.gl_pathv[i]) : NULL;
-			char *argv[] = { "replay", "-k", (char *)variant,
-					 gz ? img : g.gl_pathv[i], NULL };
+			struct replay_vm_opts vo = {
+				.variant = variant,
+				.log = gz ? img : g.gl_pathv[i],
+				.timeout_s = 3600,
+			};
+			char *report = NULL;
 			int ret;
 
 			if (gz && !img) {
@@ -86,7 +93,8 @@ static int replay_logs(const char *dir, const char *variant, int *any)
 			}
 			printf("repro: replaying %s\n", g.gl_pathv[i]);
 			fflush(stdout);
-			ret = cmd_replay(4, argv);
+			ret = replay_vm(l, &vo, &report);
+			free(report);
 			printf("repro: %s: %s\n", g.gl_pathv[i],
 			       ret == 1 ? "the finding reproduces"
 			       : ret == 0
@@ -156,13 +164,12 @@ int cmd_repro(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		goto usage;
-	/* cmd_replay() below parses its own argv: keep ours. */
 	const char *target = argv[optind];
 	int is_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
 
 	wl = is_dir ? path_join(target, "workload.lw")
 		    : xasprintf("%s", target);
-	if (workload_load(wl, &w) || layout_init(&l)) {
+	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return 2;
 	}
@@ -174,7 +181,7 @@ int cmd_repro(int argc, char **argv)
 		goto out;
 	}
 	if (is_dir)
-		replayed = replay_logs(target, p.variant, &logs);
+		replayed = replay_logs(&l, target, p.variant, &logs);
 	if (replayed == 2)
 		goto out;
 	ret = replayed;

@@ -11,6 +11,7 @@
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "lib/poison.h"
 #include "setup/variants.h"
 #include "vm/vm.h"
@@ -115,7 +116,7 @@ int cmd_run(int argc, char **argv)
 		lw_err("bad arguments; see 'lwfuzz run --help'");
 		return 2;
 	}
-	if (workload_load(o.workload, &w) || layout_init(&l))
+	if (wl_load_file(o.workload, &w) || layout_init(&l))
 		return 2;
 	ret = 2;
 	if (layout_load_patches(&l, &ps))

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/agent_cmdline.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
 #include "fuzzer/campaign_vm.h"
@@ -19,21 +20,9 @@
 /* The child: one incarnation of the VM, serving until told to stop. */
 static void vm_child(struct fuzz_vm *vm)
 {
-	char delay[16], timeout[16];
-	char *cmd[16] = {
-		"sh",
-		"-c",
-		"exec lwfuzz-agent run --serve /dev/ttyS2 "
-		"--data \"$LWFUZZ_DISK0\" --log \"$LWFUZZ_DISK1\" "
-		"--target \"$LWFUZZ_DISK2\" --cow \"$LWFUZZ_DISK3\" \"$@\"",
-		"lwfuzz-agent",
-		"--timeout",
-		timeout,
-	};
-	int n = 6;
+	struct agent_run_args a;
 	struct vm_run_opts vo = { .variant = vm->variant,
 				  .mem_mb = 1024,
-				  .cmd = cmd,
 				  .quiet_output = 1,
 				  .tee_path = vm->output,
 				  .tee_append = 1,
@@ -43,16 +32,18 @@ static void vm_child(struct fuzz_vm *vm)
 				  .ctl_socket = vm->sock,
 				  .timeout_s = vm->timeout_s };
 
-	snprintf(timeout, sizeof(timeout), "%u", vm->op_timeout_s);
-	if (vm->delay_ms >= 0) {
-		snprintf(delay, sizeof(delay), "%d", vm->delay_ms);
-		cmd[n++] = "--delay-ms";
-		cmd[n++] = delay;
-	}
-	if (vm->test_fault) {
-		cmd[n++] = "--test-fault";
-		cmd[n++] = (char *)vm->test_fault;
-	}
+	agent_run_defaults(&a);
+	a.serve = "/dev/ttyS2";
+	a.data = AGENT_DISK(0);
+	a.log = AGENT_DISK(1);
+	a.target = AGENT_DISK(2);
+	a.cow = AGENT_DISK(3);
+	a.timeout_s = vm->op_timeout_s;
+	a.delay_ms = vm->delay_ms;
+	a.test_fault = vm->test_fault;
+	vo.cmd = agent_run_cmd(&a);
+	if (!vo.cmd)
+		_exit(VM_EXIT_ERROR);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	for (int i = 0; i < 4; i++)
 		vo.disks[vo.ndisks++] = vm->disks[i];

@@ -9,6 +9,7 @@
 #include "lib/fsutil.h"
 #include "fuzzer/minimize.h"
 #include "lib/msg.h"
+#include "lib/workload_file.h"
 #include "fuzzer/signature.h"
 #include "lib/workload.h"
 #include "vm/workload_vm.h"
@@ -82,7 +83,7 @@ int finding_minimize_live(const char *dir, const char *sock,
 	unsigned int before;
 	int ret = -1;
 
-	if (!sig || workload_load(wl, &w))
+	if (!sig || wl_load_file(wl, &w))
 		goto out;
 	kinds_of(sig, o.kinds, sizeof(o.kinds));
 	before = count_ops(&w);

@@ -22,6 +22,7 @@
 #include "replay/data_check.h"
 #include "lib/expect_mark.h"
 #include "lib/log_apply.h"
+#include "lib/agent_cmdline.h"
 #include "lib/log_reader.h"
 #include "guest/agent_run.h"
 
@@ -30,64 +31,28 @@
 
 static int agent_replay(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "log", required_argument, NULL, 'l' },
-		{ "target", required_argument, NULL, 't' },
-		{ "cow", required_argument, NULL, 'c' },
-		{ "mnt", required_argument, NULL, 'm' },
-		{ "points", required_argument, NULL, 'p' },
-		{ "start-mark", required_argument, NULL, 's' },
-		{ "end-mark", required_argument, NULL, 'e' },
-		{ "fsck", no_argument, NULL, 'f' },
-		{ "report", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct replay_cfg cfg = { .mnt = "/mnt/crash",
-				  .points = POINT_FLUSH | POINT_FUA |
+	struct agent_replay_args a;
+	struct replay_cfg cfg = { .points = POINT_FLUSH | POINT_FUA |
 					    POINT_MARK };
-	int c;
+	char why[256];
 
-	while ((c = getopt_long(argc, argv, "l:t:c:m:p:s:e:fr:", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			cfg.log_path = optarg;
-			break;
-		case 't':
-			cfg.target_path = optarg;
-			break;
-		case 'c':
-			cfg.cow_path = optarg;
-			break;
-		case 'm':
-			cfg.mnt = optarg;
-			break;
-		case 'p':
-			if (replay_parse_points(optarg, &cfg.points)) {
-				lw_err("bad --points '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			cfg.start_mark = optarg;
-			break;
-		case 'e':
-			cfg.end_mark = optarg;
-			break;
-		case 'f':
-			cfg.fsck = 1;
-			break;
-		case 'r':
-			cfg.report_path = optarg;
-			break;
-		default:
-			return 2;
-		}
-	}
-	if (!cfg.log_path || !cfg.target_path || !cfg.cow_path) {
-		lw_err("replay needs --log, --target and --cow");
+	if (agent_replay_parse(argc, argv, &a, why, sizeof(why))) {
+		lw_err("lwfuzz-agent replay: %s", why);
 		return 2;
 	}
+	if (a.points && replay_parse_points(a.points, &cfg.points)) {
+		lw_err("lwfuzz-agent replay: bad --points '%s' (flush,fua,mark or all)",
+		       a.points);
+		return 2;
+	}
+	cfg.log_path = a.log;
+	cfg.target_path = a.target;
+	cfg.cow_path = a.cow;
+	cfg.mnt = a.mnt;
+	cfg.start_mark = a.start_mark;
+	cfg.end_mark = a.end_mark;
+	cfg.fsck = a.fsck;
+	cfg.report_path = a.report;
 	return replay_run(&cfg);
 }
 

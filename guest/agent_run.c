@@ -18,40 +18,17 @@
 #include "guest/recorder.h"
 #include "replay/replayer.h"
 #include "guest/agent_run.h"
+#include "lib/run_result.h"
 #include "lib/workload.h"
+#include "lib/workload_file.h"
+#include "lib/agent_cmdline.h"
 
 #define KNOB "/sys/module/btrfs/parameters/dio_race_delay_ms"
 
 struct run_opts {
-	const char *workload, *data, *log, *target, *cow, *out;
-	const char *serve; /* the port to serve executions on */
-	unsigned int runs, timeout_s;
-	int delay_ms; /* -1: leave the knob alone */
-	int fsck;
+	struct agent_run_args a;
 	struct driver_fault fault; /* tests only */
 };
-
-static int load_workload(const char *path, struct workload *w)
-{
-	size_t len;
-	char *buf = read_file(path, &len), why[512];
-	int ret;
-
-	if (!buf) {
-		lw_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (len >= 3 && !memcmp(buf, "LW\1", 3))
-		ret = wl_decode((unsigned char *)buf, len, w);
-	else
-		ret = wl_parse_text(buf, w, why, sizeof(why));
-	if (ret)
-		lw_err("%s: %s", path,
-		       len >= 3 && !memcmp(buf, "LW\1", 3) ? "not a workload"
-							   : why);
-	free(buf);
-	return ret;
-}
 
 static int set_knob(int ms)
 {
@@ -176,23 +153,23 @@ struct exec_result {
 static int one_run(const struct run_opts *o, const struct workload *w,
 		   unsigned int n, struct exec_result *er)
 {
-	struct recorder rc = { .data = o->data,
-			       .log = o->log,
+	struct recorder rc = { .data = o->a.data,
+			       .log = o->a.log,
 			       .mnt = "/mnt/work" };
 	struct driver_cfg dc = { .mnt = rc.mnt,
 				 .dm_name = RECORDER_DM_NAME,
-				 .timeout_s = o->timeout_s,
+				 .timeout_s = o->a.timeout_s,
 				 .fault = o->fault };
 	struct driver_result dr;
-	char *dir = xasprintf("%s/run-%u", o->out, n);
+	char *dir = xasprintf("%s/run-%u", o->a.out, n);
 	char *report = path_join(dir, "report.json"), why[512];
-	struct replay_cfg rcfg = { .log_path = o->log,
-				   .target_path = o->target,
-				   .cow_path = o->cow,
+	struct replay_cfg rcfg = { .log_path = o->a.log,
+				   .target_path = o->a.target,
+				   .cow_path = o->a.cow,
 				   .mnt = "/mnt/crash",
 				   .points =
 					   POINT_FLUSH | POINT_FUA | POINT_MARK,
-				   .fsck = o->fsck,
+				   .fsck = o->a.fsck,
 				   .report_path = report,
 				   .quiet = 1,
 				   .stats = er ? &er->rs : NULL };
@@ -208,7 +185,7 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	}
 	t1 = lw_now();
 	if (driver_run(w, &dc, &dr)) {
-		printf("run %u/%u: HANG: %s\n", n, o->runs, dr.why);
+		printf("run %u/%u: HANG: %s\n", n, o->a.runs, dr.why);
 		fflush(stdout);
 		if (dr.stuck && !er)
 			_exit(2);
@@ -226,7 +203,7 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		lw_err("run %u: %s", n, why);
 		goto out;
 	}
-	if (!log_bytes(o->log)) {
+	if (!log_bytes(o->a.log)) {
 		lw_err("run %u: the log does not end with its end mark: the log device filled up or logging stopped; use a bigger log disk",
 		       n);
 		goto out;
@@ -235,23 +212,23 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	if (er)
 		er->dr = dr;
 	printf("run %u/%u: workload done: %lu ops (%lu failed), %lu marks, %lu promises\n",
-	       n, o->runs, dr.ops, dr.op_errors, dr.marks, dr.expectations);
+	       n, o->a.runs, dr.ops, dr.op_errors, dr.marks, dr.expectations);
 	fflush(stdout);
 	ret = replay_run(&rcfg);
 	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
-	       n, o->runs,
+	       n, o->a.runs,
 	       ret == 0	  ? "CLEAN"
 	       : ret == 1 ? "CORRUPT"
 			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
-	if (ret != 2 && repoison(o->log, o->target)) {
-		lw_err("run %u: cannot restore the poison on %s", n, o->target);
+	if (ret != 2 && repoison(o->a.log, o->a.target)) {
+		lw_err("run %u: cannot restore the poison on %s", n, o->a.target);
 		ret = 2;
 	}
 	if (ret == 1) {
 		char *img = path_join(dir, "log.img");
 
-		if (save_log(o->log, img))
+		if (save_log(o->a.log, img))
 			lw_err("run %u: cannot save the log into %s", n, img);
 		free(img);
 	}
@@ -266,152 +243,50 @@ out:
 
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "workload", required_argument, NULL, 'w' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "target", required_argument, NULL, 't' },
-		{ "cow", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "runs", required_argument, NULL, 'n' },
-		{ "delay-ms", required_argument, NULL, 'D' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "fsck", no_argument, NULL, 'f' },
-		{ "serve", required_argument, NULL, 'S' },
-		{ "test-fault", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	char why[256];
 
-	*o = (struct run_opts){
-		.out = "/out", .runs = 1, .timeout_s = 60, .delay_ms = -1
-	};
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			o->workload = optarg;
-			break;
-		case 'd':
-			o->data = optarg;
-			break;
-		case 'l':
-			o->log = optarg;
-			break;
-		case 't':
-			o->target = optarg;
-			break;
-		case 'c':
-			o->cow = optarg;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'n':
-			o->runs = strtoul(optarg, NULL, 10);
-			break;
-		case 'D':
-			o->delay_ms = atoi(optarg);
-			break;
-		case 'T':
-			o->timeout_s = strtoul(optarg, NULL, 10);
-			break;
-		case 'f':
-			o->fsck = 1;
-			break;
-		case 'S':
-			o->serve = optarg;
-			break;
-		case 'F':
-			if (driver_parse_fault(optarg, &o->fault))
-				return -1;
-			break;
-		default:
-			return -1;
-		}
-	}
-	if ((!o->workload && !o->serve) || !o->data || !o->log || !o->target ||
-	    !o->cow || !o->runs || !o->timeout_s)
+	memset(o, 0, sizeof(*o));
+	if (agent_run_parse(argc, argv, &o->a, why, sizeof(why))) {
+		lw_err("lwfuzz-agent run: %s", why);
 		return -1;
-	return 0;
-}
-
-static int io_full(int fd, void *buf, size_t len, int wr)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = wr ? write(fd, p, len) : read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
+	}
+	if (o->a.test_fault &&
+	    driver_parse_fault(o->a.test_fault, &o->fault)) {
+		lw_err("lwfuzz-agent run: bad --test-fault '%s' (panic:ID or hang:ID)",
+		       o->a.test_fault);
+		return -1;
 	}
 	return 0;
 }
 
-static void put_le32(unsigned char *p, uint32_t v)
+/* What the execution reached, for the campaign. */
+static void features(const struct exec_result *er, struct exec_features *f)
 {
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
+	_Static_assert(DRIVER_OVERLAP_BYTES <= EXEC_OVERLAP_BYTES,
+		       "the overlap bitmap does not fit the reply");
+	memset(f, 0, sizeof(*f));
+	f->ok_codes = er->dr.ok_codes;
+	f->err_codes = er->dr.err_codes;
+	f->checks = er->rs.checks;
+	f->points = exec_bucket(er->rs.points);
+	f->promises = exec_bucket(er->dr.expectations);
+	f->points_failed = exec_bucket(er->rs.failed);
+	f->regular_extents = exec_bucket(er->rs.reg_extents);
+	memcpy(f->overlap, er->dr.overlap, DRIVER_OVERLAP_BYTES);
 }
 
-static uint32_t get_le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static unsigned int bucket(unsigned long v)
-{
-	unsigned int b = 0;
-
-	while (v && b < 15) {
-		v >>= 1;
-		b++;
-	}
-	return b;
-}
-
-/*
- * Reply: "LWRS", le32 status, EXEC_FEATURES feature bytes (what the
- * execution reached: operations that succeeded and failed, failed check
- * kinds, crash point and promise counts as log2 buckets, then the pairs of
- * operations that overlapped), le32 length and the JSON report.
- */
 static int reply(int fd, int status, const struct exec_result *er,
 		 const char *report_path)
 {
-	unsigned char hdr[8 + EXEC_FEATURES + 4], *f = hdr + 8;
+	struct exec_features f;
 	size_t len = 0;
 	char *report = report_path ? read_file(report_path, &len) : NULL;
 	int ret;
 
-	_Static_assert(DRIVER_OVERLAP_BYTES <=
-			       EXEC_FEATURES - EXEC_FEATURES_BASE,
-		       "overlap bitmap does not fit the reply");
-	memcpy(hdr, "LWRS", 4);
-	put_le32(hdr + 4, status);
-	memset(f, 0, EXEC_FEATURES);
-	put_le32(f, er->dr.ok_codes);
-	put_le32(f + 4, er->dr.err_codes);
-	put_le32(f + 8, er->rs.checks);
-	f[12] = bucket(er->rs.points);
-	f[13] = bucket(er->dr.expectations);
-	f[14] = bucket(er->rs.failed);
-	f[15] = bucket(er->rs.reg_extents);
-	memcpy(f + EXEC_FEATURES_BASE, er->dr.overlap, DRIVER_OVERLAP_BYTES);
-	if (!report)
-		len = 0;
-	put_le32(hdr + 8 + EXEC_FEATURES, len);
-	ret = io_full(fd, hdr, sizeof(hdr), 1) ||
-	      (len && io_full(fd, report, len, 1));
+	features(er, &f);
+	ret = exec_serve_reply(fd, status, &f, report, report ? len : 0);
 	free(report);
-	return ret ? -1 : 0;
+	return ret;
 }
 
 /* The guest's MemAvailable, for soak runs that watch it over time. */
@@ -426,46 +301,42 @@ static unsigned long mem_available_kb(void)
 }
 
 /*
- * Serve executions on @o->serve (a serial port) until a zero-length
- * request: "LWRQ", le32 length, a workload in binary form.
+ * Serve executions on @o->a.serve (a serial port) until the host asks to
+ * stop (lib/exec_proto.h).
  */
 static int serve(struct run_opts *o)
 {
 	static unsigned char buf[WL_BIN_MAX];
-	unsigned char hdr[8];
 	struct exec_result er;
 	struct workload w;
 	struct termios tio;
-	int fd = open(o->serve, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int fd = open(o->a.serve, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0 || tcgetattr(fd, &tio)) {
-		lw_err("%s: %s", o->serve, strerror(errno));
+		lw_err("%s: %s", o->a.serve, strerror(errno));
 		return 2;
 	}
 	cfmakeraw(&tio);
 	tcsetattr(fd, TCSANOW, &tio);
-	if (io_full(fd, "LWRY\0\0\0\0", 8, 1))
+	if (exec_serve_ready(fd))
 		return 2;
-	o->out = "/tmp/exec";
+	o->a.out = "/tmp/exec";
 	for (unsigned int n = 1;; n++) {
-		uint32_t len;
-		int status;
+		size_t len;
+		int status, got = exec_serve_next(fd, buf, sizeof(buf), &len);
 
-		if (io_full(fd, hdr, 8, 0) || memcmp(hdr, "LWRQ", 4)) {
-			lw_err("serve: bad request header");
+		if (got < 0) {
+			lw_err("serve: a broken request or a closed port");
 			return 2;
 		}
-		len = get_le32(hdr + 4);
-		if (!len)
+		if (!got)
 			break;
-		if (len > sizeof(buf) || io_full(fd, buf, len, 0))
-			return 2;
-		rm_rf(o->out);
+		rm_rf(o->a.out);
 		memset(&er, 0, sizeof(er));
 		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er);
 		if (status == 2 && er.dr.stuck)
 			status = EXEC_STUCK;
-		char *report = xasprintf("%s/run-1/report.json", o->out);
+		char *report = xasprintf("%s/run-1/report.json", o->a.out);
 
 		if (reply(fd, status, &er, report)) {
 			free(report);
@@ -490,29 +361,37 @@ static int serve(struct run_opts *o)
 
 int agent_run(int argc, char **argv)
 {
+	struct run_result res = { 0 };
 	struct workload w;
 	struct run_opts o;
-	unsigned int found = 0, n;
-	int ret;
+	int ret = 0;
 
-	if (parse(argc, argv, &o)) {
-		lw_err("usage: lwfuzz-agent run --workload F --data D --log L --target T --cow C [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]");
+	if (parse(argc, argv, &o))
 		return 2;
-	}
-	if (o.serve)
-		return set_knob(o.delay_ms) ? 2 : serve(&o);
-	if (load_workload(o.workload, &w) || set_knob(o.delay_ms))
+	if (o.a.serve)
+		return set_knob(o.a.delay_ms) ? 2 : serve(&o);
+	if (wl_load_file(o.a.workload, &w) || set_knob(o.a.delay_ms))
 		return 2;
-	for (n = 1; n <= o.runs; n++) {
+	res.runs = o.a.runs;
+	for (unsigned int n = 1; n <= o.a.runs; n++) {
 		ret = one_run(&o, &w, n, NULL);
 		if (ret == 2)
-			return 2;
-		found += ret == 1;
+			break;
+		run_result_add(&res, n, ret);
 	}
-	char *dmesg = path_join(o.out, "dmesg.txt");
+	char *dmesg = path_join(o.a.out, "dmesg.txt");
+	char *result = path_join(o.a.out, RUN_RESULT_FILE);
 
 	save_dmesg(dmesg);
+	if (run_result_write(result, &res)) {
+		lw_err("cannot write %s: %s", result, strerror(errno));
+		ret = 2;
+	}
+	free(result);
 	free(dmesg);
-	printf("run: a check failed in %u of %u runs\n", found, o.runs);
-	return found ? 1 : 0;
+	if (ret == 2)
+		return 2;
+	printf("run: a check failed in %u of %u runs\n", res.failed,
+	       res.runs_done);
+	return res.failed ? 1 : 0;
 }

@@ -87,6 +87,51 @@ static uint32_t get_le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+uint8_t exec_bucket(unsigned long n)
+{
+	uint8_t b = 0;
+
+	while (n && b < 15) {
+		n >>= 1;
+		b++;
+	}
+	return b;
+}
+
+void exec_features_pack(const struct exec_features *f,
+			unsigned char out[EXEC_FEATURES])
+{
+	put_le32(out, f->ok_codes);
+	put_le32(out + 4, f->err_codes);
+	put_le32(out + 8, f->checks);
+	out[12] = f->points;
+	out[13] = f->promises;
+	out[14] = f->points_failed;
+	out[15] = f->regular_extents;
+	memcpy(out + 16, f->overlap, EXEC_OVERLAP_BYTES);
+}
+
+void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
+			  struct exec_features *f)
+{
+	f->ok_codes = get_le32(in);
+	f->err_codes = get_le32(in + 4);
+	f->checks = get_le32(in + 8);
+	f->points = in[12];
+	f->promises = in[13];
+	f->points_failed = in[14];
+	f->regular_extents = in[15];
+	memcpy(f->overlap, in + 16, EXEC_OVERLAP_BYTES);
+}
+
 int exec_wait_ready(int fd, unsigned int timeout_s)
 {
 	unsigned char hdr[8];
@@ -113,15 +158,12 @@ int exec_request_until(int fd, const unsigned char *wl, size_t len,
 
 	memset(rep, 0, sizeof(*rep));
 	memcpy(hdr, "LWRQ", 4);
-	hdr[4] = len;
-	hdr[5] = len >> 8;
-	hdr[6] = len >> 16;
-	hdr[7] = len >> 24;
+	put_le32(hdr + 4, len);
 	if (write_full(fd, hdr, 8) || write_full(fd, wl, len) ||
 	    read_full(fd, hdr, sizeof(hdr), &b) || memcmp(hdr, "LWRS", 4))
 		return -1;
 	rep->status = get_le32(hdr + 4);
-	memcpy(rep->features, hdr + 8, EXEC_FEATURES);
+	exec_features_unpack(hdr + 8, &rep->features);
 	rlen = get_le32(hdr + 8 + EXEC_FEATURES);
 	if (rlen > (16u << 20))
 		return -1;
@@ -139,4 +181,78 @@ int exec_request_until(int fd, const unsigned char *wl, size_t len,
 int exec_quit(int fd)
 {
 	return write_full(fd, "LWRQ\0\0\0\0", 8);
+}
+
+/*
+ * The guest's end writes to a serial port, not a socket: plain write(),
+ * and the host's death is the VM's.
+ */
+static int port_write(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int port_read(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int exec_serve_ready(int fd)
+{
+	return port_write(fd, "LWRY\0\0\0\0", 8);
+}
+
+int exec_serve_next(int fd, unsigned char *buf, size_t max, size_t *len)
+{
+	unsigned char hdr[8];
+	uint32_t n;
+
+	if (port_read(fd, hdr, 8) || memcmp(hdr, "LWRQ", 4))
+		return -1;
+	n = get_le32(hdr + 4);
+	if (!n)
+		return 0;
+	if (n > max || port_read(fd, buf, n))
+		return -1;
+	*len = n;
+	return 1;
+}
+
+int exec_serve_reply(int fd, int status, const struct exec_features *f,
+		     const char *report, size_t report_len)
+{
+	unsigned char hdr[8 + EXEC_FEATURES + 4];
+
+	memcpy(hdr, "LWRS", 4);
+	put_le32(hdr + 4, status);
+	exec_features_pack(f, hdr + 8);
+	put_le32(hdr + 8 + EXEC_FEATURES, report ? report_len : 0);
+	if (port_write(fd, hdr, sizeof(hdr)) ||
+	    (report && report_len && port_write(fd, report, report_len)))
+		return -1;
+	return 0;
 }

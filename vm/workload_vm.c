@@ -9,31 +9,10 @@
 #include "lib/fsutil.h"
 #include "lib/msg.h"
 #include "lib/poison.h"
+#include "lib/run_result.h"
+#include "lib/agent_cmdline.h"
 #include "vm/vm.h"
 #include "vm/workload_vm.h"
-
-/* Parse and validate on the host: errors cost no VM boot. */
-int workload_load(const char *path, struct workload *w)
-{
-	size_t len;
-	char *buf = read_file(path, &len), why[512];
-	int ret;
-
-	if (!buf) {
-		lw_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (len >= 3 && !memcmp(buf, "LW\1", 3)) {
-		ret = wl_decode((unsigned char *)buf, len, w);
-		snprintf(why, sizeof(why), "not a binary workload");
-	} else {
-		ret = wl_parse_text(buf, w, why, sizeof(why));
-	}
-	if (ret)
-		lw_err("%s: %s", path, why);
-	free(buf);
-	return ret;
-}
 
 int workload_disks(const char *work, char *paths[4])
 {
@@ -69,39 +48,28 @@ int workload_disks(const char *work, char *paths[4])
 static int run_guest(const struct layout *l, const struct wl_run_params *o,
 		     const char *work, const char *wl_path, const char *outdir)
 {
-	char *disks[4] = { 0 }, runs[16], delay[16], tmo[16];
-	char *cmd[24] = { "sh",
-			  "-c",
-			  "exec lwfuzz-agent run --data \"$LWFUZZ_DISK0\" "
-			  "--log \"$LWFUZZ_DISK1\" --target \"$LWFUZZ_DISK2\" "
-			  "--cow \"$LWFUZZ_DISK3\" \"$@\"",
-			  "lwfuzz-agent",
-			  "--workload",
-			  "/in/workload.lw",
-			  "--runs",
-			  runs,
-			  "--timeout",
-			  tmo };
+	char *disks[4] = { 0 };
+	struct agent_run_args a;
 	char *tee = path_join(outdir, "output.txt");
 	struct vm_run_opts vo = { .variant = o->variant,
 				  .mem_mb = 1024,
 				  .out_dir = outdir,
-				  .cmd = cmd,
 				  .tee_path = tee,
 				  .quiet_output = o->quiet };
-	int n = 10, ret = 2;
+	int ret = 2;
 
-	(void)wl_path;
-	snprintf(runs, sizeof(runs), "%u", o->runs);
-	snprintf(tmo, sizeof(tmo), "%u", o->op_timeout);
-	if (o->delay_ms >= 0) {
-		snprintf(delay, sizeof(delay), "%d", o->delay_ms);
-		cmd[n++] = "--delay-ms";
-		cmd[n++] = delay;
-	}
-	if (o->fsck)
-		cmd[n++] = "--fsck";
-	if (workload_disks(work, disks))
+	agent_run_defaults(&a);
+	a.workload = "/in/workload.lw";
+	a.data = AGENT_DISK(0);
+	a.log = AGENT_DISK(1);
+	a.target = AGENT_DISK(2);
+	a.cow = AGENT_DISK(3);
+	a.runs = o->runs;
+	a.timeout_s = o->op_timeout;
+	a.delay_ms = o->delay_ms;
+	a.fsck = o->fsck;
+	vo.cmd = agent_run_cmd(&a);
+	if (!vo.cmd || workload_disks(work, disks))
 		goto out;
 	vo.files[vo.nfiles++] = wl_path;
 	for (int i = 0; i < 4; i++)
@@ -117,6 +85,7 @@ static int run_guest(const struct layout *l, const struct wl_run_params *o,
 out:
 	for (int i = 0; i < 4; i++)
 		free(disks[i]);
+	agent_cmd_free(vo.cmd);
 	free(tee);
 	return ret;
 }
@@ -135,17 +104,28 @@ static char *write_workload(const char *dir, const struct workload *w)
 	return path;
 }
 
-/* "run: a check failed in K of N runs" in the guest's output. */
-static unsigned int failed_runs(const char *outdir)
+/*
+ * The agent's verdict must agree with its result file: a guest that
+ * exited before writing it, or wrote one that says otherwise, failed.
+ */
+static int read_result(const char *outdir, int status, unsigned int runs,
+		       unsigned int *found)
 {
-	char *path = path_join(outdir, "output.txt");
-	char *text = read_file(path, NULL);
-	const char *p = text ? strstr(text, "run: a check failed in ") : NULL;
-	unsigned int k = p ? strtoul(p + 23, NULL, 10) : 0;
+	char *path = path_join(outdir, RUN_RESULT_FILE), why[512];
+	struct run_result r;
+	int ret = 2;
 
-	free(text);
+	if (run_result_read(path, &r, why, sizeof(why)))
+		lw_err("the guest left no run result: %s", why);
+	else if (r.runs_done != runs || (r.failed != 0) != (status == 1))
+		lw_err("%s: %u of %u runs done, %u failed, but the agent exited %d",
+		       path, r.runs_done, runs, r.failed, status);
+	else
+		ret = status;
+	if (found)
+		*found = ret < 2 ? r.failed : 0;
 	free(path);
-	return k;
+	return ret;
 }
 
 int workload_run(const struct layout *l, const struct wl_run_params *p,
@@ -170,8 +150,8 @@ int workload_run(const struct layout *l, const struct wl_run_params *p,
 		lw_err("cannot create %s: %s", outdir, strerror(errno));
 	if (wl_path)
 		ret = run_guest(l, p, work, wl_path, outdir);
-	if (found && ret < 2)
-		*found = failed_runs(outdir);
+	if (ret < 2)
+		ret = read_result(outdir, ret, p->runs, found);
 	free(wl_path);
 	rm_rf(work);
 	return ret;

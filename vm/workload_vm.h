@@ -23,9 +23,6 @@ struct wl_run_params {
  */
 int workload_disks(const char *work, char *paths[4]);
 
-/* Load a workload file, text or binary; prints the error. */
-int workload_load(const char *path, struct workload *w);
-
 /*
  * Run @w p->runs times in one VM; artifacts go to @outdir (created).
  * Returns 0 clean, 1 a check failed, 2 error; *@found (when not NULL) is

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests: the host side of the execution protocol, against a peer in
- * this process (a socketpair), not a guest: a reply is parsed whole, and a
+ * Unit tests: both ends of the execution protocol, one socketpair apart
+ * in this process, not a guest: the feature bytes have the documented
+ * layout; a reply is parsed whole, and a
  * wait for a reply that never comes ends as soon as the caller gives up
  * (a full disk, Ctrl-C) rather than at the timeout; a peer that is gone
  * is an error, not a SIGPIPE that kills the campaign.
@@ -19,39 +20,86 @@
 #include "lib/exec_proto.h"
 #include "lib/msg.h"
 
-static void put_le32(unsigned char *p, uint32_t v)
+static struct exec_features some_features(void)
 {
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
+	struct exec_features f = { .ok_codes = 0x80000001,
+				   .err_codes = 0x12345678,
+				   .checks = 5,
+				   .points = 1,
+				   .promises = 2,
+				   .points_failed = 3,
+				   .regular_extents = 15 };
+
+	for (int i = 0; i < EXEC_OVERLAP_BYTES; i++)
+		f.overlap[i] = i * 7;
+	return f;
 }
 
+/* The bytes on the wire are the documented layout, little-endian. */
+static void features_pack_to_the_documented_bytes(void **state)
+{
+	struct exec_features f = some_features(), back;
+	unsigned char b[EXEC_FEATURES];
+
+	(void)state;
+	exec_features_pack(&f, b);
+	assert_memory_equal(b, "\x01\0\0\x80\x78\x56\x34\x12\5\0\0\0\1\2\3\x0f", 16);
+	assert_int_equal(b[16 + 10], 70);
+	exec_features_unpack(b, &back);
+	assert_memory_equal(&back, &f, sizeof(f));
+	assert_int_equal(exec_bucket(0), 0);
+	assert_int_equal(exec_bucket(1), 1);
+	assert_int_equal(exec_bucket(5), 3);
+	assert_int_equal(exec_bucket(~0ul), 15);
+}
+
+/* The guest's end and the host's end, one socket apart. */
 static void reply_is_parsed(void **state)
 {
-	static const char report[] = "{\"verdict\": \"findings\"}";
-	unsigned char wl[3] = { 1, 2, 3 }, got[8 + 3];
-	unsigned char msg[8 + EXEC_FEATURES + 4 + sizeof(report) - 1];
+	static const char report[] = "{\"verdict\": \"corrupt\"}";
+	unsigned char wl[3] = { 1, 2, 3 }, got[16];
+	struct exec_features f = some_features();
 	struct exec_reply rep;
+	size_t len = 0;
 	int sv[2];
 
 	(void)state;
-	memcpy(msg, "LWRS", 4);
-	put_le32(msg + 4, 1);
-	for (int i = 0; i < EXEC_FEATURES; i++)
-		msg[8 + i] = i;
-	put_le32(msg + 8 + EXEC_FEATURES, sizeof(report) - 1);
-	memcpy(msg + 12 + EXEC_FEATURES, report, sizeof(report) - 1);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	/* The whole reply is queued before the request: the socket holds it. */
-	assert_int_equal(write(sv[1], msg, sizeof(msg)), (ssize_t)sizeof(msg));
+	assert_int_equal(exec_serve_reply(sv[1], 1, &f, report,
+					  sizeof(report) - 1),
+			 0);
 	assert_int_equal(exec_request(sv[0], wl, sizeof(wl), &rep, 5), 0);
-	assert_int_equal(read(sv[1], got, sizeof(got)), (ssize_t)sizeof(got));
-	assert_memory_equal(got, "LWRQ\3\0\0\0\1\2\3", sizeof(got));
+	assert_int_equal(exec_serve_next(sv[1], got, sizeof(got), &len), 1);
+	assert_int_equal(len, 3);
+	assert_memory_equal(got, wl, 3);
 	assert_int_equal(rep.status, 1);
-	assert_int_equal(rep.features[EXEC_FEATURES - 1], EXEC_FEATURES - 1);
+	assert_memory_equal(&rep.features, &f, sizeof(f));
 	assert_string_equal(rep.report, report);
 	free(rep.report);
+	/* Stop serving: a zero-length request. */
+	assert_int_equal(exec_quit(sv[0]), 0);
+	assert_int_equal(exec_serve_next(sv[1], got, sizeof(got), &len), 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A request larger than the guest takes, or a wrong header, is refused. */
+static void the_guest_refuses_a_broken_request(void **state)
+{
+	unsigned char wl[32] = { 0 }, got[16];
+	size_t len;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(exec_serve_ready(sv[1]), 0);
+	assert_int_equal(exec_wait_ready(sv[0], 5), 0);
+	assert_int_equal(write(sv[0], "LWRQ\x20\0\0\0", 8), 8);
+	assert_int_equal(write(sv[0], wl, sizeof(wl)), (ssize_t)sizeof(wl));
+	assert_int_equal(exec_serve_next(sv[1], got, sizeof(got), &len), -1);
+	assert_int_equal(write(sv[0], "XXXX\1\0\0\0", 8), 8);
+	assert_int_equal(exec_serve_next(sv[1], got, sizeof(got), &len), -1);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -117,7 +165,9 @@ static void a_gone_peer_is_an_error_not_sigpipe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(features_pack_to_the_documented_bytes),
 		cmocka_unit_test(reply_is_parsed),
+		cmocka_unit_test(the_guest_refuses_a_broken_request),
 		cmocka_unit_test(waiting_ends_when_the_caller_gives_up),
 		cmocka_unit_test(a_short_reply_is_an_error),
 		cmocka_unit_test(a_gone_peer_is_an_error_not_sigpipe),
