@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * `lwfuzz fuzz` inside: the campaign's state, shared by cmd_fuzz.c (the
- * loop), fuzz_afl.c (the AFL++ instances, status, plots) and
- * fuzz_findings.c (filing, minimizing and recording findings).
+ * `lwfuzz fuzz` inside: the campaign's state, shared by campaign.c (the
+ * loop), campaign_afl.c (the AFL++ instances, status, plots),
+ * campaign_findings.c (filing, minimizing and recording findings) and
+ * campaign_pending.c (a full OUT, inputs kept for --resume).
  */
-#ifndef LWFUZZ_CMDS_FUZZ_H
-#define LWFUZZ_CMDS_FUZZ_H
+#ifndef LWFUZZ_CAMPAIGN_H
+#define LWFUZZ_CAMPAIGN_H
 
 #include <signal.h>
 #include <sys/types.h>
@@ -48,6 +49,12 @@ struct campaign {
 	char *halt_why; /* set when OUT can take no more: the campaign stops */
 	unsigned int kept_pending; /* inputs kept in OUT/pending */
 };
+
+/*
+ * The whole campaign on @o, in a VM of @l's variant @o->variant (checked
+ * by the caller). 0 no finding, 1 findings, 2 error or halted.
+ */
+int campaign_run(const struct fuzz_opts *o, const struct layout *l);
 
 /* Set by SIGINT/SIGTERM: end the campaign cleanly. */
 extern volatile sig_atomic_t fuzz_stop;
