@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
@@ -21,15 +22,18 @@ static const char bisect_usage[] =
 	"workload N times on each. FINDING is a directory kept by `lwfuzz run\n"
 	"--out` (its workload.lw is used). Without --good/--bad every prefix\n"
 	"from 0 (Debian's source) to the whole series is tried; with them, a\n"
-	"binary search between the two. A REF is a variant name (stock, buggy,\n"
-	"fixed) or a number of patches.\n\n"
+	"binary search between the two. A REF is a variant name\n"
+	"({variants}) or a number of patches.\n\n"
 	"  -g, --good REF      a prefix where the finding does not show\n"
 	"  -b, --bad REF       a prefix where it shows\n"
 	"  -n, --runs N        runs per prefix (default 3)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms where it exists\n"
 	"  -h, --help          this text\n\n"
-	"A build that fails is skipped and said. Exit 0 when a patch was\n"
-	"named, 1 when the verdict never changed, 2 on error.\n";
+	"A build that fails is skipped and said. Exit status: 0 a patch was\n"
+	"named, 2 error, or nothing to bisect (the verdict is the same at every\n"
+	"prefix tried).\n";
+
+static const char *const cmd = "bisect";
 
 struct bisect {
 	struct layout l;
@@ -42,43 +46,34 @@ struct bisect {
 	unsigned int found[PATCH_MAX + 1];
 };
 
-/* "buggy" or "4" -> 4; -1 when neither. */
-static int parse_ref(const struct patch_set *ps, const char *ref)
+/* "buggy", "series-4" or "4" -> 4; -1 (said) when none of these. */
+static int parse_ref(const struct patch_set *ps, const char *opt,
+		     const char *ref)
 {
-	const struct variant *v = variant_find(ps, ref);
+	struct variant v;
 	char *end;
 	long n;
 
-	if (v)
-		return (int)v->npatches;
+	if (!variant_lookup(ps, ref, &v))
+		return (int)v.npatches;
 	n = strtol(ref, &end, 10);
-	if (*ref && !*end && n >= 0 && (size_t)n <= ps->nseries)
+	if (*ref >= '0' && *ref <= '9' && !*end && (size_t)n <= ps->nseries)
 		return (int)n;
+	lw_err("bad value '%s' for %s, in 'lwfuzz bisect'; give a variant (%s) or a number of patches from 0 to %zu",
+	       ref, opt, variant_names(ps), ps->nseries);
 	return -1;
-}
-
-/* The cache name of prefix @k: a variant's own name where one is @k. */
-static const char *prefix_name(const struct bisect *b, size_t k, char *buf,
-			       size_t len)
-{
-	for (size_t i = 0; i < b->ps.nvariants; i++)
-		if (b->ps.variants[i].npatches == k)
-			return b->ps.variants[i].name;
-	snprintf(buf, len, "series-%zu", k);
-	return buf;
 }
 
 /* Build prefix @k if needed and run the workload on it. */
 static int test_prefix(struct bisect *b, size_t k)
 {
-	char name[32], *out;
-	struct variant v = { .npatches = k };
+	struct variant v;
+	char *out;
 	int built, ret;
 
 	if (b->verdict[k] != -1)
 		return b->verdict[k];
-	snprintf(v.name, sizeof(v.name), "%s",
-		 prefix_name(b, k, name, sizeof(name)));
+	variant_of_prefix(&b->ps, k, &v);
 	if (kmod_build(&b->l, &b->ks, &b->ps, &v, &built) ||
 	    initramfs_build_base(&b->l, &b->ks, &v, &built)) {
 		printf("bisect: %zu patches (%s): build failed, skipped\n", k,
@@ -89,7 +84,7 @@ static int test_prefix(struct bisect *b, size_t k)
 	out = xasprintf("%s/prefix-%zu", b->work, k);
 	ret = workload_run(&b->l, &b->p, &b->w, out, &b->found[k]);
 	free(out);
-	if (ret == 2) {
+	if (ret == EXIT_ERROR) {
 		printf("bisect: %zu patches (%s): the run failed, skipped\n", k,
 		       v.name);
 		return b->verdict[k] = -2;
@@ -113,6 +108,7 @@ static void say_change(const struct bisect *b, size_t from, size_t to)
 static int scan(struct bisect *b)
 {
 	long prev = -1;
+	unsigned int ran = 0;
 	int named = 0;
 
 	for (size_t k = 0; k <= b->ps.nseries; k++) {
@@ -123,8 +119,16 @@ static int scan(struct bisect *b)
 			named = 1;
 		}
 		prev = k;
+		ran++;
 	}
-	return named ? 0 : 1;
+	if (named)
+		return EXIT_CLEAN;
+	if (!ran)
+		lw_err("no prefix of kmod-patch/series built and ran, in 'lwfuzz bisect'; see the lines above");
+	else
+		lw_err("nothing to bisect: the finding shows in %s of the %u prefixes that ran, in 'lwfuzz bisect'; check the workload, --runs and --delay-ms",
+		       b->verdict[prev] ? "all" : "none", ran);
+	return EXIT_ERROR;
 }
 
 /* Binary search between a bad and a good prefix. */
@@ -133,9 +137,9 @@ static int search(struct bisect *b, int bad, int good)
 	int lo = bad < good ? bad : good, hi = bad < good ? good : bad;
 
 	if (test_prefix(b, bad) != 1 || test_prefix(b, good) != 0) {
-		lw_err("the finding must show on the bad prefix (%d patches) and not on the good one (%d patches)",
+		lw_err("the finding must show on the bad prefix (%d patches) and not on the good one (%d patches), in 'lwfuzz bisect'; check --good and --bad",
 		       bad, good);
-		return 2;
+		return EXIT_ERROR;
 	}
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2, v = -2;
@@ -144,9 +148,9 @@ static int search(struct bisect *b, int bad, int good)
 		for (int m = mid; m < hi && v < 0; m++)
 			v = test_prefix(b, mid = m);
 		if (v < 0) {
-			printf("bisect: every prefix between %d and %d patches failed; the change is in that range\n",
+			lw_err("every prefix between %d and %d patches failed to build or run, in 'lwfuzz bisect'; the change is in that range",
 			       lo, hi);
-			return 1;
+			return EXIT_ERROR;
 		}
 		if (v == b->verdict[lo])
 			lo = mid;
@@ -154,7 +158,7 @@ static int search(struct bisect *b, int bad, int good)
 			hi = mid;
 	}
 	say_change(b, lo, hi);
-	return 0;
+	return EXIT_CLEAN;
 }
 
 static int parse(int argc, char **argv, const char **good, const char **bad,
@@ -168,14 +172,13 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int c;
 
 	*p = (struct wl_run_params){
 		.runs = 3, .op_timeout = 60, .delay_ms = -1, .quiet = 1
 	};
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:b:n:d:h", longopts, NULL)) !=
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":g:b:n:d:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'g':
@@ -185,23 +188,30 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 			*bad = optarg;
 			break;
 		case 'n':
-			p->runs = strtoul(optarg, &end, 10);
-			if (*end || !p->runs || p->runs > 100)
+			if (opt_runs(cmd, optarg, &p->runs))
 				return -1;
 			break;
 		case 'd':
-			p->delay_ms = strtol(optarg, &end, 10);
-			if (*end || p->delay_ms < 0)
+			if (opt_delay_ms(cmd, optarg, &p->delay_ms))
 				return -1;
 			break;
 		case 'h':
-			fputs(bisect_usage, stdout);
+			opt_help(bisect_usage);
 			return 1;
 		default:
+			opt_bad_option(cmd, argv, c);
 			return -1;
 		}
 	}
-	return optind == argc - 1 && !*good == !*bad ? 0 : -1;
+	if (optind != argc - 1) {
+		opt_usage_error(cmd, "need exactly one FINDING or WORKLOAD");
+		return -1;
+	}
+	if (!*good != !*bad) {
+		opt_usage_error(cmd, "--good and --bad go together");
+		return -1;
+	}
+	return 0;
 }
 
 /* A FINDING directory holds workload.lw; anything else is a workload. */
@@ -219,18 +229,19 @@ int cmd_bisect(int argc, char **argv)
 	static struct bisect b;
 	const char *good = NULL, *bad = NULL;
 	char *wl;
-	int ret = parse(argc, argv, &good, &bad, &b.p), g, d;
+	int ret = parse(argc, argv, &good, &bad, &b.p), g = -1, d = -1;
 
 	if (ret)
-		return ret > 0 ? 0
-			       : (lw_err("bad arguments (--good and --bad go together); see 'lwfuzz bisect --help'"),
-				  2);
+		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	wl = workload_path(argv[optind]);
-	ret = 2;
+	ret = EXIT_ERROR;
 	if (wl_load_file(wl, &b.w) || layout_init(&b.l))
 		goto out_wl;
 	if (layout_load_patches(&b.l, &b.ps))
 		goto out_layout;
+	if (good && ((g = parse_ref(&b.ps, "--good", good)) < 0 ||
+		     (d = parse_ref(&b.ps, "--bad", bad)) < 0))
+		goto out;
 	if (kstate_load(&b.l, &b.ks)) {
 		lw_err("no kernel set up; run 'lwfuzz setup' first");
 		goto out;
@@ -242,15 +253,7 @@ int cmd_bisect(int argc, char **argv)
 		lw_err("cannot create a scratch directory");
 		goto out;
 	}
-	if (!good) {
-		ret = scan(&b);
-	} else if ((g = parse_ref(&b.ps, good)) < 0 ||
-		   (d = parse_ref(&b.ps, bad)) < 0) {
-		lw_err("unknown REF '%s': a variant (%s) or 0..%zu",
-		       g < 0 ? good : bad, variant_names(&b.ps), b.ps.nseries);
-	} else {
-		ret = search(&b, d, g);
-	}
+	ret = good ? search(&b, d, g) : scan(&b);
 	rm_rf(b.work);
 out:
 	variants_free(&b.ps);

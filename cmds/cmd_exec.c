@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
+#include "lib/report.h"
 #include "lib/workload.h"
 #include "lib/workload_file.h"
 
@@ -27,6 +29,21 @@
  * before they count as stuck. No answer by then: the guest is lost.
  */
 #define EXEC_TIMEOUT_S 240
+
+/*
+ * AFL++ reads an execution's outcome from how the target ends: a clean
+ * exit is a pass whatever its status, a signal is a crash.
+ */
+static const char exec_usage[] =
+	"usage: lwfuzz exec --socket PATH WORKLOAD\n\n"
+	"One execution of WORKLOAD in the VM that serves on the Unix socket\n"
+	"PATH: the target that 'lwfuzz fuzz' has afl-fuzz run for each test\n"
+	"case. Not for use by hand.\n\n"
+	"  -h, --help   this text\n\n"
+	"Exit status: 0 the execution passed (or WORKLOAD is not a workload:\n"
+	"nothing to run), 2 bad arguments or an unreadable WORKLOAD; it aborts\n"
+	"(SIGABRT, which AFL++ files as a crash) when a check failed or the\n"
+	"guest died, hung or did not answer.\n";
 
 static void set_feature(unsigned char *map, size_t size, unsigned int id,
 			unsigned int value)
@@ -132,12 +149,18 @@ static void vm_note(const char *name, const void *buf, size_t len)
 static void count_execution(const struct exec_reply *rep)
 {
 	char *p = vm_path("executions"), line[64];
-	const char *k =
-		rep->report ? strstr(rep->report, "\"points_checked\":") : NULL;
-	unsigned long points = k ? strtoul(k + 17, NULL, 10) : 0;
+	struct report r;
+	unsigned long points = 0;
 	int fd = p ? open(p, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
-	int n = snprintf(line, sizeof(line), "%d %lu\n", rep->status, points);
+	int n;
 
+	/* Without a report that reads, no crash point counts as checked. */
+	if (rep->report &&
+	    !report_parse(rep->report, rep->report_len, &r, NULL, 0)) {
+		points = r.points_checked;
+		report_free(&r);
+	}
+	n = snprintf(line, sizeof(line), "%d %lu\n", rep->status, points);
 	if (fd >= 0) {
 		if (write(fd, line, n) != n)
 			lw_err("cannot count the execution in %s", p);
@@ -199,17 +222,23 @@ int cmd_exec(int argc, char **argv)
 	uint64_t hash;
 	int fd;
 
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(exec_usage, stdout);
+		return EXIT_CLEAN;
+	}
+	/* AFL++ passes exactly this: no getopt, nothing else to accept. */
 	if (argc != 4 || strcmp(argv[1], "--socket")) {
-		lw_err("usage: lwfuzz exec --socket PATH WORKLOAD (the AFL++ target of 'lwfuzz fuzz')");
-		return 2;
+		opt_usage_error("exec", "expected --socket PATH WORKLOAD");
+		return EXIT_ERROR;
 	}
 	buf = read_file(argv[3], &len);
 	if (!buf)
-		return 2;
+		return EXIT_ERROR;
 	if (wl_load_buf(buf, len, &w, why, sizeof(why))) {
 		/* Not a workload: nothing to run, nothing reached. */
 		free(buf);
-		return 0;
+		return EXIT_CLEAN;
 	}
 	free(buf);
 	n = wl_encode(&w, bin, sizeof(bin));
@@ -218,7 +247,7 @@ int cmd_exec(int argc, char **argv)
 		map_features(&rep);
 		if (rep.status == 1)
 			abort();
-		return 0;
+		return EXIT_CLEAN;
 	}
 	fd = connect_when_ready(argv[2]);
 	if (fd >= 0)
@@ -244,5 +273,5 @@ int cmd_exec(int argc, char **argv)
 		abort();
 	}
 	free(rep.report);
-	return 0;
+	return EXIT_CLEAN;
 }

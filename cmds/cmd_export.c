@@ -10,10 +10,12 @@
 #include <sys/stat.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "fuzzer/fstests_export.h"
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
+#include "lib/report.h"
 #include "lib/workload_file.h"
 #include "lib/workload.h"
 #include "vm/workload_vm.h"
@@ -30,23 +32,32 @@ static const char export_usage[] =
 	"  -n, --name NAME     the test's name (default lwfuzz-HASH)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms during the workload\n"
 	"                      when the kernel has it (the test bed's knob)\n"
-	"  -h, --help          this text\n";
+	"  -h, --help          this text\n\n"
+	"Exit status: 0 written, 2 error.\n";
 
-/* "entry 1263 MARK lwfuzz-expect:..." of the report's first failure. */
+static const char *const cmd = "export-fstests";
+
+/* "entry 1263 FUA|METADATA": the report's first failing crash state. */
 static char *first_failure(const char *report)
 {
-	const char *p = report ? strstr(report, "\"failures\"") : NULL;
-	const char *e = p ? strstr(p, "\"entry\":") : NULL;
-	const char *fl = p ? strstr(p, "\"flags\": \"") : NULL;
-	unsigned long entry;
-	int n;
+	struct report r;
+	char why[256], *s = NULL;
 
-	if (!e || !fl)
+	if (!report)
 		return NULL;
-	entry = strtoul(e + 8, NULL, 10);
-	fl += 10;
-	n = strcspn(fl, "\"");
-	return xasprintf("entry %lu %.*s", entry, n, fl);
+	if (report_parse(report, strlen(report), &r, why, sizeof(why))) {
+		lw_info("the finding's report.json: %s (the test will not name its first failing crash state)",
+			why);
+		return NULL;
+	}
+	/* It lands in a comment line of the test script: one line. */
+	if (r.nfailures)
+		s = xasprintf("entry %llu %.*s",
+			      (unsigned long long)r.failures[0].entry,
+			      (int)strcspn(r.failures[0].flags, "\r\n"),
+			      r.failures[0].flags);
+	report_free(&r);
+	return s;
 }
 
 static char *trimmed(char *s)
@@ -67,7 +78,7 @@ static int write_test(const char *dir, const char *name, const char *script,
 		       p, q);
 		free(p);
 		free(q);
-		return 2;
+		return EXIT_ERROR;
 	}
 	ret = mkdir_p(dir, 0755) ||
 	      write_file_atomic(p, script, strlen(script)) || chmod(p, 0755) ||
@@ -79,7 +90,7 @@ static int write_test(const char *dir, const char *name, const char *script,
 		printf("export-fstests: wrote %s and %s\n", p, q);
 	free(p);
 	free(q);
-	return ret ? 2 : 0;
+	return ret ? EXIT_ERROR : EXIT_CLEAN;
 }
 
 int cmd_export(int argc, char **argv)
@@ -93,14 +104,15 @@ int cmd_export(int argc, char **argv)
 	};
 	struct fstests_info info = { .delay_ms = -1 };
 	const char *out = ".";
-	char *wlpath, *report = NULL, *sig = NULL, *name = NULL, *end;
+	char *wlpath, *report = NULL, *sig = NULL, *name = NULL;
 	char *script = NULL, *golden = NULL;
 	struct workload w;
 	struct stat st;
-	int c, ret = 2, is_dir;
+	int c, ret = EXIT_ERROR, is_dir;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:n:d:h", longopts, NULL)) != -1) {
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":o:n:d:h", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -109,19 +121,21 @@ int cmd_export(int argc, char **argv)
 			info.name = optarg;
 			break;
 		case 'd':
-			info.delay_ms = strtol(optarg, &end, 10);
-			if (*end || info.delay_ms < 0)
-				goto usage;
+			if (opt_delay_ms(cmd, optarg, &info.delay_ms))
+				return EXIT_ERROR;
 			break;
 		case 'h':
-			fputs(export_usage, stdout);
-			return 0;
+			opt_help(export_usage);
+			return EXIT_CLEAN;
 		default:
-			goto usage;
+			opt_bad_option(cmd, argv, c);
+			return EXIT_ERROR;
 		}
 	}
-	if (optind != argc - 1)
-		goto usage;
+	if (optind != argc - 1) {
+		opt_usage_error(cmd, "need exactly one FINDING or WORKLOAD");
+		return EXIT_ERROR;
+	}
 	is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
 	wlpath = is_dir ? path_join(argv[optind], "workload.lw")
 			: xasprintf("%s", argv[optind]);
@@ -149,7 +163,8 @@ int cmd_export(int argc, char **argv)
 	}
 	script = fstests_script(&w, &info);
 	golden = fstests_golden(&info);
-	ret = script && golden ? write_test(out, info.name, script, golden) : 2;
+	ret = script && golden ? write_test(out, info.name, script, golden)
+			       : EXIT_ERROR;
 out:
 	free((char *)info.first_failure);
 	free(wlpath);
@@ -159,7 +174,4 @@ out:
 	free(script);
 	free(golden);
 	return ret;
-usage:
-	lw_err("bad arguments; see 'lwfuzz export-fstests --help'");
-	return 2;
 }

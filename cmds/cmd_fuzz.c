@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "fuzzer/campaign.h"
 #include "lib/exec_proto.h"
 #include "fuzzer/finding_post.h"
@@ -47,7 +48,7 @@ static const char fuzz_usage[] =
 	"OUT/findings/HASH/ (workload.lw, workload.bin, signature, and\n"
 	"report.json for a failed check or console.txt for a guest that died or\n"
 	"hung), one per signature. A dead or hung guest is restarted.\n\n"
-	"  -k, --kernel V        a variant: stock, buggy, fixed, ... (default buggy)\n"
+	"  -k, --kernel V        a variant: {variants} (default buggy)\n"
 	"  -t, --time D          stop after D (90s, 10m, 1h; default 10m)\n"
 	"  -c, --corpus DIR      seed workloads (*.lw; default corpus/seeds)\n"
 	"  -o, --out DIR         campaign directory (default fuzz-out)\n"
@@ -73,24 +74,7 @@ static const char fuzz_usage[] =
 	"the end.\n\n"
 	"Exit status: 1 when there are findings, 0 when none, 2 on error.\n";
 
-static int parse_duration(const char *s, unsigned int *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (end == s)
-		return -1;
-	if (*end == 'm')
-		v *= 60, end++;
-	else if (*end == 'h')
-		v *= 3600, end++;
-	else if (*end == 's')
-		end++;
-	if (*end || !v || v > 30 * 86400)
-		return -1;
-	*out = v;
-	return 0;
-}
+static const char *const cmd = "fuzz";
 
 static int parse(int argc, char **argv, struct fuzz_opts *o)
 {
@@ -111,7 +95,6 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int c;
 
 	*o = (struct fuzz_opts){ .variant = "buggy",
@@ -120,15 +103,16 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 				 .op_timeout_s = 60,
 				 .jobs = 1,
 				 .delay_ms = -1 };
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:t:c:o:d:T:j:F:rxs:h", longopts,
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:t:c:o:d:T:j:F:rxs:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			o->variant = optarg;
+			if (opt_kernel(cmd, optarg, &o->variant))
+				return -1;
 			break;
 		case 't':
-			if (parse_duration(optarg, &o->seconds))
+			if (opt_time(cmd, optarg, &o->seconds))
 				return -1;
 			break;
 		case 'c':
@@ -138,23 +122,21 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			o->out = optarg;
 			break;
 		case 'd':
-			o->delay_ms = strtol(optarg, &end, 10);
-			if (*end || o->delay_ms < 0)
+			if (opt_delay_ms(cmd, optarg, &o->delay_ms))
 				return -1;
 			break;
 		case 'T':
-			o->op_timeout_s = strtoul(optarg, &end, 10);
-			if (*end || !o->op_timeout_s || o->op_timeout_s > 3600)
+			if (opt_op_timeout(cmd, optarg, &o->op_timeout_s))
 				return -1;
 			break;
 		case 'j':
-			o->jobs = strtoul(optarg, &end, 10);
-			if (*end || !o->jobs || o->jobs > MAX_JOBS)
+			if (opt_uint(cmd, "--jobs", optarg, 1, MAX_JOBS,
+				     "a number of VMs", &o->jobs))
 				return -1;
 			break;
 		case 'F':
 			if (o->nforeign == 8)
-				return -1;
+				return opt_too_many(cmd, "--foreign", 8);
 			o->foreign[o->nforeign++] = optarg;
 			break;
 		case 'r':
@@ -173,20 +155,22 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			o->no_record = 1;
 			break;
 		case 'h':
-			fputs(fuzz_usage, stdout);
+			opt_help(fuzz_usage);
 			return 1;
 		default:
-			return -1;
+			return opt_bad_option(cmd, argv, c);
 		}
 	}
-	return optind == argc ? 0 : -1;
+	if (optind != argc)
+		return opt_usage_error(cmd, "unexpected argument '%s'",
+				       argv[optind]);
+	return 0;
 }
 
 /* One tick of the loop: a failed guest is filed and restarted. */
 int cmd_fuzz(int argc, char **argv)
 {
 	struct fuzz_opts o;
-	struct patch_set ps;
 	struct layout l;
 	int ret;
 
@@ -194,23 +178,10 @@ int cmd_fuzz(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = parse(argc, argv, &o);
 	if (ret)
-		return ret > 0 ? 0
-			       : (lw_err("bad arguments; see 'lwfuzz fuzz --help'"),
-				  2);
+		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (layout_init(&l))
-		return 2;
-	ret = 2;
-	if (layout_load_patches(&l, &ps))
-		goto out_layout;
-	if (!variant_find(&ps, o.variant)) {
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       o.variant, variant_names(&ps));
-		goto out;
-	}
+		return EXIT_ERROR;
 	ret = campaign_run(&o, &l);
-out:
-	variants_free(&ps);
-out_layout:
 	layout_free(&l);
 	return ret;
 }

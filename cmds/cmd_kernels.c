@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "setup/kmod_build.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
@@ -16,7 +17,10 @@ static const char kernels_usage[] =
 	"whether each is built: 'built' (current), 'stale' (the patches or the\n"
 	"source changed since; run 'lwfuzz setup') or 'not built'.\n\n"
 	"  -j, --json   one JSON object instead of text\n"
-	"  -h, --help   this text\n";
+	"  -h, --help   this text\n\n"
+	"Exit status: 0 listed, 2 error.\n";
+
+static const char *const cmd = "kernels";
 
 static const char *state_of(const struct layout *l, const struct kstate *ks,
 			    const struct patch_set *ps, const struct variant *v)
@@ -75,28 +79,27 @@ int cmd_kernels(int argc, char **argv)
 	struct layout l;
 	int c, json = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			fputs(kernels_usage, stdout);
-			return 0;
+			opt_help(kernels_usage);
+			return EXIT_CLEAN;
 		}
 		if (c != 'j') {
-			lw_err("bad arguments; see 'lwfuzz kernels --help'");
-			return 2;
+			opt_bad_option(cmd, argv, c);
+			return EXIT_ERROR;
 		}
 		json = 1;
 	}
 	if (optind < argc) {
-		lw_err("unexpected argument '%s'; see 'lwfuzz kernels --help'",
-		       argv[optind]);
-		return 2;
+		opt_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return EXIT_ERROR;
 	}
 	if (layout_init(&l))
-		return 1;
+		return EXIT_ERROR;
 	if (layout_load_patches(&l, &ps)) {
 		layout_free(&l);
-		return 1;
+		return EXIT_ERROR;
 	}
 	kstate_load(&l, &ks);
 	if (json)
@@ -105,5 +108,5 @@ int cmd_kernels(int argc, char **argv)
 		print_text(&l, &ks, &ps);
 	variants_free(&ps);
 	layout_free(&l);
-	return 0;
+	return EXIT_CLEAN;
 }

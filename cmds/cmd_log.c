@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "cmds/cmds.h"
-#include "lib/json_out.h"
+#include "cmds/options.h"
+#include "lib/json_quote.h"
 #include "lib/log_reader.h"
 #include "lib/msg.h"
 
@@ -20,6 +21,8 @@ static const char log_usage[] =
 	"                           the device the log was recorded from\n"
 	"  -h, --help               this text\n\n"
 	"Exit status: 0, or 2 when LOG is not a well-formed log.\n";
+
+static const char *const cmd = "log";
 
 struct log_summary {
 	uint64_t entries, flushes, fuas, marks, discards, writes, bytes;
@@ -52,7 +55,7 @@ static void print_entry(const struct log_entry *e, int json)
 	       log_flags_str(e->flags));
 	if (e->flags & LOG_MARK) {
 		printf(", \"mark\": ");
-		json_string(stdout, e->mark);
+		json_quote(stdout, e->mark);
 	}
 	printf("}");
 }
@@ -86,10 +89,10 @@ static int dump(struct log_reader *r, const char *path, int json)
 	int ret;
 
 	if (!e)
-		return 2;
+		return EXIT_ERROR;
 	if (json) {
 		printf("{\n  \"log\": ");
-		json_string(stdout, path);
+		json_quote(stdout, path);
 		printf(",\n  \"super\": {\"magic\": %llu, \"version\": %llu, \"nr_entries\": %llu, \"sectorsize\": %u},\n  \"entries\": [\n",
 		       (unsigned long long)sb->magic,
 		       (unsigned long long)sb->version,
@@ -110,9 +113,9 @@ static int dump(struct log_reader *r, const char *path, int json)
 	if (ret < 0) {
 		fflush(stdout);
 		lw_err("%s: %s", path, why);
-		return 2;
+		return EXIT_ERROR;
 	}
-	return 0;
+	return EXIT_CLEAN;
 }
 
 int cmd_log(int argc, char **argv)
@@ -125,39 +128,35 @@ int cmd_log(int argc, char **argv)
 	};
 	unsigned long long dev = 0;
 	struct log_reader *r;
-	char why[512], *end;
+	char why[512];
 	int c, json = 0, ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "js:h", longopts, NULL)) != -1) {
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":js:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
 			break;
 		case 's':
-			dev = strtoull(optarg, &end, 10);
-			if (!*optarg || *end || !dev) {
-				lw_err("bad --device-size '%s': a byte count",
-				       optarg);
-				return 2;
-			}
+			if (opt_device_size(cmd, optarg, &dev))
+				return EXIT_ERROR;
 			break;
 		case 'h':
-			fputs(log_usage, stdout);
-			return 0;
+			opt_help(log_usage);
+			return EXIT_CLEAN;
 		default:
-			lw_err("bad arguments; see 'lwfuzz log --help'");
-			return 2;
+			opt_bad_option(cmd, argv, c);
+			return EXIT_ERROR;
 		}
 	}
 	if (optind != argc - 1) {
-		lw_err("need exactly one LOG; see 'lwfuzz log --help'");
-		return 2;
+		opt_usage_error(cmd, "need exactly one LOG");
+		return EXIT_ERROR;
 	}
 	r = log_open(argv[optind], dev, why, sizeof(why));
 	if (!r) {
 		lw_err("%s", why);
-		return 2;
+		return EXIT_ERROR;
 	}
 	ret = dump(r, argv[optind], json);
 	log_close(r);

@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "fuzzer/minimize.h"
 #include "lib/msg.h"
 #include "lib/workload_file.h"
-#include "setup/variants.h"
 #include "vm/workload_vm.h"
 
 static const char minimize_usage[] =
@@ -21,13 +21,15 @@ static const char minimize_usage[] =
 	"threads, drop operations, halve lengths. Each trial is a run in a VM of\n"
 	"the chosen kernel (a trial counts as failing when any of its runs\n"
 	"fails a check). The smallest workload goes to stdout, or to FILE.\n\n"
-	"  -k, --kernel V      stock, buggy or fixed (default buggy)\n"
+	"  -k, --kernel V      a variant: {variants} (default buggy)\n"
 	"  -n, --runs N        runs per trial (default 1)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms\n"
 	"  -o, --out FILE      write the minimized workload here\n"
 	"  -h, --help          this text\n\n"
-	"Exit status: 0 minimized, 1 the workload shows no finding to begin\n"
-	"with, 2 error.\n";
+	"Exit status: 1 a minimized finding was written (or printed), 0 the\n"
+	"workload shows no finding to begin with (nothing to minimize), 2 error.\n";
+
+static const char *const cmd = "minimize";
 
 struct oracle {
 	struct layout *l;
@@ -45,7 +47,7 @@ static int still_fails(const struct workload *w, void *arg)
 
 	rm_rf(out);
 	free(out);
-	if (ret == 2)
+	if (ret == EXIT_ERROR)
 		return -1;
 	unsigned int ops = 0;
 
@@ -74,81 +76,79 @@ int cmd_minimize(int argc, char **argv)
 				   .quiet = 1 } };
 	struct minimize_stats st;
 	struct workload w;
-	struct patch_set ps;
 	struct layout l;
 	struct stat sb;
 	const char *outfile = NULL;
-	char *wl, *end, *text = NULL;
-	int c, ret = 2;
+	char *wl, *text = NULL;
+	int c, ret = EXIT_ERROR;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:n:d:o:h", longopts, NULL)) !=
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:n:d:o:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'k':
-			o.p.variant = optarg;
+			if (opt_kernel(cmd, optarg, &o.p.variant))
+				return EXIT_ERROR;
 			break;
 		case 'n':
-			o.p.runs = strtoul(optarg, &end, 10);
-			if (*end || !o.p.runs)
-				goto usage;
+			if (opt_runs(cmd, optarg, &o.p.runs))
+				return EXIT_ERROR;
 			break;
 		case 'd':
-			o.p.delay_ms = strtol(optarg, &end, 10);
-			if (*end || o.p.delay_ms < 0)
-				goto usage;
+			if (opt_delay_ms(cmd, optarg, &o.p.delay_ms))
+				return EXIT_ERROR;
 			break;
 		case 'o':
 			outfile = optarg;
 			break;
 		case 'h':
-			fputs(minimize_usage, stdout);
-			return 0;
+			opt_help(minimize_usage);
+			return EXIT_CLEAN;
 		default:
-			goto usage;
+			opt_bad_option(cmd, argv, c);
+			return EXIT_ERROR;
 		}
 	}
-	if (optind != argc - 1)
-		goto usage;
+	if (optind != argc - 1) {
+		opt_usage_error(cmd, "need exactly one FINDING or WORKLOAD");
+		return EXIT_ERROR;
+	}
 	/* Before minutes of trials: the result could not be written there. */
 	if (outfile && !file_replaceable(outfile)) {
 		lw_err("--out %s: not a regular file; name a new file",
 		       outfile);
-		return 2;
+		return EXIT_ERROR;
 	}
 	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)
 		     ? path_join(argv[optind], "workload.lw")
 		     : xasprintf("%s", argv[optind]);
 	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
-		return 2;
+		return EXIT_ERROR;
 	}
 	o.l = &l;
-	if (layout_load_patches(&l, &ps))
-		goto out_layout;
-	if (!variant_find(&ps, o.p.variant)) {
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       o.p.variant, variant_names(&ps));
-		goto out;
-	}
 	snprintf(o.work, sizeof(o.work), "%s/lwfuzz-minimize.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(o.work))
+	if (!mkdtemp(o.work)) {
+		lw_err("cannot create a scratch directory %s: %s", o.work,
+		       strerror(errno));
 		goto out;
+	}
 	c = still_fails(&w, &o);
 	if (c != 1) {
+		/* A clean workload is an answer (exit 0), not an error. */
 		if (!c)
-			lw_err("%s shows no finding on %s; nothing to minimize",
+			printf("minimize: %s shows no finding on %s; nothing to minimize\n",
 			       wl, o.p.variant);
-		ret = c ? 2 : 1;
+		ret = c ? EXIT_ERROR : EXIT_CLEAN;
 		goto out_work;
 	}
-	ret = wl_minimize(&w, still_fails, &o, &st) ? 2 : 0;
+	ret = wl_minimize(&w, still_fails, &o, &st) ? EXIT_ERROR : EXIT_FINDING;
 	text = wl_format_text(&w);
 	lw_info("%u trials, %u accepted", st.trials, st.accepted);
 	if (outfile && write_file_atomic(outfile, text, strlen(text))) {
 		lw_err("cannot write %s: %s", outfile, strerror(errno));
-		ret = 2;
+		ret = EXIT_ERROR;
 	} else if (!outfile) {
 		fputs(text, stdout);
 	}
@@ -156,12 +156,7 @@ int cmd_minimize(int argc, char **argv)
 out_work:
 	rm_rf(o.work);
 out:
-	variants_free(&ps);
-out_layout:
 	layout_free(&l);
 	free(wl);
 	return ret;
-usage:
-	lw_err("bad arguments; see 'lwfuzz minimize --help'");
-	return 2;
 }

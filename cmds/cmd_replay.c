@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
-#include "setup/variants.h"
 #include "vm/replay_vm.h"
 
 static const char replay_usage[] =
@@ -25,7 +25,7 @@ static const char replay_usage[] =
 	"mark 'mkfs' when the log has one. DATA-IMAGE is the device's image from\n"
 	"before the log started, for logs that do not start with mkfs. Neither\n"
 	"file is modified.\n\n"
-	"  -k, --kernel V        stock, buggy or fixed (default stock)\n"
+	"  -k, --kernel V        a variant: {variants} (default stock)\n"
 	"  -p, --points LIST     crash points: flush,fua,mark (default) or all\n"
 	"  -s, --start-mark M    check only after mark M\n"
 	"  -e, --end-mark M      stop at mark M\n"
@@ -37,6 +37,8 @@ static const char replay_usage[] =
 	"  -t, --timeout S       give up after S seconds (default 3600)\n"
 	"  -h, --help            this text\n\n"
 	"Exit status: 0 every crash state passed, 1 a check failed, 2 error.\n";
+
+static const char *const cmd = "replay";
 
 struct replay_opts {
 	const char *variant, *points, *start, *end, *json, *keep;
@@ -61,18 +63,18 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->variant = "stock";
 	o->timeout = 3600;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:p:s:e:fj:K:t:h", longopts,
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:p:s:e:fj:K:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			o->variant = optarg;
+			if (opt_kernel(cmd, optarg, &o->variant))
+				return -1;
 			break;
 		case 'p':
 			o->points = optarg;
@@ -93,24 +95,23 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 			o->keep = optarg;
 			break;
 		case 'D':
-			o->device_bytes = strtoull(optarg, &end, 10);
-			if (*end || !o->device_bytes)
+			if (opt_device_size(cmd, optarg, &o->device_bytes))
 				return -1;
 			break;
 		case 't':
-			o->timeout = strtoul(optarg, &end, 10);
-			if (*end || !o->timeout)
+			if (opt_timeout(cmd, optarg, &o->timeout))
 				return -1;
 			break;
 		case 'h':
-			fputs(replay_usage, stdout);
+			opt_help(replay_usage);
 			return 1;
 		default:
-			return -1;
+			return opt_bad_option(cmd, argv, c);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
-		return -1;
+		return opt_usage_error(cmd,
+				       "need a LOG and at most a DATA-IMAGE");
 	o->log = argv[optind];
 	o->image = argc - optind == 2 ? argv[optind + 1] : NULL;
 	return 0;
@@ -137,27 +138,14 @@ int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o;
 	struct replay_vm_opts vo;
-	struct patch_set ps;
 	struct layout l;
 	char *report = NULL;
 	int ret = parse(argc, argv, &o);
 
-	if (ret > 0)
-		return 0;
-	if (ret < 0) {
-		lw_err("bad arguments; see 'lwfuzz replay --help'");
-		return 2;
-	}
+	if (ret)
+		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (layout_init(&l))
-		return 2;
-	ret = 2;
-	if (layout_load_patches(&l, &ps))
-		goto out_layout;
-	if (!variant_find(&ps, o.variant)) {
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       o.variant, variant_names(&ps));
-		goto out;
-	}
+		return EXIT_ERROR;
 	vo = (struct replay_vm_opts){ .variant = o.variant,
 				      .log = o.log,
 				      .image = o.image,
@@ -170,11 +158,8 @@ int cmd_replay(int argc, char **argv)
 				      .fsck = o.fsck };
 	ret = replay_vm(&l, &vo, &report);
 	if (report && write_json(o.json, report))
-		ret = 2;
+		ret = EXIT_ERROR;
 	free(report);
-out:
-	variants_free(&ps);
-out_layout:
 	layout_free(&l);
 	return ret;
 }

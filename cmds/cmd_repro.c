@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
 #include "lib/workload_file.h"
 #include "lib/spawn.h"
-#include "setup/variants.h"
 #include "vm/replay_vm.h"
 #include "vm/workload_vm.h"
 
@@ -24,12 +24,14 @@ static const char repro_usage[] =
 	"same verdict, no race needed — and then its workload.lw is run again N\n"
 	"times to measure how often the race itself reproduces. A WORKLOAD is\n"
 	"only rerun.\n\n"
-	"  -k, --kernel V      stock, buggy or fixed (default buggy)\n"
+	"  -k, --kernel V      a variant: {variants} (default buggy)\n"
 	"  -n, --runs N        reruns of the workload (default 5; 0: none)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms for the reruns\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: 1 when the finding reproduces (a saved log still fails, or\n"
 	"a rerun does), 0 when it does not, 2 on error.\n";
+
+static const char *const cmd = "repro";
 
 /*
  * A campaign keeps its logs gzip'ed: unpack one into a scratch file
@@ -132,38 +134,43 @@ int cmd_repro(int argc, char **argv)
 		.variant = "buggy", .runs = 5, .op_timeout = 60, .delay_ms = -1
 	};
 	struct workload w;
-	struct patch_set ps;
 	struct layout l;
 	struct stat st;
 	unsigned int found = 0;
-	char *end, *wl, *out;
-	int c, ret = 2, replayed = 0, logs = 0;
+	char *wl, *out;
+	int c, ret = EXIT_ERROR, replayed = 0, logs = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:n:d:h", longopts, NULL)) != -1) {
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:n:d:h", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'k':
-			p.variant = optarg;
+			if (opt_kernel(cmd, optarg, &p.variant))
+				return EXIT_ERROR;
 			break;
 		case 'n':
-			p.runs = strtoul(optarg, &end, 10);
-			if (*end || p.runs > 1000)
-				goto usage;
+			/* 0: only replay the saved logs, no rerun. */
+			if (!strcmp(optarg, "0"))
+				p.runs = 0;
+			else if (opt_runs(cmd, optarg, &p.runs))
+				return EXIT_ERROR;
 			break;
 		case 'd':
-			p.delay_ms = strtol(optarg, &end, 10);
-			if (*end || p.delay_ms < 0)
-				goto usage;
+			if (opt_delay_ms(cmd, optarg, &p.delay_ms))
+				return EXIT_ERROR;
 			break;
 		case 'h':
-			fputs(repro_usage, stdout);
-			return 0;
+			opt_help(repro_usage);
+			return EXIT_CLEAN;
 		default:
-			goto usage;
+			opt_bad_option(cmd, argv, c);
+			return EXIT_ERROR;
 		}
 	}
-	if (optind != argc - 1)
-		goto usage;
+	if (optind != argc - 1) {
+		opt_usage_error(cmd, "need exactly one FINDING or WORKLOAD");
+		return EXIT_ERROR;
+	}
 	const char *target = argv[optind];
 	int is_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
 
@@ -171,18 +178,11 @@ int cmd_repro(int argc, char **argv)
 		    : xasprintf("%s", target);
 	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
-		return 2;
-	}
-	if (layout_load_patches(&l, &ps))
-		goto out_layout;
-	if (!variant_find(&ps, p.variant)) {
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       p.variant, variant_names(&ps));
-		goto out;
+		return EXIT_ERROR;
 	}
 	if (is_dir)
 		replayed = replay_logs(&l, target, p.variant, &logs);
-	if (replayed == 2)
+	if (replayed == EXIT_ERROR)
 		goto out;
 	ret = replayed;
 	if (p.runs) {
@@ -193,28 +193,26 @@ int cmd_repro(int argc, char **argv)
 			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 		out = is_dir ? path_join(target, "repro")
 			     : (mkdtemp(tmp) ? xasprintf("%s", tmp) : NULL);
-		c = out ? workload_run(&l, &p, &w, out, &found) : 2;
+		c = out ? workload_run(&l, &p, &w, out, &found) : EXIT_ERROR;
 		if (!is_dir && out)
 			rm_rf(out);
 		free(out);
-		if (c == 2) {
-			ret = 2;
+		if (c == EXIT_ERROR) {
+			ret = EXIT_ERROR;
 			goto out;
 		}
 		printf("repro: the workload failed a check in %u of %u reruns on %s\n",
 		       found, p.runs, p.variant);
 		if (found)
-			ret = 1;
+			ret = EXIT_FINDING;
 	}
-	if (!logs && !p.runs)
-		lw_err("nothing to do: no saved log and --runs 0");
+	if (!logs && !p.runs) {
+		lw_err("nothing to do: no saved log in %s and --runs 0, in 'lwfuzz repro'; give --runs N",
+		       target);
+		ret = EXIT_ERROR;
+	}
 out:
-	variants_free(&ps);
-out_layout:
 	layout_free(&l);
 	free(wl);
 	return ret;
-usage:
-	lw_err("bad arguments; see 'lwfuzz repro --help'");
-	return 2;
 }

@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
 #include "lib/workload_file.h"
 #include "lib/poison.h"
-#include "setup/variants.h"
 #include "vm/vm.h"
 #include "lib/workload.h"
 #include "vm/workload_vm.h"
@@ -25,7 +25,7 @@ static const char run_usage[] =
 	"crash point and check each crash state (as `lwfuzz replay`). The driver\n"
 	"marks every fsync in the log and what it promised, so the data check\n"
 	"holds the crash states to it.\n\n"
-	"  -k, --kernel V      stock, buggy or fixed (default stock)\n"
+	"  -k, --kernel V      a variant: {variants} (default stock)\n"
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms (variants that have it)\n"
 	"  -n, --runs N        run the workload N times in one VM (default 1)\n"
 	"  -o, --out DIR       keep the artifacts: workload.lw, output.txt (the\n"
@@ -35,6 +35,8 @@ static const char run_usage[] =
 	"  -T, --op-timeout S  a workload still running after S s hangs (default 60)\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: 0 clean in every run, 1 a check failed, 2 error or hang.\n";
+
+static const char *const cmd = "run";
 
 struct run_opts {
 	const char *variant, *out, *workload;
@@ -54,27 +56,25 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int c;
 
 	*o = (struct run_opts){
 		.variant = "stock", .runs = 1, .op_timeout = 60, .delay_ms = -1
 	};
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:d:n:o:fT:h", longopts, NULL)) !=
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:d:n:o:fT:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'k':
-			o->variant = optarg;
+			if (opt_kernel(cmd, optarg, &o->variant))
+				return -1;
 			break;
 		case 'd':
-			o->delay_ms = strtol(optarg, &end, 10);
-			if (*end || o->delay_ms < 0 || o->delay_ms > 10000)
+			if (opt_delay_ms(cmd, optarg, &o->delay_ms))
 				return -1;
 			break;
 		case 'n':
-			o->runs = strtoul(optarg, &end, 10);
-			if (*end || !o->runs || o->runs > 1000)
+			if (opt_runs(cmd, optarg, &o->runs))
 				return -1;
 			break;
 		case 'o':
@@ -84,19 +84,18 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			o->fsck = 1;
 			break;
 		case 'T':
-			o->op_timeout = strtoul(optarg, &end, 10);
-			if (*end || !o->op_timeout)
+			if (opt_op_timeout(cmd, optarg, &o->op_timeout))
 				return -1;
 			break;
 		case 'h':
-			fputs(run_usage, stdout);
+			opt_help(run_usage);
 			return 1;
 		default:
-			return -1;
+			return opt_bad_option(cmd, argv, c);
 		}
 	}
 	if (optind != argc - 1)
-		return -1;
+		return opt_usage_error(cmd, "need exactly one WORKLOAD");
 	o->workload = argv[optind];
 	return 0;
 }
@@ -105,27 +104,15 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct workload w;
-	struct patch_set ps;
 	struct layout l;
 	char *outdir;
 	int ret = parse(argc, argv, &o);
 
-	if (ret > 0)
-		return 0;
-	if (ret < 0) {
-		lw_err("bad arguments; see 'lwfuzz run --help'");
-		return 2;
-	}
+	if (ret)
+		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (wl_load_file(o.workload, &w) || layout_init(&l))
-		return 2;
-	ret = 2;
-	if (layout_load_patches(&l, &ps))
-		goto out_layout;
-	if (!variant_find(&ps, o.variant)) {
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       o.variant, variant_names(&ps));
-		goto out;
-	}
+		return EXIT_ERROR;
+	ret = EXIT_ERROR;
 	struct wl_run_params p = { .variant = o.variant,
 				   .runs = o.runs,
 				   .op_timeout = o.op_timeout,
@@ -147,12 +134,14 @@ int cmd_run(int argc, char **argv)
 	}
 	if (outdir)
 		ret = workload_run(&l, &p, &w, outdir, NULL);
+	else
+		lw_err("cannot create a scratch directory in %s: %s",
+		       getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		       strerror(errno));
 	if (tmp[0])
 		rm_rf(tmp);
 	free(outdir);
 out:
-	variants_free(&ps);
-out_layout:
 	layout_free(&l);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
 #include "setup/setup.h"
@@ -16,14 +17,18 @@ static const char setup_usage[] =
 	"     kernel's headers for the release the registry names today;\n"
 	"  2. that kernel's image, downloaded and unpacked (never installed);\n"
 	"  3. fs/btrfs from linux-source-6.1, patched per kmod-patch/series and\n"
-	"     built out of tree for each variant (stock, buggy, fixed);\n"
+	"     built out of tree for each variant ({variants});\n"
 	"  4. each variant's initramfs.\n"
 	"The cache is $LWFUZZ_CACHE (default ~/.cache/lwfuzz).\n\n"
-	"  -k, --kernel V    only this variant (repeatable)\n"
+	"  -k, --kernel V    only this variant (repeatable; also a bisect prefix,\n"
+	"                    series-N)\n"
 	"  -n, --no-install  never run apt-get; fail if a package is missing\n"
 	"  -u, --update      run 'apt-get update' first (picks up a new kernel ABI)\n"
 	"  -q, --quiet       only errors\n"
-	"  -h, --help        this text\n";
+	"  -h, --help        this text\n\n"
+	"Exit status: 0 set up, 2 error.\n";
+
+static const char *const cmd = "setup";
 
 struct setup_opts {
 	const char *only[8];
@@ -31,31 +36,26 @@ struct setup_opts {
 	int install, update;
 };
 
-static int wanted(const struct setup_opts *o, const char *name)
-{
-	if (!o->nonly)
-		return 1;
-	for (size_t i = 0; i < o->nonly; i++)
-		if (!strcmp(o->only[i], name))
-			return 1;
-	return 0;
-}
-
+/* Every variant, or those -k named (a series-N among them). */
 static int build_variants(const struct layout *l, const struct kstate *ks,
 			  const struct patch_set *ps,
 			  const struct setup_opts *o)
 {
-	for (size_t i = 0; i < ps->nvariants; i++) {
-		const struct variant *v = &ps->variants[i];
+	size_t n = o->nonly ? o->nonly : ps->nvariants;
+
+	for (size_t i = 0; i < n; i++) {
+		struct variant v;
 		double t0 = lw_now();
 		int kb, ib;
 
-		if (!wanted(o, v->name))
-			continue;
-		if (kmod_build(l, ks, ps, v, &kb) ||
-		    initramfs_build_base(l, ks, v, &ib))
+		if (!o->nonly)
+			v = ps->variants[i];
+		else if (variant_lookup(ps, o->only[i], &v))
 			return -1;
-		lw_info("%-6s %s (%.1f s)", v->name,
+		if (kmod_build(l, ks, ps, &v, &kb) ||
+		    initramfs_build_base(l, ks, &v, &ib))
+			return -1;
+		lw_info("%-6s %s (%.1f s)", v.name,
 			kb   ? "built"
 			: ib ? "initramfs rebuilt"
 			     : "up to date",
@@ -78,13 +78,15 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->install = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:nuqh", longopts, NULL)) != -1) {
+	opt_begin();
+	while ((c = getopt_long(argc, argv, ":k:nuqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o->nonly == 8)
+				return opt_too_many(cmd, "--kernel", 8);
+			if (opt_kernel(cmd, optarg, &o->only[o->nonly]))
 				return -1;
-			o->only[o->nonly++] = optarg;
+			o->nonly++;
 			break;
 		case 'n':
 			o->install = 0;
@@ -96,13 +98,16 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 			lw_set_quiet(1);
 			break;
 		case 'h':
-			fputs(setup_usage, stdout);
+			opt_help(setup_usage);
 			return 1;
 		default:
-			return -1;
+			return opt_bad_option(cmd, argv, c);
 		}
 	}
-	return optind < argc ? -1 : 0;
+	if (optind < argc)
+		return opt_usage_error(cmd, "unexpected argument '%s'",
+				       argv[optind]);
+	return 0;
 }
 
 int cmd_setup(int argc, char **argv)
@@ -115,21 +120,12 @@ int cmd_setup(int argc, char **argv)
 	int ret = parse(argc, argv, &o);
 
 	if (ret)
-		return ret > 0 ? 0
-			       : (lw_err("bad arguments; see 'lwfuzz setup --help'"),
-				  2);
+		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (layout_init(&l))
-		return 1;
-	ret = 1;
+		return EXIT_ERROR;
+	ret = EXIT_ERROR;
 	if (layout_load_patches(&l, &ps))
 		goto out;
-	for (size_t i = 0; i < o.nonly; i++) {
-		if (!variant_find(&ps, o.only[i])) {
-			lw_err("unknown kernel variant '%s'; choose one of: %s",
-			       o.only[i], variant_names(&ps));
-			goto out;
-		}
-	}
 	lw_info("checking packages");
 	if (deps_ensure(&ks, o.install, o.update))
 		goto out;
@@ -146,7 +142,7 @@ int cmd_setup(int argc, char **argv)
 		goto out;
 	}
 	lw_info("setup done in %.1f s; cache %s", lw_now() - t0, l.cache);
-	ret = 0;
+	ret = EXIT_CLEAN;
 out:
 	variants_free(&ps);
 	layout_free(&l);

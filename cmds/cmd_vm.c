@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cmds/cmds.h"
+#include "cmds/options.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
-#include "setup/variants.h"
 #include "vm/vm.h"
 
 static const char vm_usage[] =
@@ -16,7 +16,7 @@ static const char vm_usage[] =
 	"as root in the guest, with dm-mod, dm-log-writes, dm-snapshot and the\n"
 	"variant's btrfs.ko loaded. CMD's output is printed; its exit status is\n"
 	"lwfuzz's.\n\n"
-	"  -k, --kernel V      variant: stock, buggy or fixed (default stock)\n"
+	"  -k, --kernel V      a variant: {variants} (default stock)\n"
 	"  -f, --file PATH     copy a host file to /in/BASENAME (repeatable)\n"
 	"  -d, --disk IMAGE    attach an image file as a virtio disk; the guest\n"
 	"                      sees it as $LWFUZZ_DISK0, $LWFUZZ_DISK1, ...\n"
@@ -29,30 +29,21 @@ static const char vm_usage[] =
 	"  -v, --verbose       print the guest's console after the run\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: CMD's, or 123 guest crashed (panic) before reporting,\n"
-	"124 guest still running at the timeout, 125 lwfuzz error.\n";
+	"124 guest still running at the timeout, 125 lwfuzz error (bad\n"
+	"arguments, not set up).\n";
 
-static int parse_uint(const char *s, unsigned int min, unsigned int max,
-		      unsigned int *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+static const char *const cmd = "vm";
 
-	if (!*s || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int add_to(const char **arr, size_t *n, size_t max, const char *v)
+static int add_to(const char **arr, size_t *n, size_t max, const char *opt,
+		  const char *v)
 {
 	if (*n == max)
-		return -1;
+		return opt_too_many(cmd, opt, max);
 	arr[(*n)++] = v;
 	return 0;
 }
 
-int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
-		  size_t whylen)
+int vm_parse_args(int argc, char **argv, struct vm_run_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -72,10 +63,9 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
 	o->variant = "stock";
 	o->timeout_s = 600;
 	o->mem_mb = 1024;
-	optind = 0;
-	opterr = 0;
+	opt_begin();
 	/* '+': stop at the first non-option, CMD's own options are CMD's. */
-	while ((c = getopt_long(argc, argv, "+k:f:d:p:o:t:m:vh", longopts,
+	while ((c = getopt_long(argc, argv, "+:k:f:d:p:o:t:m:vh", longopts,
 				NULL)) != -1) {
 		int bad = 0;
 
@@ -85,51 +75,41 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
 			break;
 		case 'f':
 			bad = add_to(o->files, &o->nfiles, VM_MAX_FILES,
-				     optarg);
+				     "--file", optarg);
 			break;
 		case 'd':
-			bad = add_to(o->disks, &o->ndisks, 15, optarg);
+			bad = add_to(o->disks, &o->ndisks, 15, "--disk",
+				     optarg);
 			break;
 		case 'p':
 			bad = add_to(o->params, &o->nparams, VM_MAX_PARAMS,
-				     optarg);
+				     "--param", optarg);
 			break;
 		case 'o':
 			o->out_dir = optarg;
 			break;
 		case 't':
-			bad = parse_uint(optarg, 1, 86400, &o->timeout_s);
+			bad = opt_timeout(cmd, optarg, &o->timeout_s);
 			break;
 		case 'm':
-			bad = parse_uint(optarg, 256, 16384, &o->mem_mb);
+			bad = opt_uint(cmd, "--mem", optarg, 256, 16384,
+				       "megabytes", &o->mem_mb);
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case 'h':
-			fputs(vm_usage, stdout);
+			opt_help(vm_usage);
 			return 1;
 		default:
-			snprintf(
-				why, whylen,
-				"unknown or incomplete option '%s'; see 'lwfuzz vm --help'",
-				argv[optind - 1]);
-			return -1;
+			return opt_bad_option(cmd, argv, c);
 		}
-		if (bad) {
-			snprintf(
-				why, whylen,
-				"bad value '%s' for -%c (too many, or out of range); see 'lwfuzz vm --help'",
-				optarg, c);
+		if (bad)
 			return -1;
-		}
 	}
-	if (optind >= argc) {
-		snprintf(
-			why, whylen,
-			"no command to run; usage: lwfuzz vm [OPTIONS] -- CMD [ARG...]");
-		return -1;
-	}
+	if (optind >= argc)
+		return opt_usage_error(cmd,
+				       "no command to run after the options");
 	o->cmd = argv + optind;
 	return 0;
 }
@@ -137,30 +117,17 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
 int cmd_vm(int argc, char **argv)
 {
 	struct vm_run_opts o;
-	struct patch_set ps;
 	struct layout l;
-	char why[512];
 	int ret;
 
-	ret = vm_parse_args(argc, argv, &o, why, sizeof(why));
+	/* Our own failures are 125: CMD's statuses 0..2 are CMD's. */
+	ret = vm_parse_args(argc, argv, &o);
 	if (ret > 0)
-		return 0;
-	if (ret < 0) {
-		lw_err("%s", why);
+		return EXIT_CLEAN;
+	if (ret < 0 || opt_kernel(cmd, o.variant, &o.variant) ||
+	    layout_init(&l))
 		return VM_EXIT_ERROR;
-	}
-	if (layout_init(&l))
-		return VM_EXIT_ERROR;
-	ret = VM_EXIT_ERROR;
-	if (layout_load_patches(&l, &ps))
-		goto out;
-	if (!variant_find(&ps, o.variant))
-		lw_err("unknown kernel variant '%s'; choose one of: %s",
-		       o.variant, variant_names(&ps));
-	else
-		ret = vm_run(&l, &o);
-	variants_free(&ps);
-out:
+	ret = vm_run(&l, &o);
 	layout_free(&l);
 	return ret;
 }

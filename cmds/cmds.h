@@ -25,9 +25,9 @@ int cmd_export(int argc, char **argv);
 
 /*
  * Parse `lwfuzz vm` arguments into @o. Returns 0, 1 when --help was asked
- * (usage printed), or -1 with a message in @why.
+ * (usage printed), or -1 with a message printed. --kernel is taken as
+ * given (cmd_vm() checks it): this parser reads no file.
  */
-int vm_parse_args(int argc, char **argv, struct vm_run_opts *o, char *why,
-		  size_t whylen);
+int vm_parse_args(int argc, char **argv, struct vm_run_opts *o);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmds/cmds.h"
+#include "lib/msg.h"
 
 struct cmd {
 	const char *name;
@@ -66,24 +67,29 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return EXIT_ERROR;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
-		if (argc > 2 && (c = find(argv[2]))) {
-			char *hv[] = { (char *)c->name, "--help", NULL };
-
-			return c->fn(2, hv);
+		if (argc == 2) {
+			usage(stdout);
+			return EXIT_CLEAN;
 		}
-		usage(stdout);
-		return 0;
+		c = find(argv[2]);
+		if (!c) {
+			lw_err("unknown command '%s', in 'lwfuzz %s %s'; run 'lwfuzz help' for the list",
+			       argv[2], argv[1], argv[2]);
+			return EXIT_ERROR;
+		}
+		char *hv[] = { (char *)c->name, "--help", NULL };
+
+		return c->fn(2, hv);
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fprintf(stderr,
-			"lwfuzz: error: unknown command '%s'; see 'lwfuzz help'\n",
-			argv[1]);
-		return 2;
+		lw_err("unknown command '%s'; run 'lwfuzz help' for the list",
+		       argv[1]);
+		return EXIT_ERROR;
 	}
 	return c->fn(argc - 1, argv + 1);
 }

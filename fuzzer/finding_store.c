@@ -10,6 +10,7 @@
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
+#include "lib/report.h"
 
 static int write_all(const char *dir, const struct finding_file *f, size_t n)
 {
@@ -66,73 +67,39 @@ out:
 	return ret;
 }
 
-/* The string value of "@key": after @p (before @end), unescaped; "" if none. */
-static void json_str(const char *p, const char *end, const char *key, char *out,
-		     size_t len)
-{
-	char pat[64];
-	const char *v;
-	size_t n = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	v = strstr(p, pat);
-	out[0] = 0;
-	if (!v || (end && v >= end))
-		return;
-	for (v += strlen(pat); *v && *v != '"' && n + 1 < len; v++) {
-		if (*v == '\\' && v[1])
-			v++;
-		out[n++] = *v;
-	}
-	out[n] = 0;
-}
-
-static long json_num(const char *p, const char *key)
-{
-	char pat[64];
-	const char *v;
-
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	v = strstr(p, pat);
-	return v ? strtol(v + strlen(pat), NULL, 10) : -1;
-}
-
 char *finding_summary(const char *report_json, const char *sig,
 		      const char *kernel)
 {
-	const char *f = strstr(report_json, "\"failures\": [");
-	const char *first = f ? strstr(f, "{\"point\": ") : NULL;
-	const char *next = first ? strstr(first + 1, "{\"point\": ") : NULL;
-	char flags[64], mark[256], *text = NULL;
+	char *text = NULL, why[256];
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
+	struct report r;
 
 	if (!out)
 		return NULL;
 	fprintf(out, "signature: %s\nkernel: %.*s\n", sig,
 		(int)strcspn(kernel, "\n"), kernel);
-	fprintf(out, "crash states failing: %ld of %ld checked\n",
-		json_num(report_json, "points_failed"),
-		json_num(report_json, "points_checked"));
-	if (first) {
-		json_str(first, next, "flags", flags, sizeof(flags));
-		json_str(first, next, "mark", mark, sizeof(mark));
-		fprintf(out,
-			"first failing crash state: point %ld, log entry %ld (%s%s%s)\n",
-			json_num(first, "point"), json_num(first, "entry"),
-			flags, *mark ? " " : "", mark);
+	if (report_parse(report_json, strlen(report_json), &r, why,
+			 sizeof(why))) {
+		fprintf(out, "report.json: %s\n", why);
+		fclose(out);
+		return text;
 	}
-	for (const char *c = first; c && (c = strstr(c, "{\"check\": \""));
-	     c++) {
-		char check[32], path[256], detail[512];
+	fprintf(out, "crash states failing: %lu of %lu checked\n",
+		r.points_failed, r.points_checked);
+	if (r.nfailures) {
+		const struct report_failure *fl = &r.failures[0];
 
-		if (next && c >= next)
-			break;
-		json_str(c, NULL, "check", check, sizeof(check));
-		json_str(c, NULL, "path", path, sizeof(path));
-		json_str(c, NULL, "detail", detail, sizeof(detail));
-		fprintf(out, "  %s %s: %s\n", check, path, detail);
+		fprintf(out,
+			"first failing crash state: point %lu, log entry %llu (%s%s%s)\n",
+			fl->point, (unsigned long long)fl->entry, fl->flags,
+			*fl->mark ? " " : "", fl->mark);
+		for (size_t i = 0; i < fl->nchecks; i++) {
+			fputs("  ", out);
+			check_failure_text(out, &fl->checks[i]);
+		}
 	}
+	report_free(&r);
 	fclose(out);
 	return text;
 }

@@ -32,7 +32,7 @@ int finding_store(const char *findings, const char *sig,
  * A text report of a failed-check finding (report.txt): its signature, the
  * kernel, the first failing crash state (point, log entry, flags, mark)
  * and what failed there, one line per check, from the replay's JSON
- * report. malloc'ed.
+ * report (or why that does not read). malloc'ed.
  */
 char *finding_summary(const char *report_json, const char *sig,
 		      const char *kernel);

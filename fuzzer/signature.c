@@ -5,36 +5,13 @@
 #include <string.h>
 
 #include "fuzzer/signature.h"
+#include "lib/report.h"
 
 #define MAX_CHECKS 16
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Distinct values of "check": "..." in the report, sorted. */
-static size_t checks_of(const char *json, char names[][32], size_t max)
-{
-	static const char key[] = "\"check\": \"";
-	size_t n = 0;
-
-	for (const char *p = strstr(json, key); p && n < max;
-	     p = strstr(p + 1, key)) {
-		const char *s = p + strlen(key), *e = strchr(s, '"');
-		size_t i;
-
-		if (!e || e - s >= 32)
-			continue;
-		for (i = 0; i < n; i++)
-			if (!strncmp(names[i], s, e - s) && !names[i][e - s])
-				break;
-		if (i == n) {
-			memcpy(names[n], s, e - s);
-			names[n++][e - s] = '\0';
-		}
-	}
-	return n;
 }
 
 /* The operations that shape a workload: no marks, sleeps, barriers. */
@@ -137,18 +114,19 @@ int kernel_signature(const char *kind, const char *console,
 int finding_signature(const char *report_json, const struct workload *w,
 		      char *sig, size_t len)
 {
-	char names[MAX_CHECKS][32];
-	const char *sorted[MAX_CHECKS];
-	size_t nc = checks_of(report_json, names, MAX_CHECKS), used = 0;
+	const char *names[MAX_CHECKS];
+	struct report r;
+	size_t nc, used = 0;
 
-	if (!nc)
+	if (report_parse(report_json, strlen(report_json), &r, NULL, 0))
 		return -1;
-	for (size_t i = 0; i < nc; i++)
-		sorted[i] = names[i];
-	qsort(sorted, nc, sizeof(sorted[0]), cmp_str);
+	nc = report_check_names(&r, names, MAX_CHECKS);
+	qsort(names, nc, sizeof(names[0]), cmp_str);
 	for (size_t i = 0; i < nc && used < len; i++)
 		used += snprintf(sig + used, len - used, "%s%s", i ? "+" : "",
-				 sorted[i]);
-	used = add_shape(w, sig, len, used);
-	return used < len ? 0 : -1;
+				 names[i]);
+	if (nc)
+		used = add_shape(w, sig, len, used);
+	report_free(&r);
+	return nc && used < len ? 0 : -1;
 }

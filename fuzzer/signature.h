@@ -15,7 +15,8 @@
 
 /*
  * "missing-csum+read/2t/fallocate,fsync,pwrite-direct,touch" into @sig.
- * Returns 0, or -1 when the report names no failed check.
+ * Returns 0, or -1 when the report does not read (lib/report.h) or names
+ * no failed check.
  */
 int finding_signature(const char *report_json, const struct workload *w,
 		      char *sig, size_t len);

@@ -3,28 +3,6 @@
 #include <string.h>
 
 #include "lib/check_failure.h"
-#include "lib/json_out.h"
-
-void check_failure_json(FILE *f, const struct check_failure *fd)
-{
-	fprintf(f, "{\"check\": \"%s\"", fd->check);
-	if (fd->ino)
-		fprintf(f, ", \"root\": %" PRIu64 ", \"ino\": %" PRIu64,
-			fd->root, fd->ino);
-	if (fd->path[0]) {
-		fprintf(f, ", \"path\": ");
-		json_string(f, fd->path);
-	}
-	if (fd->has_file_range)
-		fprintf(f, ", \"file_range\": [%" PRIu64 ", %" PRIu64 "]",
-			fd->file_start, fd->file_end);
-	if (fd->has_disk_range)
-		fprintf(f, ", \"disk_range\": [%" PRIu64 ", %" PRIu64 "]",
-			fd->disk_start, fd->disk_end);
-	fprintf(f, ", \"detail\": ");
-	json_string(f, fd->detail);
-	fputc('}', f);
-}
 
 void check_failure_text(FILE *f, const struct check_failure *fd)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a check reports about a crash state. The JSON field names are the
- * stable report format (docs/replay.md).
+ * What a check reports about a crash state. In the JSON report it is a
+ * "findings" item (lib/report.h); here, its line of text.
  */
 #ifndef LWFUZZ_CHECK_FAILURE_H
 #define LWFUZZ_CHECK_FAILURE_H
@@ -25,8 +25,7 @@ struct failure_sink {
 	unsigned long count;
 };
 
-/* One JSON object (no newline) / one line of text. */
-void check_failure_json(FILE *f, const struct check_failure *fd);
+/* One line of text (a multi-line detail: its lines that matter). */
 void check_failure_text(FILE *f, const struct check_failure *fd);
 
 #endif

@@ -6,6 +6,18 @@
 #ifndef LWFUZZ_MSG_H
 #define LWFUZZ_MSG_H
 
+/*
+ * lwfuzz's exit statuses, the table of README "Exit codes": a command
+ * returns one of these (`vm` passes its guest command's status through
+ * and adds vm/vm.h's VM_EXIT_*). Library calls that stand for a whole
+ * command's outcome (workload_run, ...) return them too.
+ */
+enum lw_exit {
+	EXIT_CLEAN = 0, /* nothing found; help shown; the job was done */
+	EXIT_FINDING = 1, /* a check failed: a finding */
+	EXIT_ERROR = 2, /* bad arguments or input, a failure, a hang */
+};
+
 /* "lwfuzz: error: ..." on stderr. */
 void lw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "lwfuzz: ..." on stderr, unless quiet. */

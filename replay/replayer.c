@@ -14,10 +14,10 @@
 #include "replay/dm_dev.h"
 #include "lib/check_failure.h"
 #include "lib/fsutil.h"
-#include "lib/json_out.h"
 #include "replay/kmsg.h"
 #include "lib/log_apply.h"
 #include "lib/msg.h"
+#include "lib/report.h"
 #include "replay/read_check.h"
 #include "replay/replayer.h"
 #include "lib/spawn.h"
@@ -60,9 +60,8 @@ static int is_point(unsigned int points, const struct log_entry *e)
 /* One crash state's findings, gathered for the report. */
 struct point_sink {
 	struct failure_sink sink;
-	FILE *json; /* the findings of this point, as JSON array items */
-	char *json_buf;
-	size_t json_len;
+	struct report_failure fail;
+	size_t room; /* in fail.checks */
 };
 
 /* Check kinds as feedback bits (replay_stats.checks). */
@@ -84,12 +83,22 @@ static unsigned int seen_checks;
 static void collect(struct failure_sink *s, const struct check_failure *f)
 {
 	struct point_sink *ps = (struct point_sink *)s;
+	struct report_failure *fl = &ps->fail;
 
 	seen_checks |= check_bit(f->check);
+	s->count++;
+	if (fl->nchecks == ps->room) {
+		/* A broken directory may fail a read check per file. */
+		size_t room = ps->room ? 2 * ps->room : 4;
+		struct check_failure *c =
+			realloc(fl->checks, room * sizeof(*c));
 
-	if (s->count++)
-		fputs(", ", ps->json);
-	check_failure_json(ps->json, f);
+		if (!c)
+			abort();
+		fl->checks = c;
+		ps->room = room;
+	}
+	fl->checks[fl->nchecks++] = *f;
 	printf("  FINDING ");
 	check_failure_text(stdout, f);
 }
@@ -270,22 +279,18 @@ static int check_state(struct run_state *rs, struct failure_sink *s)
 static void report_point(struct run_state *rs, const struct log_entry *e,
 			 struct point_sink *ps)
 {
-	fclose(ps->json);
 	if (ps->sink.count) {
 		rs->points_failed++;
 		rs->findings += ps->sink.count;
-		if (rs->report) {
-			fprintf(rs->report,
-				"%s    {\"point\": %lu, \"entry\": %llu, \"flags\": \"%s\", \"mark\": ",
-				rs->points_failed > 1 ? ",\n" : "",
-				rs->points_done, (unsigned long long)e->index,
-				log_flags_str(e->flags));
-			json_string(rs->report, e->mark);
-			fprintf(rs->report, ", \"findings\": [%s]}",
-				ps->json_buf);
-		}
+		ps->fail.point = rs->points_done;
+		ps->fail.entry = e->index;
+		ps->fail.flags = log_flags_str(e->flags);
+		ps->fail.mark = e->mark;
+		if (rs->report)
+			report_write_failure(rs->report, &ps->fail,
+					     rs->points_failed - 1);
 	}
-	free(ps->json_buf);
+	free(ps->fail.checks);
 }
 
 static int do_point(struct run_state *rs, const struct log_entry *e)
@@ -293,9 +298,6 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
 	struct point_sink ps = { .sink = { .report = collect } };
 	int ret;
 
-	ps.json = open_memstream(&ps.json_buf, &ps.json_len);
-	if (!ps.json)
-		return -1;
 	rs->points_done++;
 	ret = check_state(rs, &ps.sink);
 	double dt = lw_now() - rs->t0;
@@ -429,28 +431,29 @@ static int open_target(struct run_state *rs)
 static void report_head(struct run_state *rs, const char *start)
 {
 	const struct log_super *sb = log_super(rs->log);
+	struct report r = { .log_entries = sb->nr_entries,
+			    .log_sectorsize = sb->sectorsize,
+			    .start_mark = start,
+			    .fsck = rs->cfg->fsck };
 
-	fprintf(rs->report,
-		"{\n  \"version\": 1,\n  \"log\": {\"entries\": %llu, \"sectorsize\": %u},\n  \"start_mark\": ",
-		(unsigned long long)sb->nr_entries, sb->sectorsize);
-	if (start)
-		json_string(rs->report, start);
-	else
-		fputs("null", rs->report);
-	fprintf(rs->report, ",\n  \"fsck\": %s,\n  \"failures\": [\n",
-		rs->cfg->fsck ? "true" : "false");
+	report_write_head(rs->report, &r);
 }
 
-static void report_tail(struct run_state *rs, int err)
+static int report_tail(struct run_state *rs, int err)
 {
-	fprintf(rs->report,
-		"\n  ],\n  \"points_total\": %lu,\n  \"points_checked\": %lu,\n  \"points_failed\": %lu,\n  \"findings\": %lu,\n  \"extents_checked\": %lu,\n  \"regular_extents_checked\": %lu,\n  \"files_read\": %lu,\n  \"seconds\": %.2f,\n  \"verdict\": \"%s\"\n}\n",
-		rs->points_total, rs->points_done, rs->points_failed,
-		rs->findings, rs->extents, rs->reg_extents, rs->files_read,
-		lw_now() - rs->t0,
-		err		    ? "error"
-		: rs->points_failed ? "corrupt"
-				    : "clean");
+	struct report r = { .points_total = rs->points_total,
+			    .points_checked = rs->points_done,
+			    .points_failed = rs->points_failed,
+			    .findings = rs->findings,
+			    .extents_checked = rs->extents,
+			    .regular_extents_checked = rs->reg_extents,
+			    .files_read = rs->files_read,
+			    .seconds = lw_now() - rs->t0,
+			    .verdict = err		   ? REPORT_ERROR
+				       : rs->points_failed ? REPORT_CORRUPT
+							   : REPORT_CLEAN };
+
+	return report_write_tail(rs->report, &r);
 }
 
 int replay_run(const struct replay_cfg *cfg)
@@ -507,8 +510,9 @@ int replay_run(const struct replay_cfg *cfg)
 	rs.t0 = lw_now();
 	err = replay_loop(&rs, start) ? 1 : 0;
 	if (rs.report) {
-		report_tail(&rs, err);
-		if (fclose(rs.report) || rename(tmp, cfg->report_path)) {
+		int bad = report_tail(&rs, err);
+
+		if (fclose(rs.report) || bad || rename(tmp, cfg->report_path)) {
 			lw_err("cannot write %s", cfg->report_path);
 			err = 1;
 		}

@@ -15,7 +15,7 @@
 #include "setup/setup.h"
 #include "setup/variants.h"
 
-/* What every guest loads; their dependencies come from modules.dep. */
+/* What every guest loads; their dependencies come from the image's. */
 static const char *const guest_modules[] = {
 	"virtio_pci",	 "virtio_blk",	 "dm-mod",
 	"dm-log-writes", "dm-snapshot",	 "dm-thin-pool",
@@ -29,38 +29,28 @@ static const char *const guest_tools[] = {
 	"/usr/sbin/dmsetup",
 };
 
-#define BTRFS_KO "kernel/fs/btrfs/btrfs.ko"
-
 static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		       const char *release)
 {
 	char *mdir = xasprintf("%s/lib/modules/%s", kdir, release);
-	char *depf = path_join(mdir, "modules.dep");
-	char *bif = path_join(mdir, "modules.builtin");
-	char *dep = read_file(depf, NULL), *bi = read_file(bif, NULL);
 	char why[512], *order = xasprintf("%s", "");
-	struct moddep *m = NULL;
-	const char **paths;
-	int n, ret = -1;
+	struct mod_load *mods;
+	int n = moddep_load_order(mdir, guest_modules,
+				  sizeof(guest_modules) /
+					  sizeof(*guest_modules),
+				  &mods, why, sizeof(why));
 
-	if (!dep) {
-		lw_err("cannot read %s: %s; run 'lwfuzz setup'", depf,
-		       strerror(errno));
-		goto out;
-	}
-	m = moddep_parse(dep, bi, why, sizeof(why));
-	n = m ? moddep_resolve(m, guest_modules,
-			       sizeof(guest_modules) / sizeof(*guest_modules),
-			       &paths, why, sizeof(why))
-	      : -1;
-	if (n < 0) {
+	if (n < 0)
 		lw_err("%s", why);
-		goto out;
-	}
 	for (int i = 0; i < n; i++) {
-		char *name = xasprintf("lib/modules/%s/%s", release, paths[i]);
-		char *host = strcmp(paths[i], BTRFS_KO)
-				     ? path_join(mdir, paths[i])
+		char *name =
+			xasprintf("lib/modules/%s/%s", release, mods[i].path);
+		/*
+		 * The variant's own btrfs.ko, built out of tree, in the stock
+		 * one's place: the same name, so the same dependencies.
+		 */
+		char *host = strcmp(mods[i].name, "btrfs")
+				     ? path_join(mdir, mods[i].path)
 				     : path_join(vdir, "btrfs.ko");
 		char *o = xasprintf("%s/%s\n", order, name);
 
@@ -70,17 +60,14 @@ static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		free(name);
 		free(host);
 	}
-	ifs_add_data(ifs, "lib/modules/load-order", order, strlen(order), 0644);
-	ret = 0;
-out:
-	moddep_free(m);
+	if (n >= 0) {
+		ifs_add_data(ifs, "lib/modules/load-order", order,
+			     strlen(order), 0644);
+		moddep_free_order(mods, n);
+	}
 	free(order);
-	free(dep);
-	free(bi);
-	free(depf);
-	free(bif);
 	free(mdir);
-	return ret;
+	return n < 0 ? -1 : 0;
 }
 
 static struct ifs_list *base_list(const struct kstate *ks, const char *kdir,

@@ -1,227 +1,165 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <libkmod.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "setup/modules_dep.h"
 
-struct mod {
-	char *path;
-	char name[64];
-	char **deps;
-	size_t ndeps;
-	int state; /* 0 unvisited, 1 visiting, 2 done */
+/* depmod refuses cycles; a deeper chain means an index that lies. */
+#define MAX_DEPTH 64
+#define LAST_LEN 256
+
+struct order {
+	struct mod_load *mods;
+	int n;
+	const char *dirname; /* kmod's: absolute, paths start with it */
+	char *why;
+	size_t whylen;
 };
 
-struct moddep {
-	struct mod *mods;
-	size_t n;
-	char **builtin;
-	size_t nbuiltin;
-	const char **order;
-	size_t norder;
-};
-
-void moddep_name_of(const char *path, char *name, size_t len)
+/* libkmod's complaints become the reason we give, not stray stderr. */
+static void keep_last(void *data, int priority, const char *file, int line,
+		      const char *fn, const char *format, va_list args)
 {
-	const char *base = strrchr(path, '/');
-	size_t i = 0;
+	char *last = data;
 
-	base = base ? base + 1 : path;
-	for (; base[i] && i + 1 < len; i++) {
-		if (!strncmp(base + i, ".ko", 3))
-			break;
-		name[i] = base[i] == '-' ? '_' : base[i];
-	}
-	name[i] = '\0';
+	(void)priority;
+	(void)file;
+	(void)line;
+	(void)fn;
+	vsnprintf(last, LAST_LEN, format, args);
+	last[strcspn(last, "\n")] = '\0';
 }
 
-static void *xrealloc(void *p, size_t sz)
+static int listed(const struct order *o, const char *name)
 {
-	void *q = realloc(p, sz);
-
-	if (!q)
-		abort();
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-
-	if (!d)
-		abort();
-	return d;
-}
-
-/* Split @line (without newline) "path: dep dep" into @mod. */
-static int parse_line(const char *line, size_t len, struct mod *mod)
-{
-	const char *colon = memchr(line, ':', len);
-	const char *p, *end = line + len;
-
-	if (!colon || colon == line)
-		return -1;
-	memset(mod, 0, sizeof(*mod));
-	mod->path = xstrndup(line, colon - line);
-	moddep_name_of(mod->path, mod->name, sizeof(mod->name));
-	for (p = colon + 1; p < end;) {
-		size_t n;
-
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		n = 0;
-		while (p + n < end && p[n] != ' ' && p[n] != '\t')
-			n++;
-		if (!n)
-			break;
-		mod->deps = xrealloc(mod->deps,
-				     (mod->ndeps + 1) * sizeof(*mod->deps));
-		mod->deps[mod->ndeps++] = xstrndup(p, n);
-		p += n;
-	}
-	return 0;
-}
-
-static void parse_builtin(struct moddep *m, const char *text)
-{
-	for (const char *p = text; p && *p;) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char name[64];
-		char *path = xstrndup(p, len);
-
-		moddep_name_of(path, name, sizeof(name));
-		free(path);
-		if (len) {
-			m->builtin = xrealloc(
-				m->builtin, (m->nbuiltin + 1) * sizeof(char *));
-			m->builtin[m->nbuiltin++] =
-				xstrndup(name, strlen(name));
-		}
-		p = end ? end + 1 : NULL;
-	}
-}
-
-struct moddep *moddep_parse(const char *dep_text, const char *builtin_text,
-			    char *why, size_t whylen)
-{
-	struct moddep *m = calloc(1, sizeof(*m));
-	unsigned int lineno = 0;
-
-	if (!m)
-		abort();
-	for (const char *p = dep_text; p && *p;) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		lineno++;
-		if (len && p[0] != '#') {
-			m->mods = xrealloc(m->mods,
-					   (m->n + 1) * sizeof(*m->mods));
-			if (parse_line(p, len, &m->mods[m->n])) {
-				snprintf(
-					why, whylen,
-					"modules.dep line %u: expected 'path: deps'",
-					lineno);
-				moddep_free(m);
-				return NULL;
-			}
-			m->n++;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	if (builtin_text)
-		parse_builtin(m, builtin_text);
-	return m;
-}
-
-void moddep_free(struct moddep *m)
-{
-	if (!m)
-		return;
-	for (size_t i = 0; i < m->n; i++) {
-		for (size_t j = 0; j < m->mods[i].ndeps; j++)
-			free(m->mods[i].deps[j]);
-		free(m->mods[i].deps);
-		free(m->mods[i].path);
-	}
-	for (size_t i = 0; i < m->nbuiltin; i++)
-		free(m->builtin[i]);
-	free(m->builtin);
-	free(m->mods);
-	free(m->order);
-	free(m);
-}
-
-static struct mod *find(struct moddep *m, const char *name, int by_path)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(by_path ? m->mods[i].path : m->mods[i].name, name))
-			return &m->mods[i];
-	return NULL;
-}
-
-static int is_builtin(struct moddep *m, const char *name)
-{
-	for (size_t i = 0; i < m->nbuiltin; i++)
-		if (!strcmp(m->builtin[i], name))
+	for (int i = 0; i < o->n; i++)
+		if (!strcmp(o->mods[i].name, name))
 			return 1;
 	return 0;
 }
 
-/* Depth-first: a module goes into the order after all of its deps. */
-static int visit(struct moddep *m, struct mod *mod, char *why, size_t whylen)
+static void append(struct order *o, const char *name, const char *path)
 {
-	if (mod->state == 2)
-		return 0;
-	if (mod->state == 1) {
-		snprintf(why, whylen, "modules.dep has a cycle through %s",
-			 mod->path);
-		return -1;
-	}
-	mod->state = 1;
-	for (size_t i = 0; i < mod->ndeps; i++) {
-		struct mod *dep = find(m, mod->deps[i], 1);
+	size_t dlen = strlen(o->dirname);
+	struct mod_load *m;
 
-		if (!dep) {
-			snprintf(why, whylen, "%s needs %s, not in modules.dep",
-				 mod->path, mod->deps[i]);
-			return -1;
-		}
-		if (visit(m, dep, why, whylen))
-			return -1;
-	}
-	mod->state = 2;
-	m->order = xrealloc(m->order, (m->norder + 1) * sizeof(char *));
-	m->order[m->norder++] = mod->path;
-	return 0;
+	o->mods = realloc(o->mods, (o->n + 1) * sizeof(*o->mods));
+	if (!o->mods)
+		abort();
+	m = &o->mods[o->n++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	if (!strncmp(path, o->dirname, dlen) && path[dlen] == '/')
+		path += dlen + 1;
+	m->path = strdup(path);
+	if (!m->path)
+		abort();
 }
 
-int moddep_resolve(struct moddep *m, const char *const names[], size_t n,
-		   const char ***out, char *why, size_t whylen)
+/* Depth first: a module goes into the order after all of its deps. */
+static int visit(struct order *o, struct kmod_module *mod, unsigned int depth)
 {
-	for (size_t i = 0; i < m->n; i++)
-		m->mods[i].state = 0;
-	m->norder = 0;
-	for (size_t i = 0; i < n; i++) {
-		char name[64];
-		struct mod *mod;
+	const char *name = kmod_module_get_name(mod);
+	const char *path = kmod_module_get_path(mod);
+	struct kmod_list *deps, *l;
+	int ret = 0;
 
-		moddep_name_of(names[i], name, sizeof(name));
-		mod = find(m, name, 0);
-		if (!mod && is_builtin(m, name))
-			continue;
-		if (!mod) {
+	/* No file to load: built into the kernel. */
+	if (!path || listed(o, name))
+		return 0;
+	if (depth > MAX_DEPTH) {
+		snprintf(o->why, o->whylen,
+			 "modules.dep in %s has a dependency cycle through %s",
+			 o->dirname, name);
+		return -1;
+	}
+	deps = kmod_module_get_dependencies(mod);
+	kmod_list_foreach(l, deps)
+	{
+		struct kmod_module *dep = kmod_module_get_module(l);
+
+		ret = visit(o, dep, depth + 1);
+		kmod_module_unref(dep);
+		if (ret)
+			break;
+	}
+	kmod_module_unref_list(deps);
+	if (!ret)
+		append(o, name, path);
+	return ret;
+}
+
+int moddep_load_order(const char *mdir, const char *const names[], size_t n,
+		      struct mod_load **out, char *why, size_t whylen)
+{
+	/* The image's modules alone: no modprobe.d of this host. */
+	static const char *const no_config[] = { NULL };
+	struct order o = { .why = why, .whylen = whylen };
+	char last[LAST_LEN] = "", *index;
+	struct kmod_ctx *ctx;
+	int ret = -1;
+
+	*out = NULL;
+	index = malloc(strlen(mdir) + sizeof("/modules.dep.bin"));
+	if (!index)
+		abort();
+	sprintf(index, "%s/modules.dep.bin", mdir);
+	if (access(index, R_OK)) {
+		snprintf(
+			why, whylen,
+			"cannot read %s: %s; run 'lwfuzz setup' (its depmod writes it)",
+			index, strerror(errno));
+		free(index);
+		return -1;
+	}
+	free(index);
+	ctx = kmod_new(mdir, no_config);
+	if (!ctx) {
+		snprintf(why, whylen, "libkmod cannot open %s", mdir);
+		return -1;
+	}
+	kmod_set_log_fn(ctx, keep_last, last);
+	o.dirname = kmod_get_dirname(ctx);
+	for (size_t i = 0; i < n; i++) {
+		struct kmod_list *found = NULL, *l;
+		int err = kmod_module_new_from_lookup(ctx, names[i], &found);
+
+		if (err < 0 || !found) {
 			snprintf(
 				why, whylen,
-				"module %s is neither in modules.dep nor built in",
-				names[i]);
-			return -1;
+				"module %s is neither in %s/modules.dep nor built in%s%s",
+				names[i], mdir, last[0] ? ": " : "", last);
+			goto out;
 		}
-		if (visit(m, mod, why, whylen))
-			return -1;
+		kmod_list_foreach(l, found)
+		{
+			struct kmod_module *mod = kmod_module_get_module(l);
+
+			err = visit(&o, mod, 0);
+			kmod_module_unref(mod);
+			if (err)
+				break;
+		}
+		kmod_module_unref_list(found);
+		if (err)
+			goto out;
 	}
-	*out = m->order;
-	return (int)m->norder;
+	*out = o.mods;
+	ret = o.n;
+out:
+	if (ret < 0)
+		moddep_free_order(o.mods, o.n);
+	kmod_unref(ctx);
+	return ret;
+}
+
+void moddep_free_order(struct mod_load *order, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(order[i].path);
+	free(order);
 }

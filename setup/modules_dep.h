@@ -1,35 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Which kernel modules the guest loads, and in what order, from the
- * image's modules.dep (written by `depmod -b`) rather than a hard-coded
- * list: the set moves between Debian kernels.
+ * Which kernel modules the guest loads, and in what order, asked of
+ * libkmod over the unpacked image's module indexes (modules.dep.bin and
+ * modules.builtin.bin, which `depmod -b` writes when setup unpacks the
+ * kernel) rather than kept as a list here: the set moves between Debian
+ * kernels, and kmod is what reads those indexes everywhere else.
  */
 #ifndef LWFUZZ_MODULES_DEP_H
 #define LWFUZZ_MODULES_DEP_H
 
 #include <stddef.h>
 
-struct moddep;
+struct mod_load {
+	char name[64]; /* "dm_log_writes": kmod's name, dashes folded */
+	char *path; /* relative to the modules directory */
+};
 
 /*
- * Parse modules.dep (and modules.builtin, may be NULL). NULL with a message
- * in @why on malformed input.
+ * The load order of modules @names in @mdir (an image's
+ * lib/modules/RELEASE, indexed by depmod): every module after the modules
+ * it depends on (modules.dep's dependencies; soft dependencies are not
+ * followed), each once, built-in modules left out. A name is looked up as
+ * modprobe does ("dm-log-writes" and "dm_log_writes" are the same module;
+ * an alias brings every module it names). *@out is malloc'ed, for
+ * moddep_free_order(). Returns the number of modules, or -1 with a message
+ * in @why (no index, a module neither in modules.dep nor built in).
  */
-struct moddep *moddep_parse(const char *dep_text, const char *builtin_text,
-			    char *why, size_t whylen);
-void moddep_free(struct moddep *m);
-
-/*
- * Resolve module names ("dm-log-writes" and "dm_log_writes" are the same)
- * into a load order: every module after its dependencies, each once,
- * built-in modules left out. *out is a malloc'ed array of the paths from
- * modules.dep (relative to lib/modules/RELEASE), owned by @m. Returns the
- * number of paths, or -1 with a message in @why (unknown module, cycle).
- */
-int moddep_resolve(struct moddep *m, const char *const names[], size_t n,
-		   const char ***out, char *why, size_t whylen);
-
-/* "kernel/fs/btrfs/btrfs.ko" -> "btrfs" in @name (dashes folded). */
-void moddep_name_of(const char *path, char *name, size_t len);
+int moddep_load_order(const char *mdir, const char *const names[], size_t n,
+		      struct mod_load **out, char *why, size_t whylen);
+void moddep_free_order(struct mod_load *order, int n);
 
 #endif

@@ -146,3 +146,39 @@ const char *variant_names(const struct patch_set *ps)
 				i ? ", " : "", ps->variants[i].name);
 	return buf;
 }
+
+void variant_of_prefix(const struct patch_set *ps, size_t k,
+		       struct variant *out)
+{
+	for (size_t i = 0; i < ps->nvariants; i++) {
+		if (ps->variants[i].npatches == k) {
+			*out = ps->variants[i];
+			return;
+		}
+	}
+	snprintf(out->name, sizeof(out->name), "series-%zu", k);
+	out->npatches = k;
+}
+
+int variant_lookup(const struct patch_set *ps, const char *name,
+		   struct variant *out)
+{
+	const struct variant *v = variant_find(ps, name);
+	const char *digits = name + strlen("series-");
+	char *end;
+	unsigned long k;
+
+	if (v) {
+		*out = *v;
+		return 0;
+	}
+	if (strncmp(name, "series-", strlen("series-")) || *digits < '0' ||
+	    *digits > '9')
+		return -1;
+	k = strtoul(digits, &end, 10);
+	if (*end || k > ps->nseries)
+		return -1;
+	variant_of_prefix(ps, k, out);
+	/* "series-4" where buggy is 4 patches: that cache entry is "buggy". */
+	return strcmp(out->name, name) ? -1 : 0;
+}

@@ -36,4 +36,19 @@ const struct variant *variant_find(const struct patch_set *ps,
 /* "stock, buggy, fixed" for messages; static buffer. */
 const char *variant_names(const struct patch_set *ps);
 
+/*
+ * The variant applying the first @k patches of the series: a variant of
+ * kmod-patch/variants where one applies exactly that prefix, else
+ * "series-K" (the name `lwfuzz bisect` builds and caches it under).
+ */
+void variant_of_prefix(const struct patch_set *ps, size_t k,
+		       struct variant *out);
+/*
+ * Every name a variant's cache entry can have: a variant of
+ * kmod-patch/variants, or a "series-K" of variant_of_prefix(). Fills @out;
+ * -1 when @name is neither.
+ */
+int variant_lookup(const struct patch_set *ps, const char *name,
+		   struct variant *out);
+
 #endif

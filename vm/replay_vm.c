@@ -13,6 +13,7 @@
 #include "lib/log_scan.h"
 #include "lib/msg.h"
 #include "lib/poison.h"
+#include "lib/report.h"
 #include "lib/spawn.h"
 #include "vm/image_probe.h"
 #include "vm/replay_vm.h"
@@ -138,15 +139,24 @@ out:
 	return ret;
 }
 
-/* The entry indexes of the failing crash points, from the report. */
-static size_t failing_entries(const char *report, unsigned long long *idx,
-			      size_t max)
+/*
+ * The entry indexes of the failing crash points, from the report; -1
+ * (said) when the report does not read.
+ */
+static ssize_t failing_entries(const char *report, unsigned long long *idx,
+			       size_t max)
 {
-	size_t n = 0;
+	struct report r;
+	char why[256];
+	size_t n;
 
-	for (const char *p = strstr(report, "\"entry\": "); p && n < max;
-	     p = strstr(p + 1, "\"entry\": "))
-		idx[n++] = strtoull(p + 9, NULL, 10);
+	if (report_parse(report, strlen(report), &r, why, sizeof(why))) {
+		lw_err("the guest's report: %s", why);
+		return -1;
+	}
+	for (n = 0; n < r.nfailures && n < max; n++)
+		idx[n] = r.failures[n].entry;
+	report_free(&r);
 	return n;
 }
 
@@ -154,13 +164,14 @@ static size_t failing_entries(const char *report, unsigned long long *idx,
 static int keep_states(const struct replay_vm_opts *o, const char *report)
 {
 	unsigned long long idx[64];
-	size_t n = failing_entries(report, idx, 64), next = 0;
+	ssize_t n = failing_entries(report, idx, 64);
+	size_t next = 0;
 	char *tmp = xasprintf("%s/.lwfuzz-state.img", o->keep), why[512];
 	struct log_reader *r = NULL;
 	struct log_entry *e = malloc(sizeof(*e));
 	int fd = -1, ret = -1;
 
-	if (!n || !e) {
+	if (n <= 0 || !e) {
 		ret = n ? -1 : 0;
 		goto out;
 	}
@@ -169,7 +180,7 @@ static int keep_states(const struct replay_vm_opts *o, const char *report)
 		goto out;
 	fd = open(tmp, O_RDWR | O_CLOEXEC);
 	r = log_open(o->log, 0, why, sizeof(why));
-	while (fd >= 0 && r && next < n &&
+	while (fd >= 0 && r && next < (size_t)n &&
 	       log_next(r, e, why, sizeof(why)) == 1) {
 		if (log_apply(r, e, fd))
 			goto out;
@@ -184,7 +195,7 @@ static int keep_states(const struct replay_vm_opts *o, const char *report)
 		free(dst);
 		next++;
 	}
-	ret = next == n ? 0 : -1;
+	ret = next == (size_t)n ? 0 : -1;
 out:
 	if (fd >= 0)
 		close(fd);

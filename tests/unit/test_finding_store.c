@@ -132,15 +132,19 @@ static void kernel_signatures_ignore_addresses(void **state)
 
 static void text_report_of_a_finding(void **state)
 {
+	/* Compact, as no writer of ours lays it out: spacing does not matter. */
 	static const char report[] =
-		"{\"version\": 1, \"failures\": [{\"point\": 13, \"entry\": 1287, "
-		"\"flags\": \"FUA|METADATA\", \"mark\": \"\", \"findings\": ["
-		"{\"check\": \"missing-csum\", \"root\": 5, \"path\": \"f0\", "
-		"\"detail\": \"regular extent at file offset 524288 has no data checksums\"}, "
-		"{\"check\": \"read\", \"path\": \"f0\", \"detail\": \"reading [524288, 589824): Input/output error\"}]}, "
-		"{\"point\": 14, \"entry\": 1290, \"flags\": \"FLUSH\", \"mark\": \"\", \"findings\": ["
-		"{\"check\": \"read\", \"path\": \"f0\", \"detail\": \"later\"}]}], "
-		"\"points_checked\": 18, \"points_failed\": 2}";
+		"{\"version\":1,\"log\":{\"entries\":1300,\"sectorsize\":512},"
+		"\"start_mark\":\"mkfs\",\"fsck\":false,\"failures\":[{\"point\":13,"
+		"\"entry\":1287,\"flags\":\"FUA|METADATA\",\"mark\":\"\",\"findings\":["
+		"{\"check\":\"missing-csum\",\"root\":5,\"path\":\"f0\","
+		"\"detail\":\"regular extent at file offset 524288 has no data checksums\"},"
+		"{\"check\":\"read\",\"path\":\"f0\",\"detail\":\"reading [524288, 589824): Input/output error\"}]},"
+		"{\"point\":14,\"entry\":1290,\"flags\":\"FLUSH\",\"mark\":\"\",\"findings\":["
+		"{\"check\":\"read\",\"path\":\"f0\",\"detail\":\"later\"}]}],"
+		"\"points_total\":18,\"points_checked\":18,\"points_failed\":2,"
+		"\"findings\":3,\"extents_checked\":4,\"regular_extents_checked\":2,"
+		"\"files_read\":1,\"seconds\":3.5,\"verdict\":\"corrupt\"}";
 	char *t = finding_summary(report, "missing-csum+read/2t/fsync",
 				  "buggy 6.1.0-56-cloud-amd64");
 
@@ -159,6 +163,11 @@ static void text_report_of_a_finding(void **state)
 		"  read f0: reading [524288, 589824): Input/output error\n"));
 	/* Only the first failing point's checks. */
 	assert_null(strstr(t, "later"));
+	free(t);
+	/* A report that does not read says why. */
+	t = finding_summary("{\"version\": 2}", "s", "k");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "report.json: version 2"));
 	free(t);
 }
 

@@ -105,12 +105,31 @@ static void oracle_errors_stop_it(void **state)
 	assert_true(wl_equal(&w, &orig));
 }
 
+/* A whole report (lib/report.h) around its failures. */
+#define REPORT(failures)                                                        \
+	"{\"version\": 1, \"log\": {\"entries\": 40, \"sectorsize\": 512}, "    \
+	"\"start_mark\": \"mkfs\", \"fsck\": false, \"failures\": [" failures   \
+	"], \"points_total\": 9, \"points_checked\": 9, \"points_failed\": 1, " \
+	"\"findings\": 2, \"extents_checked\": 3, "                             \
+	"\"regular_extents_checked\": 1, \"files_read\": 2, \"seconds\": 0.5, " \
+	"\"verdict\": \"corrupt\"}"
+#define POINT(n, checks)                                                       \
+	"{\"point\": " #n ", \"entry\": " #n "0, \"flags\": \"FUA\", "         \
+	"\"mark\": \"\", \"findings\": [" checks "]}"
+#define CHECK(name) "{\"check\": \"" name "\", \"detail\": \"\"}"
+
+#define CHECK_F0(name)                                                         \
+	"{\"check\": \"" name "\", \"path\": \"f0\", \"detail\": \"\"}"
+#define SEP ", "
+
 static const char report_a[] =
-	"{\"failures\": [{\"point\": 6, \"findings\": [{\"check\": \"missing-csum\", \"path\": \"f0\"}, {\"check\": \"read\", \"path\": \"f0\"}]}]}";
+	REPORT(POINT(6, CHECK_F0("missing-csum") SEP CHECK_F0("read")));
+/* The same checks, another order, repeated, over two points. */
 static const char report_b[] =
-	"{\"failures\": [{\"point\": 9, \"findings\": [{\"check\": \"read\"}, {\"check\": \"missing-csum\"}, {\"check\": \"read\"}]}]}";
-static const char report_c[] =
-	"{\"failures\": [{\"point\": 9, \"findings\": [{\"check\": \"stale\"}]}]}";
+	REPORT(POINT(9, CHECK("read") SEP CHECK("missing-csum"))
+		       SEP POINT(10, CHECK("read")));
+static const char report_c[] = REPORT(POINT(9, CHECK("stale")));
+static const char report_none[] = REPORT("");
 
 static void signatures_dedup(void **state)
 {
@@ -137,6 +156,8 @@ static void signatures_dedup(void **state)
 	assert_int_equal(finding_signature(report_c, &w1, s4, sizeof(s4)), 0);
 	assert_string_not_equal(s1, s4);
 	assert_int_equal(finding_signature("{}", &w1, s4, sizeof(s4)), -1);
+	assert_int_equal(finding_signature(report_none, &w1, s4, sizeof(s4)),
+			 -1);
 }
 
 int main(void)

@@ -36,6 +36,39 @@ static void prefixes(void **state)
 	variants_free(&ps);
 }
 
+/* Bisect's prefix names: a variant's where one applies that prefix. */
+static void prefix_names(void **state)
+{
+	struct patch_set ps;
+	struct variant v;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(variants_parse(&ps, series,
+					"stock -\nbuggy 0002-b.patch\n"
+					"fixed\t0003-fix.patch\n",
+					why, sizeof(why)),
+			 0);
+	variant_of_prefix(&ps, 2, &v);
+	assert_string_equal(v.name, "buggy");
+	variant_of_prefix(&ps, 1, &v);
+	assert_string_equal(v.name, "series-1");
+	assert_int_equal(v.npatches, 1);
+	assert_int_equal(variant_lookup(&ps, "fixed", &v), 0);
+	assert_int_equal(v.npatches, 3);
+	assert_int_equal(variant_lookup(&ps, "series-1", &v), 0);
+	assert_int_equal(v.npatches, 1);
+	/* No cache entry is called that: prefix 2 is buggy's. */
+	assert_int_equal(variant_lookup(&ps, "series-2", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "series-4", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "series-01", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "series-", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "series-1x", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "series--1", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "other", &v), -1);
+	variants_free(&ps);
+}
+
 static void errors_name_the_line(void **state)
 {
 	struct patch_set ps;
@@ -70,6 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(prefixes),
+		cmocka_unit_test(prefix_names),
 		cmocka_unit_test(errors_name_the_line),
 	};
 

@@ -5,13 +5,36 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cmds/cmds.h"
 #include "vm/vm.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof(*(a))) - 1)
+
+/* vm_parse_args() prints its complaint: @why gets what it printed. */
+static int parse(int argc, char **argv, struct vm_run_opts *o, char *why,
+		 size_t len)
+{
+	int fd = memfd_create("stderr", 0), saved = dup(2), ret;
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	ret = vm_parse_args(argc, argv, o);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, why, len - 1, 0);
+	why[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return ret;
+}
 
 static void defaults_and_repeats(void **state)
 {
@@ -23,8 +46,7 @@ static void defaults_and_repeats(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(vm_parse_args(ARGC(argv), argv, &o, why, sizeof(why)),
-			 0);
+	assert_int_equal(parse(ARGC(argv), argv, &o, why, sizeof(why)), 0);
 	assert_string_equal(o.variant, "buggy");
 	assert_int_equal(o.nfiles, 2);
 	assert_string_equal(o.files[1], "/b");
@@ -46,8 +68,7 @@ static void command_without_dashes(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(vm_parse_args(ARGC(argv), argv, &o, why, sizeof(why)),
-			 0);
+	assert_int_equal(parse(ARGC(argv), argv, &o, why, sizeof(why)), 0);
 	assert_string_equal(o.variant, "stock");
 	assert_string_equal(o.cmd[0], "true");
 	assert_string_equal(o.cmd[1], "-k");
@@ -64,21 +85,21 @@ static void bad_arguments(void **state)
 	char why[256];
 
 	(void)state;
-	assert_int_equal(
-		vm_parse_args(ARGC(no_cmd), no_cmd, &o, why, sizeof(why)), -1);
+	assert_int_equal(parse(ARGC(no_cmd), no_cmd, &o, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "no command"));
-	assert_int_equal(
-		vm_parse_args(ARGC(bad_to), bad_to, &o, why, sizeof(why)), -1);
-	assert_int_equal(
-		vm_parse_args(ARGC(bad_to2), bad_to2, &o, why, sizeof(why)),
-		-1);
-	assert_int_equal(
-		vm_parse_args(ARGC(unknown), unknown, &o, why, sizeof(why)),
-		-1);
+	assert_int_equal(parse(ARGC(bad_to), bad_to, &o, why, sizeof(why)), -1);
+	/* One line, the one every command prints for --timeout. */
+	assert_non_null(
+		strstr(why, "bad value '0' for --timeout, in 'lwfuzz vm'"));
+	assert_ptr_equal(strchr(why, '\n'), why + strlen(why) - 1);
+	assert_int_equal(parse(ARGC(bad_to2), bad_to2, &o, why, sizeof(why)),
+			 -1);
+	assert_int_equal(parse(ARGC(unknown), unknown, &o, why, sizeof(why)),
+			 -1);
 	assert_non_null(strstr(why, "--bogus"));
-	assert_int_equal(
-		vm_parse_args(ARGC(missing), missing, &o, why, sizeof(why)),
-		-1);
+	assert_int_equal(parse(ARGC(missing), missing, &o, why, sizeof(why)),
+			 -1);
+	assert_non_null(strstr(why, "'--kernel' needs a value"));
 }
 
 static void shell_quoting(void **state)
