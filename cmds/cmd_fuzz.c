@@ -167,7 +167,6 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 	return 0;
 }
 
-/* One tick of the loop: a failed guest is filed and restarted. */
 int cmd_fuzz(int argc, char **argv)
 {
 	struct fuzz_opts o;

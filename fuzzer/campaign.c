@@ -185,6 +185,7 @@ static int run_seeds(struct campaign *c)
 	return ret;
 }
 
+/* One tick of the loop: a failed guest is filed and restarted. */
 static int tend_vm(struct campaign *c, struct fuzz_vm *vm)
 {
 	if (!fuzz_vm_failed(vm))
