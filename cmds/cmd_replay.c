@@ -129,8 +129,9 @@ static int write_json(const char *json, const char *report)
 	if (write_file_atomic(json, report, strlen(report)) == 0)
 		return 0;
 	lw_err("cannot write %s: %s%s", json, strerror(errno),
-	       errno == EEXIST ? " (not a regular file; '-j -' writes to stdout)"
-			       : "");
+	       errno == EEXIST
+		       ? " (not a regular file; '-j -' writes to stdout)"
+		       : "");
 	return -1;
 }
 

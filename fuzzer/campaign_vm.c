@@ -34,10 +34,7 @@ static void vm_child(struct fuzz_vm *vm)
 
 	agent_run_defaults(&a);
 	a.serve = "/dev/ttyS2";
-	a.data = AGENT_DISK(0);
-	a.log = AGENT_DISK(1);
-	a.target = AGENT_DISK(2);
-	a.cow = AGENT_DISK(3);
+	agent_run_on_disks(&a);
 	a.timeout_s = vm->op_timeout_s;
 	a.delay_ms = vm->delay_ms;
 	a.test_fault = vm->test_fault;

@@ -222,7 +222,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
 	if (ret != 2 && repoison(o->a.log, o->a.target)) {
-		lw_err("run %u: cannot restore the poison on %s", n, o->a.target);
+		lw_err("run %u: cannot restore the poison on %s", n,
+		       o->a.target);
 		ret = 2;
 	}
 	if (ret == 1) {
@@ -250,8 +251,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		lw_err("lwfuzz-agent run: %s", why);
 		return -1;
 	}
-	if (o->a.test_fault &&
-	    driver_parse_fault(o->a.test_fault, &o->fault)) {
+	if (o->a.test_fault && driver_parse_fault(o->a.test_fault, &o->fault)) {
 		lw_err("lwfuzz-agent run: bad --test-fault '%s' (panic:ID or hang:ID)",
 		       o->a.test_fault);
 		return -1;
@@ -348,7 +348,8 @@ static int serve(struct run_opts *o)
 			lw_err("serve: %s; giving up this VM", er.dr.why);
 			return 2;
 		}
-		printf("serve: execution %u: %s (guest MemAvailable %lu kB)\n", n,
+		printf("serve: execution %u: %s (guest MemAvailable %lu kB)\n",
+		       n,
 		       status == 0   ? "clean"
 		       : status == 1 ? "FINDING"
 				     : "error",

@@ -9,6 +9,14 @@
 #include "lib/agent_cmdline.h"
 #include "lib/fsutil.h"
 
+void agent_run_on_disks(struct agent_run_args *a)
+{
+	a->data = AGENT_DISK(0);
+	a->log = AGENT_DISK(1);
+	a->target = AGENT_DISK(2);
+	a->cow = AGENT_DISK(3);
+}
+
 void agent_run_defaults(struct agent_run_args *a)
 {
 	*a = (struct agent_run_args){
@@ -53,8 +61,8 @@ static void add_value(struct script *s, const char *v)
 	size_t n = strlen(v), k = 0;
 	char *q;
 
-	if (!strncmp(v, "$LWFUZZ_DISK", 12) && strspn(v + 12, "0123456789") ==
-						       strlen(v + 12)) {
+	if (!strncmp(v, "$LWFUZZ_DISK", 12) &&
+	    strspn(v + 12, "0123456789") == strlen(v + 12)) {
 		q = xasprintf("\"%s\"", v);
 		add_raw(s, q);
 		free(q);
@@ -162,23 +170,31 @@ void agent_cmd_free(char **cmd)
 }
 
 /* A whole number in [@min, @max], or -1 with @why set. */
-static int number(const char *opt, const char *arg, long min, long max,
-		  long *v, char *why, size_t whylen)
+static int number(const char *opt, const char *arg, long min, long max, long *v,
+		  char *why, size_t whylen)
 {
 	char *end;
 
 	errno = 0;
 	*v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || *v < min || *v > max) {
-		snprintf(why, whylen, "%s takes a whole number from %ld to %ld, not '%s'",
+		snprintf(why, whylen,
+			 "%s takes a whole number from %ld to %ld, not '%s'",
 			 opt, min, max, arg);
 		return -1;
 	}
 	return 0;
 }
 
-int agent_run_parse(int argc, char **argv, struct agent_run_args *a,
-		    char *why, size_t whylen)
+/* What no builder writes: an unknown option, an operand. */
+static int refuse(const char *what, const char *arg, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s '%s'", what, arg);
+	return -1;
+}
+
+int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
+		    size_t whylen)
 {
 	static const struct option longopts[] = {
 		{ "workload", required_argument, NULL, 'w' },
@@ -225,7 +241,8 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a,
 			a->out = optarg;
 			break;
 		case 'n':
-			if (number("--runs", optarg, 1, 100000, &v, why, whylen))
+			if (number("--runs", optarg, 1, 100000, &v, why,
+				   whylen))
 				return -1;
 			a->runs = v;
 			break;
@@ -248,15 +265,12 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a,
 			a->test_fault = optarg;
 			break;
 		default:
-			snprintf(why, whylen, "unknown option '%s'",
-				 argv[optind - 1]);
-			return -1;
+			return refuse("unknown option", argv[optind - 1], why,
+				      whylen);
 		}
 	}
-	if (optind != argc) {
-		snprintf(why, whylen, "unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
+	if (optind != argc)
+		return refuse("unexpected argument", argv[optind], why, whylen);
 	if (!a->workload == !a->serve) {
 		snprintf(why, whylen, "run needs one of --workload or --serve");
 		return -1;
@@ -319,15 +333,12 @@ int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 			a->fsck = 1;
 			break;
 		default:
-			snprintf(why, whylen, "unknown option '%s'",
-				 argv[optind - 1]);
-			return -1;
+			return refuse("unknown option", argv[optind - 1], why,
+				      whylen);
 		}
 	}
-	if (optind != argc) {
-		snprintf(why, whylen, "unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
+	if (optind != argc)
+		return refuse("unexpected argument", argv[optind], why, whylen);
 	if (!a->log || !a->target || !a->cow) {
 		snprintf(why, whylen, "replay needs --log, --target and --cow");
 		return -1;

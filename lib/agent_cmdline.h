@@ -37,6 +37,12 @@ struct agent_replay_args {
 	int fsck;
 };
 
+/*
+ * The four devices on the VM's disks in the order vm/workload_vm.h's
+ * workload_disks() makes them: data, log, target, cow.
+ */
+void agent_run_on_disks(struct agent_run_args *a);
+
 /* The defaults both ends assume. */
 void agent_run_defaults(struct agent_run_args *a);
 void agent_replay_defaults(struct agent_replay_args *a);
@@ -53,8 +59,8 @@ void agent_cmd_free(char **cmd);
  * Parse the agent's arguments after its verb (argv[0] is the verb). 0, or
  * -1 with what is wrong in @why.
  */
-int agent_run_parse(int argc, char **argv, struct agent_run_args *a,
-		    char *why, size_t whylen);
+int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
+		    size_t whylen);
 int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 		       char *why, size_t whylen);
 

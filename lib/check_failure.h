@@ -21,7 +21,8 @@ struct check_failure {
 
 /* Where a check sends its findings. */
 struct failure_sink {
-	void (*report)(struct failure_sink *sink, const struct check_failure *f);
+	void (*report)(struct failure_sink *sink,
+		       const struct check_failure *f);
 	unsigned long count;
 };
 

@@ -64,13 +64,22 @@ static int read_full(int fd, void *buf, size_t len, const struct wait_bound *b)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
+/*
+ * Move all of @len bytes. The host sends to a socket with MSG_NOSIGNAL
+ * (a guest that died closed its end: EPIPE, not a SIGPIPE that kills the
+ * campaign); the guest reads and writes a serial port, where send() does
+ * not work and the host's death is the VM's.
+ */
+enum xfer { XFER_SEND, XFER_READ, XFER_WRITE };
+
+static int xfer_full(int fd, void *buf, size_t len, enum xfer how)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	while (len) {
-		/* A guest that died closed its end: EPIPE, not SIGPIPE. */
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = how == XFER_SEND   ? send(fd, p, len, MSG_NOSIGNAL)
+			    : how == XFER_READ ? read(fd, p, len)
+					       : write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -80,6 +89,11 @@ static int write_full(int fd, const void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	return xfer_full(fd, (void *)buf, len, XFER_SEND);
 }
 
 static uint32_t get_le32(const unsigned char *p)
@@ -183,42 +197,14 @@ int exec_quit(int fd)
 	return write_full(fd, "LWRQ\0\0\0\0", 8);
 }
 
-/*
- * The guest's end writes to a serial port, not a socket: plain write(),
- * and the host's death is the VM's.
- */
 static int port_write(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return xfer_full(fd, (void *)buf, len, XFER_WRITE);
 }
 
 static int port_read(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return xfer_full(fd, buf, len, XFER_READ);
 }
 
 int exec_serve_ready(int fd)

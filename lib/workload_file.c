@@ -14,8 +14,9 @@ int wl_load_buf(const char *buf, size_t len, struct workload *w, char *why,
 	if (len >= 3 && !memcmp(buf, "LW\1", 3)) {
 		if (!wl_decode((const unsigned char *)buf, len, w))
 			return 0;
-		snprintf(why, whylen,
-			 "not a binary workload (its header says so, its body does not decode)");
+		snprintf(
+			why, whylen,
+			"not a binary workload (its header says so, its body does not decode)");
 		return -1;
 	}
 	if (memchr(buf, '\0', len)) {

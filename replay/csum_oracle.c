@@ -84,10 +84,10 @@ static void report_gap(struct walk *w, const struct file_extent *fe,
 		       const struct byte_range *gap)
 {
 	struct check_failure f = { .check = "missing-csum",
-			     .root = fe->root,
-			     .ino = fe->ino,
-			     .has_file_range = 1,
-			     .has_disk_range = 1 };
+				   .root = fe->root,
+				   .ino = fe->ino,
+				   .has_file_range = 1,
+				   .has_disk_range = 1 };
 
 	lookup_path(w->fd, fe->root, fe->ino, f.path, sizeof(f.path));
 	/* File offsets of the gap (exact for uncompressed extents). */

@@ -54,9 +54,9 @@ static void check_one(const char *mnt, const struct expectation *x,
 {
 	char *path = path_join(mnt, x->path);
 	struct check_failure f = { .check = "data",
-			     .has_file_range = 1,
-			     .file_start = x->off,
-			     .file_end = x->off + x->len };
+				   .has_file_range = 1,
+				   .file_start = x->off,
+				   .file_end = x->off + x->len };
 	uint64_t got = 0;
 	int ret = data_digest(path, x->off, x->len, &got);
 

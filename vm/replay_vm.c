@@ -206,8 +206,7 @@ out:
 	return ret;
 }
 
-int replay_vm(const struct layout *l, struct replay_vm_opts *o,
-	      char **report)
+int replay_vm(const struct layout *l, struct replay_vm_opts *o, char **report)
 {
 	struct log_scan scan;
 	char work[256], *outdir, *rpath;
@@ -235,8 +234,7 @@ int replay_vm(const struct layout *l, struct replay_vm_opts *o,
 			lw_err("the guest left no report");
 		ret = 2;
 	} else if (o->keep && ret == 1 && keep_states(o, *report)) {
-		lw_err("cannot save the failing crash states into %s",
-		       o->keep);
+		lw_err("cannot save the failing crash states into %s", o->keep);
 		ret = 2;
 	}
 	free(rpath);

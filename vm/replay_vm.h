@@ -27,7 +27,6 @@ struct replay_vm_opts {
  * state passed, 1 a check failed, 2 error (printed); *@report gets the
  * JSON report (malloc'ed) whenever the guest left one.
  */
-int replay_vm(const struct layout *l, struct replay_vm_opts *o,
-	      char **report);
+int replay_vm(const struct layout *l, struct replay_vm_opts *o, char **report);
 
 #endif

@@ -60,10 +60,7 @@ static int run_guest(const struct layout *l, const struct wl_run_params *o,
 
 	agent_run_defaults(&a);
 	a.workload = "/in/workload.lw";
-	a.data = AGENT_DISK(0);
-	a.log = AGENT_DISK(1);
-	a.target = AGENT_DISK(2);
-	a.cow = AGENT_DISK(3);
+	agent_run_on_disks(&a);
 	a.runs = o->runs;
 	a.timeout_s = o->op_timeout;
 	a.delay_ms = o->delay_ms;
