@@ -4,6 +4,9 @@
 # QEMU and the guest's MemAvailable at the start and at the end, then the
 # executions, restarts and findings. Memory must stay flat (the script
 # says so when the end exceeds the start by more than 20 %).
+# The campaign's own exit status counts too: 0 (clean) and 1 (findings)
+# are fine for a soak, which is about lasting, not about the kernel; 2 (an
+# error, a hang of lwfuzz itself) or a crash (killed by a signal) fails it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mins=${1:-30}
@@ -27,13 +30,30 @@ sleep $((mins * 60 - 150))
 end=$(sample "soak: end ($((mins - 1)) min)")
 echo "$end"
 wait $pid
+crc=$?
 grep -E 'elapsed' "$out.log" | tail -1 | sed 's/^/soak: /'
 echo "soak: findings: $(ls "$out/findings" | wc -l) in $out/findings"
 grep -E 'new finding' "$out.log" | sed 's/^/soak: /'
 s=$(sed 's/.*lwfuzz \([0-9]*\) kB.*/\1/' <<<"$start")
 e=$(sed 's/.*lwfuzz \([0-9]*\) kB.*/\1/' <<<"$end")
+rc=0
+case $crc in
+0) echo "soak: the campaign ended clean (exit 0)" ;;
+1) echo "soak: the campaign ended with findings (exit 1: fine for a soak)" ;;
+*)
+	if [ "$crc" -gt 128 ]; then
+		echo "soak: the campaign crashed (killed by signal $((crc - 128)); exit $crc); its log: $out.log"
+	else
+		echo "soak: the campaign failed (exit $crc); its log: $out.log"
+	fi
+	tail -5 "$out.log" | sed 's/^/soak:   /'
+	rc=1
+	;;
+esac
 if [ "$e" -gt $((s * 12 / 10 + 1024)) ]; then
 	echo "soak: lwfuzz grew from $s to $e kB"
-	exit 1
+	rc=1
+else
+	echo "soak: host memory flat (lwfuzz $s -> $e kB)"
 fi
-echo "soak: host memory flat (lwfuzz $s -> $e kB)"
+exit $rc

@@ -6,8 +6,10 @@
 # filed; a second campaign on the same directory is refused; Ctrl-C and
 # SIGTERM end it cleanly and --resume continues it; nothing is left
 # half-written and no QEMU, afl-fuzz or disk image is left behind. (The
-# host disk filling up is test_fuzz_diskfull.sh.)
+# host disk filling up is test_fuzz_diskfull.sh.) Each "no QEMU left"
+# follows a QEMU of that campaign seen running before the stop.
 . "$(dirname "$0")/lib.sh"
+plan 15
 
 seeds=$WORK/seeds
 mkdir -p "$seeds"
@@ -32,6 +34,7 @@ sleep 8
 second=$("$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" 2>&1)
 check "faults: a second campaign on the same directory is refused" \
 	grep -q 'in use by another campaign' <<<"$second"
+qemu=$(wait_for_qemu 30)
 kill -INT $pid
 wait $pid
 rc=$?
@@ -47,7 +50,7 @@ check "faults: the campaign ran on after the restart (${after:-0} executions)" \
 	test "${after:-0}" -gt 2
 check "faults: nothing half-written in findings/" \
 	bash -c "! ls -a '$WORK'/p/findings | grep -q '^\.new'"
-check "faults: no QEMU left after Ctrl-C" no_qemu_left
+check "faults: no QEMU left after Ctrl-C (its QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 
 # 2. --resume continues it (AFL++'s queue, the findings) for a while.
 # (The resumed part may file new findings: the deterministic stage forks
@@ -58,6 +61,7 @@ before=$(cat "$WORK"/p/.vm-0/executions | wc -l)
 pid=$!
 wait_for_lines 180 $((before + 3)) "$WORK/p/.vm-0/executions"
 # SIGTERM in the middle of an execution (one runs all the time).
+qemu=$(wait_for_qemu 30)
 kill -TERM $pid
 wait $pid
 rc=$?
@@ -66,10 +70,17 @@ grep -E 'resuming|unique' "$WORK/r.txt" | sed 's/^/# /'
 check "faults: --resume continues the campaign ($before -> $after executions, the panic finding kept)" \
 	bash -c "test $rc = 1 && grep -q 'resuming' '$WORK/r.txt' && test $after -gt $before &&
 		 grep -q '^kernel-crash: ' '$WORK'/p/findings/*/signature"
-check "faults: SIGTERM ends it cleanly: its verdict, no QEMU, no afl-fuzz, no disk image left" \
-	bash -c "grep -q 'stopped by a signal, --resume continues' '$WORK/r.txt' && ! pgrep -f '[a]fl-fuzz.*$WORK/p/' &&
-		 ! ls '$WORK'/p/.vm-*/*.img 2>/dev/null | grep -q . && ! ls -a '$WORK'/p/findings | grep -q '^\.new'" &&
-	no_qemu_left
+# stopped_clean SEEN: the SIGTERM'd campaign said so and left nothing
+# running or half-written (SEEN: its QEMU, seen before the signal).
+stopped_clean() {
+	grep -q 'stopped by a signal, --resume continues' "$WORK/r.txt" &&
+		! pgrep -f "[a]fl-fuzz.*$WORK/p/" >/dev/null &&
+		! ls "$WORK"/p/.vm-*/*.img 2>/dev/null | grep -q . &&
+		! ls -a "$WORK"/p/findings | grep -q '^\.new' &&
+		qemu_gone "$1"
+}
+check "faults: SIGTERM ends it cleanly: its verdict, no QEMU (${qemu:-none seen} ran), no afl-fuzz, no disk image left" \
+	stopped_clean "$qemu"
 "$LWFUZZ" fuzz -k stock -t 10s --resume -o "$WORK/p" >"$WORK/r2.txt" 2>&1
 rc=$?
 check "faults: ... and --resume works after it (the lock was released)" \
@@ -79,13 +90,15 @@ check "faults: --resume of nothing: one line, exit 2" \
 	bash -c "test $? = 2 && test \$(wc -l <<<'$out') = 1"
 
 # 3. A workload stuck for good: a hang finding, the VM restarted.
-out=$(LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz -k stock -t 25s -T 5 \
-	-c "$seeds" -o "$WORK/h" 2>&1)
+run_seeing_qemu "$WORK/h.txt" env LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz \
+	-k stock -t 25s -T 5 -c "$seeds" -o "$WORK/h"
 rc=$?
+qemu=$QEMU_PIDS
+out=$(cat "$WORK/h.txt")
 echo "$out" | grep -E 'guest|finding' | head -3 | sed 's/^/# /'
 check "faults: a stuck workload is a hang finding and the VM restarts" \
 	bash -c "test $rc = 1 && grep -q '^hang: ' '$WORK'/h/findings/*/signature &&
 		 grep -q 'restarts 1' <<<'$out'"
-check "faults: no QEMU left" no_qemu_left
+check "faults: no QEMU left (the campaign's QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 check "faults: the corpus given with -c is as it was (lwfuzz works on copies)" \
 	test "$(cd "$seeds" && md5sum ./*)" = "$corpus_sums"

@@ -4,8 +4,11 @@
 # renamed or forgotten option shows up here. Runs the real binary; no VM.
 . "$(dirname "$0")/lib.sh"
 
-for src in cmds/cmd_*.c; do
-	grep -q 'static const struct option' "$src" || continue
+# One check per command with a table of long options.
+srcs=$(grep -l 'static const struct option' cmds/cmd_*.c)
+plan "$(wc -w <<<"$srcs")"
+
+for src in $srcs; do
 	cmd=${src#cmds/cmd_}
 	cmd=${cmd%.c}
 	[ "$cmd" = export ] && cmd=export-fstests

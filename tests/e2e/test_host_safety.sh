@@ -6,15 +6,15 @@
 # create (a recorded log, a finding, a directory with files in it) are left
 # byte for byte as they were.
 . "$(dirname "$0")/lib.sh"
+plan 15
 
 backing=$WORK/backing.img
 head -c 16M /dev/urandom >"$backing"
 before=$(md5sum <"$backing")
 if ! dev=$(losetup -f --show "$backing" 2>/dev/null); then
-	not_ok "host: losetup (the test needs root and loop devices)"
-	exit 0
+	bail_out "host: losetup (the test needs root and loop devices)"
 fi
-trap 'losetup -d "$dev"; rm -rf "$WORK"' EXIT
+on_exit 'losetup -d "$dev"'
 echo "# host block device under test: $dev"
 
 # refused NAME EXPECTED-STATUS PATTERN CMD...: one line (or a usage line)
@@ -50,8 +50,11 @@ check "host: log DEVICE reads it (random bytes: not a log, exit 2)" \
 
 # A real log and finding: the seed race on buggy (`lwfuzz run --out`
 # keeps the log of a failing run).
-"$LWFUZZ" run -k buggy -d 200 -o "$WORK/f" corpus/seeds/prealloc-race.lw >/dev/null 2>&1
-check "host: record a finding directory with lwfuzz run" test -s "$WORK/f/run-1/log.img"
+# (Its QEMU, seen running, is the one "no QEMU left" at the end is about.)
+run_seeing_qemu "$WORK/run.txt" "$LWFUZZ" run -k buggy -d 200 -o "$WORK/f" corpus/seeds/prealloc-race.lw
+qemu=$QEMU_PIDS
+check "host: record a finding directory with lwfuzz run" test -s "$WORK/f/run-1/log.img" ||
+	tail -5 "$WORK/run.txt" | sed 's/^/# /'
 refused "replay LOG DEVICE (as the data image)" 2 'block device of this machine' \
 	"$LWFUZZ" replay "$WORK/f/run-1/log.img" "$dev"
 check "host: the device's bytes are unchanged after all of the above" \
@@ -80,4 +83,4 @@ refused "export-fstests over an existing test" 2 'exists' \
 	"$LWFUZZ" export-fstests -o "$WORK/fstests" -n 900 "$WORK/f"
 check "host: ... the user's file is as it was" \
 	test "$(cat "$WORK/mine/output.txt")" = precious
-check "host: no QEMU left" no_qemu_left
+check "host: no QEMU left (lwfuzz run's QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"

@@ -5,8 +5,12 @@
 # on the right file and ranges, with `--fsck` saying "some csum missing";
 # the same recording on `fixed` and on `stock` replays clean. The delay
 # makes the race deterministic, so every run must agree: buggy 1 of 1
-# corrupt, fixed 0 of 2, stock 0 of 1.
+# corrupt, fixed 0 of 2, stock 0 of 1. A clean replay counts only when the
+# race ran to its end: the guest marks "race-done" in the log after
+# race_prealloc's racing write and fsync both returned (a guest that died
+# after mkfs leaves a log that replays clean too).
 . "$(dirname "$0")/lib.sh"
+plan 13
 
 # record VARIANT LOG: the race workload on VARIANT into LOG.
 record() {
@@ -44,8 +48,20 @@ kept=$(ls "$WORK/keep" | head -1)
 check "race-buggy: --keep saves the failing crash states as images" \
 	test -n "$kept" -a "$(blkid -o value -s TYPE "$WORK/keep/$kept" 2>/dev/null)" = btrfs
 
+# ran_to_end RC LOG: the guest script exited RC = 0 and marked the end of
+# the race in LOG.
+ran_to_end() {
+	test "$1" = 0 && "$LWFUZZ" log "$2" >"$WORK/log.txt" 2>&1 &&
+		grep -q ' race-done$' "$WORK/log.txt"
+}
+
 for v in fixed fixed stock; do
-	record "$v" "$log" >/dev/null
+	record "$v" "$log" >"$WORK/record.txt"
+	rc=$?
+	grep 'race_prealloc' "$WORK/record.txt"
+	check "race-$v: the race ran to its end (guest exit $rc, race-done mark in the log)" \
+		ran_to_end "$rc" "$log" ||
+		{ tail -5 "$WORK/record.txt"; tail -2 "$WORK/log.txt" | sed 's/^/# /'; }
 	out=$("$LWFUZZ" replay --fsck "$log" 2>&1)
 	rc=$?
 	echo "$out" | grep -E 'CORRUPT|CLEAN' | sed 's/^/# /'

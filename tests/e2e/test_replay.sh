@@ -4,6 +4,7 @@
 # compression, inline, rename, unlink) replays clean at every crash point,
 # fsck included; bad inputs are refused with one line and exit 2.
 . "$(dirname "$0")/lib.sh"
+plan 15
 
 data=$WORK/data.img
 log=$WORK/log.img

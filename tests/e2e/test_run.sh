@@ -9,6 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 seed=corpus/seeds/prealloc-race.lw
+# 14 checks, and one per seed other than $seed.
+plan $((13 + $(ls corpus/seeds/*.lw | wc -l)))
 out=$("$LWFUZZ" run -k buggy -d 200 -o "$WORK/buggy" "$seed" 2>&1)
 rc=$?
 echo "$out" | grep -E '^run' | sed 's/^/# /'

@@ -4,6 +4,7 @@
 # variant) get one clear line, a non-zero exit, and nothing half-built left
 # in the cache.
 . "$(dirname "$0")/lib.sh"
+plan 10
 
 cache=${LWFUZZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwfuzz}
 nvariants=$(grep -cv '^#' kmod-patch/variants)
@@ -37,7 +38,7 @@ echo "broken 9999-does-not-apply.patch" >>"$root/kmod-patch/variants"
 out=$(LWFUZZ_ROOT=$root "$LWFUZZ" setup -n -k broken 2>&1)
 rc=$?
 echo "$out" | tail -3 | sed 's/^/# /'
-check "setup: a patch that no longer applies fails (exit 1)" test $rc = 1
+check "setup: a patch that no longer applies fails (exit 2)" test $rc = 2
 check "setup: ... naming the patch" \
 	grep -q "patch 9999-does-not-apply.patch no longer applies" <<<"$out"
 check "setup: ... leaving no variant in the cache" \
@@ -53,8 +54,9 @@ if mount -t tmpfs -o size=1m tmpfs "$WORK/tiny" 2>/dev/null; then
 	out=$(LWFUZZ_CACHE=$WORK/tiny/cache "$LWFUZZ" setup -n 2>&1)
 	rc=$?
 	umount "$WORK/tiny"
-	check "setup: no space for the cache is an error" test $rc = 1
+	check "setup: no space for the cache is an error (exit 2)" test $rc = 2
 	check "setup: ... saying so" grep -q "not enough space for the cache" <<<"$out"
 else
-	not_ok "setup: cannot mount a tmpfs to test a full cache (need root)"
+	not_ok "setup: no space for the cache is an error (cannot mount a tmpfs to test it: need root)"
+	skip "setup: ... saying so" "no tmpfs to fill"
 fi

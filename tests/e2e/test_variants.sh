@@ -3,6 +3,7 @@
 # and its patches in modinfo, only buggy and fixed have dio_race_delay_ms,
 # only fixed carries the fix, and the three are different code.
 . "$(dirname "$0")/lib.sh"
+plan 12
 
 cache=${LWFUZZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lwfuzz}
 fix=$(awk '$1 == "fixed" { print $2 }' kmod-patch/variants)

@@ -3,6 +3,7 @@
 # comes back, and every way a guest can go wrong ends with a clear line, a
 # distinct status and no QEMU left behind.
 . "$(dirname "$0")/lib.sh"
+plan 19
 
 out=$("$LWFUZZ" vm -t 60 -o "$WORK/out" -- sh -c \
 	'echo hello; mkdir -p /out/d; echo data >/out/d/f; exit 7' 2>&1)
@@ -19,11 +20,13 @@ out=$("$LWFUZZ" vm -k fixed -p btrfs.dio_race_delay_ms=7 -t 60 -- \
 	cat /sys/module/btrfs/parameters/dio_race_delay_ms 2>&1)
 check "vm: --param sets a module parameter" grep -qx 7 <<<"$out"
 
-out=$("$LWFUZZ" vm -t 8 -- sleep 1000 2>&1)
+run_seeing_qemu "$WORK/timeout.txt" "$LWFUZZ" vm -t 8 -- sleep 1000
 rc=$?
+out=$(cat "$WORK/timeout.txt")
 check "vm: a hung guest is killed at the timeout (exit 124)" test $rc = 124
 check "vm: the timeout says so" grep -q "still running after 8 s" <<<"$out"
-check "vm: no QEMU left after a timeout" no_qemu_left
+check "vm: no QEMU left after a timeout (its QEMU ran: ${QEMU_PIDS:-none seen})" \
+	qemu_gone "$QEMU_PIDS"
 
 out=$("$LWFUZZ" vm -t 60 -- sh -c 'echo c >/proc/sysrq-trigger' 2>&1)
 rc=$?
@@ -42,22 +45,25 @@ check "vm: a block/char device is refused as a disk" \
 
 "$LWFUZZ" vm -t 120 -- sleep 1000 >/dev/null 2>&1 &
 pid=$!
-sleep 3
+qemu=$(wait_for_qemu 60)
+sleep 2
 kill -INT $pid
 wait $pid
 rc=$?
 check "vm: Ctrl-C stops the run (exit 130)" test $rc = 130
-check "vm: no QEMU left after Ctrl-C" no_qemu_left
+check "vm: no QEMU left after Ctrl-C (its QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 check "vm: no scratch left after Ctrl-C" \
 	test -z "$(ls -d "$WORK"/lwfuzz-vm.* 2>/dev/null)"
 
 "$LWFUZZ" vm -t 120 -- sleep 1000 >/dev/null 2>&1 &
 pid=$!
-sleep 3
+qemu=$(wait_for_qemu 60)
+sleep 2
 kill -KILL $pid
 wait $pid 2>/dev/null
 sleep 1
-check "vm: no QEMU left when lwfuzz is SIGKILLed" no_qemu_left
+check "vm: no QEMU left when lwfuzz is SIGKILLed (its QEMU ran: ${qemu:-none seen})" \
+	qemu_gone "$qemu"
 
 check "vm: --help exits 0" bash -c "'$LWFUZZ' vm --help >/dev/null"
 check "lwfuzz help lists the commands" bash -c "'$LWFUZZ' help | grep -q kernels"
