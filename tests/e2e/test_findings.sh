@@ -4,8 +4,10 @@
 # between fixed and buggy names the seed-fix patch as the one that makes
 # it disappear. (Runs: 2 per variant; with dio_race_delay_ms=200 the race
 # is deterministic, so 2 of 2 on buggy and 0 of 2 on fixed are required.)
+# `lwfuzz minimize` of a workload that shows no finding is an answer, not
+# an error: exit 0 and a line that says so (README "Exit codes").
 . "$(dirname "$0")/lib.sh"
-plan 8
+plan 9
 
 fix=$(awk '$1 == "fixed" { print $2 }' kmod-patch/variants)
 "$LWFUZZ" run -k buggy -d 200 -o "$WORK/finding" corpus/seeds/prealloc-race.lw >/dev/null 2>&1
@@ -34,3 +36,9 @@ check "bisect: the seed fix makes the finding disappear" \
 out=$("$LWFUZZ" bisect --good buggy --bad fixed -n 1 -d 200 "$WORK/finding" 2>&1)
 check "bisect: refs that contradict the runs are an error (exit 2)" \
 	test $? = 2 -a -n "$(grep -o 'must show on the bad prefix' <<<"$out")"
+
+out=$("$LWFUZZ" minimize -k fixed -n 1 -d 200 corpus/seeds/prealloc-race.lw 2>&1)
+rc=$?
+check "minimize: a workload clean on fixed is nothing to minimize (exit 0)" \
+	test $rc = 0 -a -n "$(grep -o '^minimize: .* shows no finding on fixed; nothing to minimize' <<<"$out")" ||
+	echo "$out" | tail -5 | sed 's/^/# /'
