@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmds/cmds.h"
 #include "cmds/options.h"
@@ -108,15 +107,6 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 }
 
 /* A FINDING directory holds workload.lw; anything else is a workload. */
-static char *workload_path(const char *arg)
-{
-	struct stat st;
-
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		return path_join(arg, "workload.lw");
-	return xasprintf("%s", arg);
-}
-
 int cmd_bisect(int argc, char **argv)
 {
 	const char *good = NULL, *bad = NULL;
@@ -130,7 +120,7 @@ int cmd_bisect(int argc, char **argv)
 
 	if (ret)
 		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
-	wl = workload_path(argv[optind]);
+	wl = opt_workload_of(argv[optind], NULL);
 	ret = EXIT_ERROR;
 	if (wl_load_file(wl, &w) || layout_init(&l))
 		goto out_wl;

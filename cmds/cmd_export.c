@@ -107,7 +107,6 @@ int cmd_export(int argc, char **argv)
 	char *wlpath, *report = NULL, *sig = NULL, *name = NULL;
 	char *script = NULL, *golden = NULL;
 	struct workload w;
-	struct stat st;
 	int c, ret = EXIT_ERROR, is_dir;
 
 	opt_begin();
@@ -136,9 +135,7 @@ int cmd_export(int argc, char **argv)
 		opt_usage_error(cmd, "need exactly one FINDING or WORKLOAD");
 		return EXIT_ERROR;
 	}
-	is_dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
-	wlpath = is_dir ? path_join(argv[optind], "workload.lw")
-			: xasprintf("%s", argv[optind]);
+	wlpath = opt_workload_of(argv[optind], &is_dir);
 	if (wl_load_file(wlpath, &w))
 		goto out;
 	if (is_dir) {

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmds/cmds.h"
 #include "cmds/options.h"
@@ -77,7 +76,6 @@ int cmd_minimize(int argc, char **argv)
 	struct minimize_stats st;
 	struct workload w;
 	struct layout l;
-	struct stat sb;
 	const char *outfile = NULL;
 	char *wl, *text = NULL;
 	int c, ret = EXIT_ERROR;
@@ -119,9 +117,7 @@ int cmd_minimize(int argc, char **argv)
 		       outfile);
 		return EXIT_ERROR;
 	}
-	wl = stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)
-		     ? path_join(argv[optind], "workload.lw")
-		     : xasprintf("%s", argv[optind]);
+	wl = opt_workload_of(argv[optind], NULL);
 	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return EXIT_ERROR;

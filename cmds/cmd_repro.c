@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmds/cmds.h"
 #include "cmds/options.h"
@@ -135,7 +134,6 @@ int cmd_repro(int argc, char **argv)
 	};
 	struct workload w;
 	struct layout l;
-	struct stat st;
 	unsigned int found = 0;
 	char *wl, *out;
 	int c, ret = EXIT_ERROR, replayed = 0, logs = 0;
@@ -172,10 +170,9 @@ int cmd_repro(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	const char *target = argv[optind];
-	int is_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
+	int is_dir;
 
-	wl = is_dir ? path_join(target, "workload.lw")
-		    : xasprintf("%s", target);
+	wl = opt_workload_of(target, &is_dir);
 	if (wl_load_file(wl, &w) || layout_init(&l)) {
 		free(wl);
 		return EXIT_ERROR;

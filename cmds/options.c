@@ -2,10 +2,12 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds/options.h"
+#include "lib/fsutil.h"
 #include "lib/msg.h"
 #include "setup/layout.h"
 #include "setup/variants.h"
@@ -220,4 +222,15 @@ void opt_help(const char *usage)
 	}
 	if (loaded)
 		variants_free(&ps);
+}
+
+char *opt_workload_of(const char *operand, int *is_dir)
+{
+	struct stat st;
+	int dir = stat(operand, &st) == 0 && S_ISDIR(st.st_mode);
+
+	if (is_dir)
+		*is_dir = dir;
+	return dir ? path_join(operand, "workload.lw")
+		   : xasprintf("%s", operand);
 }

@@ -63,6 +63,14 @@ int opt_uint(const char *cmd, const char *opt, const char *arg,
 	     unsigned int *out);
 
 /*
+ * The FINDING|WORKLOAD operand of repro, minimize, bisect and
+ * export-fstests: a finding's directory stands for its workload.lw.
+ * Returns the workload's path (malloc'ed); *@is_dir (may be NULL) says
+ * whether @operand was a directory.
+ */
+char *opt_workload_of(const char *operand, int *is_dir);
+
+/*
  * Print a command's --help text to stdout, with "{variants}" replaced by
  * the variants of kmod-patch/variants ("stock, buggy, fixed, logfix").
  */

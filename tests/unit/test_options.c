@@ -157,6 +157,26 @@ static void kernel_names(void **state)
 	assert_string_equal(v, "stock");
 }
 
+/* FINDING|WORKLOAD: a directory is a finding, anything else a workload. */
+static void a_finding_stands_for_its_workload(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-options.XXXXXX", *wl;
+	int is_dir = -1;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	wl = opt_workload_of(dir, &is_dir);
+	assert_int_equal(is_dir, 1);
+	assert_true(!strncmp(wl, dir, strlen(dir)) &&
+		    !strcmp(wl + strlen(dir), "/workload.lw"));
+	free(wl);
+	wl = opt_workload_of("corpus/seeds/none.lw", &is_dir);
+	assert_int_equal(is_dir, 0);
+	assert_string_equal(wl, "corpus/seeds/none.lw");
+	free(wl);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +184,7 @@ int main(void)
 		cmocka_unit_test(durations),
 		cmocka_unit_test(bad_options_are_named),
 		cmocka_unit_test(kernel_names),
+		cmocka_unit_test(a_finding_stands_for_its_workload),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
