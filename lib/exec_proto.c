@@ -36,24 +36,52 @@ struct wait_bound {
 	void *arg;
 };
 
-/* Read exactly @len bytes within the bound. */
-static int read_full(int fd, void *buf, size_t len, const struct wait_bound *b)
+/*
+ * Wait until @fd is readable within the bound: 1 readable, 0 ask again
+ * (the caller does not give up yet), -1 timed out or given up.
+ */
+static int wait_readable(int fd, const struct wait_bound *b)
+{
+	struct pollfd pf = { fd, POLLIN, 0 };
+	int ms = (int)((b->deadline - lw_now()) * 1000), ready;
+
+	if (ms <= 0)
+		return -1;
+	ready = poll(&pf, 1, b->give_up && ms > 1000 ? 1000 : ms);
+	if (ready == 0 && b->give_up && !b->give_up(b->arg))
+		return 0;
+	/* A signal (Ctrl-C in the campaign) ends the wait too. */
+	return ready > 0 ? 1 : -1;
+}
+
+/*
+ * Move all of @len bytes, reads within @b when it is given. The host
+ * sends to a socket with MSG_NOSIGNAL (a guest that died closed its end:
+ * EPIPE, not a SIGPIPE that kills the campaign); the guest reads and
+ * writes a serial port, where send() does not work and the host's death
+ * is the VM's.
+ */
+enum xfer { XFER_SEND, XFER_READ, XFER_WRITE };
+
+static int xfer_full(int fd, void *buf, size_t len, enum xfer how,
+		     const struct wait_bound *b)
 {
 	char *p = buf;
 
 	while (len) {
-		struct pollfd pf = { fd, POLLIN, 0 };
-		int ms = (int)((b->deadline - lw_now()) * 1000), ready;
 		ssize_t n;
 
-		if (ms <= 0)
-			return -1;
-		ready = poll(&pf, 1, b->give_up && ms > 1000 ? 1000 : ms);
-		if (ready == 0 && b->give_up && !b->give_up(b->arg))
-			continue;
-		if (ready <= 0)
-			return -1;
-		n = read(fd, p, len);
+		if (b && how == XFER_READ) {
+			int ready = wait_readable(fd, b);
+
+			if (ready < 0)
+				return -1;
+			if (!ready)
+				continue;
+		}
+		n = how == XFER_SEND   ? send(fd, p, len, MSG_NOSIGNAL)
+		    : how == XFER_READ ? read(fd, p, len)
+				       : write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -64,36 +92,15 @@ static int read_full(int fd, void *buf, size_t len, const struct wait_bound *b)
 	return 0;
 }
 
-/*
- * Move all of @len bytes. The host sends to a socket with MSG_NOSIGNAL
- * (a guest that died closed its end: EPIPE, not a SIGPIPE that kills the
- * campaign); the guest reads and writes a serial port, where send() does
- * not work and the host's death is the VM's.
- */
-enum xfer { XFER_SEND, XFER_READ, XFER_WRITE };
-
-static int xfer_full(int fd, void *buf, size_t len, enum xfer how)
+/* Read exactly @len bytes within the bound. */
+static int read_full(int fd, void *buf, size_t len, const struct wait_bound *b)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = how == XFER_SEND   ? send(fd, p, len, MSG_NOSIGNAL)
-			    : how == XFER_READ ? read(fd, p, len)
-					       : write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return xfer_full(fd, buf, len, XFER_READ, b);
 }
 
 static int write_full(int fd, const void *buf, size_t len)
 {
-	return xfer_full(fd, (void *)buf, len, XFER_SEND);
+	return xfer_full(fd, (void *)buf, len, XFER_SEND, NULL);
 }
 
 static uint32_t get_le32(const unsigned char *p)
@@ -199,12 +206,12 @@ int exec_quit(int fd)
 
 static int port_write(int fd, const void *buf, size_t len)
 {
-	return xfer_full(fd, (void *)buf, len, XFER_WRITE);
+	return xfer_full(fd, (void *)buf, len, XFER_WRITE, NULL);
 }
 
 static int port_read(int fd, void *buf, size_t len)
 {
-	return xfer_full(fd, buf, len, XFER_READ);
+	return xfer_full(fd, buf, len, XFER_READ, NULL);
 }
 
 int exec_serve_ready(int fd)
