@@ -9,7 +9,7 @@
 #include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
-#include "fuzzer/minimize.h"
+#include "fuzzer/minimize_vm.h"
 #include "lib/msg.h"
 #include "lib/workload_file.h"
 #include "vm/workload_vm.h"
@@ -30,34 +30,6 @@ static const char minimize_usage[] =
 
 static const char *const cmd = "minimize";
 
-struct oracle {
-	struct layout *l;
-	struct wl_run_params p;
-	char work[256];
-	unsigned int trial;
-};
-
-static int still_fails(const struct workload *w, void *arg)
-{
-	struct oracle *o = arg;
-	char *out = xasprintf("%s/trial-%u", o->work, ++o->trial);
-	unsigned int found = 0;
-	int ret = workload_run(o->l, &o->p, w, out, &found);
-
-	rm_rf(out);
-	free(out);
-	if (ret == EXIT_ERROR)
-		return -1;
-	unsigned int ops = 0;
-
-	for (unsigned int t = 0; t < w->nthreads; t++)
-		ops += w->threads[t].nops;
-	printf("minimize: trial %u (%u threads, %u ops): %s\n", o->trial,
-	       w->nthreads, ops, found ? "still fails" : "clean");
-	fflush(stdout);
-	return found > 0;
-}
-
 int cmd_minimize(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -68,32 +40,31 @@ int cmd_minimize(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct oracle o = { .p = { .variant = "buggy",
+	struct wl_run_params p = { .variant = "buggy",
 				   .runs = 1,
 				   .op_timeout = 60,
 				   .delay_ms = -1,
-				   .quiet = 1 } };
-	struct minimize_stats st;
+				   .quiet = 1 };
 	struct workload w;
 	struct layout l;
 	const char *outfile = NULL;
 	char *wl, *text = NULL;
-	int c, ret = EXIT_ERROR;
+	int c, ret = EXIT_ERROR, failing;
 
 	opt_begin();
 	while ((c = getopt_long(argc, argv, ":k:n:d:o:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'k':
-			if (opt_kernel(cmd, optarg, &o.p.variant))
+			if (opt_kernel(cmd, optarg, &p.variant))
 				return EXIT_ERROR;
 			break;
 		case 'n':
-			if (opt_runs(cmd, optarg, &o.p.runs))
+			if (opt_runs(cmd, optarg, &p.runs))
 				return EXIT_ERROR;
 			break;
 		case 'd':
-			if (opt_delay_ms(cmd, optarg, &o.p.delay_ms))
+			if (opt_delay_ms(cmd, optarg, &p.delay_ms))
 				return EXIT_ERROR;
 			break;
 		case 'o':
@@ -122,26 +93,11 @@ int cmd_minimize(int argc, char **argv)
 		free(wl);
 		return EXIT_ERROR;
 	}
-	o.l = &l;
-	snprintf(o.work, sizeof(o.work), "%s/lwfuzz-minimize.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(o.work)) {
-		lw_err("cannot create a scratch directory %s: %s", o.work,
-		       strerror(errno));
+	ret = minimize_in_vm(&l, &p, wl, &w, &failing);
+	/* After an error while shrinking, the smallest so far still helps. */
+	if (!failing)
 		goto out;
-	}
-	c = still_fails(&w, &o);
-	if (c != 1) {
-		/* A clean workload is an answer (exit 0), not an error. */
-		if (!c)
-			printf("minimize: %s shows no finding on %s; nothing to minimize\n",
-			       wl, o.p.variant);
-		ret = c ? EXIT_ERROR : EXIT_CLEAN;
-		goto out_work;
-	}
-	ret = wl_minimize(&w, still_fails, &o, &st) ? EXIT_ERROR : EXIT_FINDING;
 	text = wl_format_text(&w);
-	lw_info("%u trials, %u accepted", st.trials, st.accepted);
 	if (outfile && write_file_atomic(outfile, text, strlen(text))) {
 		lw_err("cannot write %s: %s", outfile, strerror(errno));
 		ret = EXIT_ERROR;
@@ -149,8 +105,6 @@ int cmd_minimize(int argc, char **argv)
 		fputs(text, stdout);
 	}
 	free(text);
-out_work:
-	rm_rf(o.work);
 out:
 	layout_free(&l);
 	free(wl);
