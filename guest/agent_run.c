@@ -378,7 +378,7 @@ int agent_run(int argc, char **argv)
 		ret = one_run(&o, &w, n, NULL);
 		if (ret == 2)
 			break;
-		run_result_add(&res, n, ret);
+		run_result_add(&res, ret);
 	}
 	char *dmesg = path_join(o.a.out, "dmesg.txt");
 	char *result = path_join(o.a.out, RUN_RESULT_FILE);

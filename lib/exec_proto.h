@@ -23,8 +23,6 @@
 /* Bytes of the operation-pair bitmap (the driver's overlap map fits). */
 #define EXEC_OVERLAP_BYTES 96
 #define EXEC_FEATURES (16 + EXEC_OVERLAP_BYTES)
-/* The largest workload a request carries. */
-#define EXEC_REQUEST_MAX (1u << 20)
 
 /* What one execution reached: the campaign's feedback. */
 struct exec_features {

@@ -8,39 +8,28 @@
 #include "lib/fsutil.h"
 #include "lib/run_result.h"
 
-void run_result_add(struct run_result *r, unsigned int n, int verdict)
+void run_result_add(struct run_result *r, int verdict)
 {
 	r->runs_done++;
-	if (verdict != 1)
-		return;
-	if (r->failed < RUN_RESULT_MAX_FAILED)
-		r->failed_runs[r->failed] = n;
-	r->failed++;
+	r->failed += verdict == 1;
 }
 
 int run_result_write(const char *path, const struct run_result *r)
 {
-	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	json_object *o = json_object_new_object();
 	const char *text;
 	int ret = -1;
 
-	if (!o || !a)
+	if (!o)
 		goto out;
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "runs", json_object_new_int64(r->runs));
 	json_object_object_add(o, "runs_done",
 			       json_object_new_int64(r->runs_done));
 	json_object_object_add(o, "failed", json_object_new_int64(r->failed));
-	for (unsigned int i = 0; i < r->failed && i < RUN_RESULT_MAX_FAILED;
-	     i++)
-		json_object_array_add(a,
-				      json_object_new_int64(r->failed_runs[i]));
-	json_object_object_add(o, "failed_runs", a);
-	a = NULL;
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED);
 	ret = text ? write_file_atomic(path, text, strlen(text)) : -1;
 out:
-	json_object_put(a);
 	json_object_put(o);
 	return ret;
 }
@@ -61,7 +50,7 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 {
 	size_t len;
 	char *text = read_file(path, &len);
-	json_object *o = NULL, *a;
+	json_object *o = NULL;
 	long long runs, done, failed;
 	int ret = -1;
 
@@ -80,9 +69,7 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 	done = count(o, "runs_done");
 	failed = count(o, "failed");
 	if (runs < 0 || done < 0 || failed < 0 || done > runs ||
-	    failed > done || runs > 1000000 ||
-	    !json_object_object_get_ex(o, "failed_runs", &a) ||
-	    !json_object_is_type(a, json_type_array)) {
+	    failed > done || runs > 1000000) {
 		snprintf(why, whylen, "%s: counts missing or inconsistent",
 			 path);
 		goto out;
@@ -90,10 +77,6 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 	r->runs = runs;
 	r->runs_done = done;
 	r->failed = failed;
-	for (size_t i = 0;
-	     i < json_object_array_length(a) && i < RUN_RESULT_MAX_FAILED; i++)
-		r->failed_runs[i] =
-			json_object_get_int(json_object_array_get_idx(a, i));
 	ret = 0;
 out:
 	json_object_put(o);

@@ -2,7 +2,7 @@
 /*
  * What `lwfuzz-agent run` found over its N runs, as the host reads it
  * back: OUT/result.json, {"version": 1, "runs": N, "runs_done": M,
- * "failed": K, "failed_runs": [k, ...]}, written by the guest once the
+ * "failed": K}, written by the guest once the
  * runs are over. Its one owner; the host never reads the guest's output
  * text for it.
  */
@@ -12,17 +12,15 @@
 #include <stddef.h>
 
 #define RUN_RESULT_FILE "result.json"
-#define RUN_RESULT_MAX_FAILED 1024
 
 struct run_result {
 	unsigned int runs; /* asked for */
 	unsigned int runs_done; /* recorded, replayed and checked */
 	unsigned int failed; /* runs in which a check failed */
-	unsigned int failed_runs[RUN_RESULT_MAX_FAILED]; /* their numbers */
 };
 
-/* Note run @n's verdict (0 clean, 1 a check failed). */
-void run_result_add(struct run_result *r, unsigned int n, int verdict);
+/* Note one run's verdict (0 clean, 1 a check failed). */
+void run_result_add(struct run_result *r, int verdict);
 /* Write @r to @path (atomically). 0 or -1 (errno). */
 int run_result_write(const char *path, const struct run_result *r);
 /* Read @path into @r. 0, or -1 with what is wrong in @why. */

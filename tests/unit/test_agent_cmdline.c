@@ -196,18 +196,16 @@ static void run_result_round_trip(void **state)
 	char *path = path_join(dir, "result.json"), why[256];
 
 	(void)state;
-	run_result_add(&r, 1, 0);
-	run_result_add(&r, 2, 1);
-	run_result_add(&r, 3, 1);
+	run_result_add(&r, 0);
+	run_result_add(&r, 1);
+	run_result_add(&r, 1);
 	assert_int_equal(run_result_write(path, &r), 0);
 	assert_int_equal(run_result_read(path, &back, why, sizeof(why)), 0);
 	assert_int_equal(back.runs, 5);
 	assert_int_equal(back.runs_done, 3);
 	assert_int_equal(back.failed, 2);
-	assert_int_equal(back.failed_runs[0], 2);
-	assert_int_equal(back.failed_runs[1], 3);
 	/* More failed than done: not a result this module wrote. */
-	assert_int_equal(write_json(path, "{\"version\": 1, \"runs\": 2, \"runs_done\": 1, \"failed\": 2, \"failed_runs\": []}"), 0);
+	assert_int_equal(write_json(path, "{\"version\": 1, \"runs\": 2, \"runs_done\": 1, \"failed\": 2}"), 0);
 	assert_int_equal(run_result_read(path, &back, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "inconsistent"));
 	assert_int_equal(write_json(path, "run: a check failed in 1 of 1 runs"), 0);
