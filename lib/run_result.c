@@ -18,10 +18,10 @@ int run_result_write(const char *path, const struct run_result *r)
 {
 	json_object *o = json_object_new_object();
 	const char *text;
-	int ret = -1;
+	int ret;
 
 	if (!o)
-		goto out;
+		return -1;
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "runs", json_object_new_int64(r->runs));
 	json_object_object_add(o, "runs_done",
@@ -29,7 +29,6 @@ int run_result_write(const char *path, const struct run_result *r)
 	json_object_object_add(o, "failed", json_object_new_int64(r->failed));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED);
 	ret = text ? write_file_atomic(path, text, strlen(text)) : -1;
-out:
 	json_object_put(o);
 	return ret;
 }
