@@ -105,7 +105,7 @@ int cmd_export(int argc, char **argv)
 	struct fstests_info info = { .delay_ms = -1 };
 	const char *out = ".";
 	char *wlpath, *report = NULL, *sig = NULL, *name = NULL;
-	char *script = NULL, *golden = NULL;
+	char *script = NULL, *golden = NULL, why[256];
 	struct workload w;
 	int c, ret = EXIT_ERROR, is_dir;
 
@@ -158,8 +158,10 @@ int cmd_export(int argc, char **argv)
 		info.name = name;
 		free(text);
 	}
-	script = fstests_script(&w, &info);
-	golden = fstests_golden(&info);
+	script = fstests_script(&w, &info, why, sizeof(why));
+	if (!script)
+		lw_err("export-fstests: %s: %s", wlpath, why);
+	golden = script ? fstests_golden(&info) : NULL;
 	ret = script && golden ? write_test(out, info.name, script, golden)
 			       : EXIT_ERROR;
 out:

@@ -13,7 +13,8 @@ struct gen {
 	FILE *f;
 	const struct workload *w;
 	unsigned int syncs; /* fsyncs so far: mark and sum names */
-	int dsync[WL_FILES]; /* opened O_DSYNC (in program order) */
+	uint8_t *osync; /* per path: opened O_DSYNC (1) or O_SYNC (2) */
+	const char *unsupported; /* an operation with no shell form */
 };
 
 /* xfs_io fills with one byte; derive it from the seed, never zero. */
@@ -37,34 +38,58 @@ static unsigned int parties(const struct workload *w, unsigned int id)
 	return n;
 }
 
-/* 1 when only thread @t modifies file @file: its fsync has one writer. */
-static int sole_writer(const struct workload *w, unsigned int t,
-		       unsigned int file)
+/* 1 when @op changes what @path names or holds. */
+static int changes(const struct wl_op *op, uint16_t path)
 {
-	static const unsigned int writes = 1u << WL_FALLOCATE |
-					   1u << WL_PWRITE | 1u << WL_TRUNCATE |
-					   1u << WL_RENAME | 1u << WL_LINK |
-					   1u << WL_UNLINK | 1u << WL_OPEN;
+	unsigned int use = wl_fields(op->code);
 
+	switch (op->code) {
+	case WL_PREAD:
+	case WL_FSYNC:
+	case WL_FDATASYNC:
+	case WL_SYNC_RANGE:
+	case WL_CLOSE:
+	case WL_TOUCH:
+	case WL_MARK:
+	case WL_SLEEP:
+	case WL_BARRIER:
+		return 0;
+	}
+	return ((use & WL_F_PATH) && wl_path_within(path, op->path)) ||
+	       ((use & WL_F_PATH2) && wl_path_within(path, op->path2));
+}
+
+/* 1 when only thread @t changes @path: its fsync has one writer. */
+static int sole_writer(const struct workload *w, unsigned int t, uint16_t path)
+{
 	for (unsigned int u = 0; u < w->nthreads; u++)
-		for (unsigned int i = 0; u != t && i < w->threads[u].nops;
-		     i++) {
-			const struct wl_op *op = &w->threads[u].ops[i];
-
-			if ((writes >> op->code & 1) &&
-			    (op->file == file ||
-			     ((op->code == WL_RENAME || op->code == WL_LINK) &&
-			      op->file2 == file)))
+		for (unsigned int i = 0; u != t && i < w->threads[u].nops; i++)
+			if (changes(&w->threads[u].ops[i], path))
 				return 0;
-		}
 	return 1;
 }
 
-static void xfs_io(struct gen *g, const struct wl_op *op, const char *opts,
+/* "$SCRATCH_MNT/d0/f1" */
+static const char *mnt_path(uint16_t path, char *buf, size_t len)
+{
+	char text[WL_PATH_TEXT];
+
+	snprintf(buf, len, MNT "%s", wl_path_text(path, text));
+	return buf;
+}
+
+static void xfs_io(struct gen *g, uint16_t path, const char *opts,
 		   const char *cmd)
 {
-	fprintf(g->f, "\t$XFS_IO_PROG %s-c \"%s\" " MNT "f%u " QUIET "\n", opts,
-		cmd, op->file);
+	char p[64];
+
+	fprintf(g->f, "\t$XFS_IO_PROG %s-c \"%s\" %s " QUIET "\n", opts, cmd,
+		mnt_path(path, p, sizeof(p)));
+}
+
+static const char *sync_opt(const struct gen *g, uint16_t path)
+{
+	return g->osync[path] == 2 ? "-s " : g->osync[path] ? "-D " : "";
 }
 
 static void emit_io(struct gen *g, const struct wl_op *op)
@@ -73,64 +98,167 @@ static void emit_io(struct gen *g, const struct wl_op *op)
 	int direct = op->flags & IO_DIRECT;
 
 	snprintf(opts, sizeof(opts), "-f %s%s", direct ? "-d " : "",
-		 g->dsync[op->file] ? "-D " : "");
+		 sync_opt(g, op->path));
 	if (op->code == WL_PWRITE)
 		snprintf(cmd, sizeof(cmd), "pwrite -S 0x%02x -b 1m %u %u",
 			 fill_byte(op->arg), op->off, op->len);
 	else
 		snprintf(cmd, sizeof(cmd), "pread -b 1m %u %u", op->off,
 			 op->len);
-	xfs_io(g, op, opts, cmd);
+	xfs_io(g, op->path, opts, cmd);
+}
+
+static void emit_mwrite(struct gen *g, const struct wl_op *op)
+{
+	char p[64];
+
+	fprintf(g->f,
+		"\t$XFS_IO_PROG -c \"mmap -rw %u %u\" -c \"mwrite -S 0x%02x %u %u\"%s %s " QUIET
+		"\n",
+		op->off, op->len, fill_byte(op->arg), op->off, op->len,
+		op->flags & MWRITE_MSYNC ? " -c \"msync -s\"" : "",
+		mnt_path(op->path, p, sizeof(p)));
 }
 
 static void emit_falloc(struct gen *g, const struct wl_op *op)
 {
-	static const char *const cmd[] = { "falloc", "falloc -k", "fpunch",
-					   "fzero" };
+	static const char *const cmd[FALLOC_MODES] = {
+		"falloc",   "falloc -k", "fpunch", "fzero",
+		"fzero -k", "fcollapse", "finsert"
+	};
 	char buf[96];
 
-	snprintf(buf, sizeof(buf), "%s %u %u", cmd[op->flags % 4], op->off,
-		 op->len);
-	xfs_io(g, op, "-f ", buf);
+	snprintf(buf, sizeof(buf), "%s %u %u", cmd[op->flags % FALLOC_MODES],
+		 op->off, op->len);
+	xfs_io(g, op->path, "-f ", buf);
 }
 
 static void emit_open(struct gen *g, const struct wl_op *op)
 {
-	unsigned int n = op->file;
+	char p[64];
 
+	mnt_path(op->path, p, sizeof(p));
 	if (op->flags & OPEN_CREAT)
-		fprintf(g->f, "\ttouch " MNT "f%u " QUIET "\n", n);
+		fprintf(g->f, "\ttouch %s " QUIET "\n", p);
 	if (op->flags & OPEN_NOCOW)
-		fprintf(g->f, "\tchattr +C " MNT "f%u " QUIET "\n", n);
+		fprintf(g->f, "\tchattr +C %s " QUIET "\n", p);
 	if (op->flags & OPEN_TRUNC)
-		fprintf(g->f, "\ttruncate -s 0 " MNT "f%u " QUIET "\n", n);
-	g->dsync[n] = !!(op->flags & OPEN_DSYNC);
+		fprintf(g->f, "\ttruncate -s 0 %s " QUIET "\n", p);
+	g->osync[op->path] = op->flags & OPEN_SYNC  ? 2 :
+			     op->flags & OPEN_DSYNC ? 1 :
+						      0;
 }
 
 static void emit_sync(struct gen *g, const struct wl_op *op, unsigned int t)
 {
 	const char *cmd = op->code == WL_FSYNC ? "fsync" : "fdatasync";
 	unsigned int k = g->syncs++;
+	char text[WL_PATH_TEXT], p[64];
 
-	if (sole_writer(g->w, t, op->file))
-		fprintf(g->f, "\tlwfuzz_sync %s f%u %u\n", cmd, op->file, k);
+	if (sole_writer(g->w, t, op->path))
+		fprintf(g->f, "\tlwfuzz_sync %s %s %u\n", cmd,
+			wl_path_text(op->path, text), k);
 	else
 		fprintf(g->f,
-			"\t$XFS_IO_PROG -c %s " MNT "f%u " QUIET
-			"\t# other threads write f%u: no content to promise\n",
-			cmd, op->file, op->file);
+			"\t$XFS_IO_PROG -c %s %s " QUIET
+			"\t# other threads change it: no content to promise\n",
+			cmd, mnt_path(op->path, p, sizeof(p)));
+}
+
+static void emit_two(struct gen *g, const char *cmd, const struct wl_op *op)
+{
+	char a[64], b[64];
+
+	fprintf(g->f, "\t%s %s %s " QUIET "\n", cmd,
+		mnt_path(op->path, a, sizeof(a)),
+		mnt_path(op->path2, b, sizeof(b)));
+}
+
+static void emit_one(struct gen *g, const char *cmd, uint16_t path)
+{
+	char p[64];
+
+	fprintf(g->f, "\t%s %s " QUIET "\n", cmd, mnt_path(path, p, sizeof(p)));
+}
+
+static void emit_names(struct gen *g, const struct wl_op *op)
+{
+	static const char *const rename_cmd[] = {
+		"$here/src/renameat2", "$here/src/renameat2 -x",
+		"$here/src/renameat2 -n"
+	};
+	char text[WL_PATH_TEXT], p[64], buf[160];
+
+	switch (op->code) {
+	case WL_RENAME:
+		emit_two(g, rename_cmd[op->flags % 3], op);
+		break;
+	case WL_LINK:
+		emit_two(g, "ln", op);
+		break;
+	case WL_UNLINK:
+		emit_one(g, "rm -f", op->path);
+		break;
+	case WL_MKDIR:
+		emit_one(g, "mkdir", op->path);
+		break;
+	case WL_RMDIR:
+		emit_one(g, "rmdir", op->path);
+		break;
+	case WL_SYMLINK:
+		fprintf(g->f, "\tln -s %s %s " QUIET "\n",
+			wl_path_text(op->path, text),
+			mnt_path(op->path2, p, sizeof(p)));
+		break;
+	case WL_SETXATTR:
+		snprintf(buf, sizeof(buf),
+			 "$SETFATTR_PROG -n user.x%u -v \"$(head -c %u /dev/zero | tr '\\\\0' x)\"",
+			 op->flags, op->len);
+		emit_one(g, buf, op->path);
+		break;
+	case WL_REMOVEXATTR:
+		snprintf(buf, sizeof(buf), "$SETFATTR_PROG -x user.x%u",
+			 op->flags);
+		emit_one(g, buf, op->path);
+		break;
+	case WL_CHMOD:
+		snprintf(buf, sizeof(buf), "chmod %o", op->arg);
+		emit_one(g, buf, op->path);
+		break;
+	case WL_SUBVOL:
+		emit_one(g, "$BTRFS_UTIL_PROG subvolume create", op->path);
+		break;
+	case WL_SNAPSHOT:
+		emit_one(g, "$BTRFS_UTIL_PROG subvolume snapshot $SCRATCH_MNT",
+			 op->path);
+		break;
+	}
+}
+
+static void emit_clone(struct gen *g, const struct wl_op *op)
+{
+	char src[64], cmd[160];
+
+	mnt_path(op->path, src, sizeof(src));
+	if (op->code == WL_CLONE)
+		snprintf(cmd, sizeof(cmd), "reflink %s %u %u %u", src, op->off,
+			 op->arg, op->len);
+	else
+		snprintf(cmd, sizeof(cmd), "copy_range -s %u -d %u -l %u %s",
+			 op->off, op->arg, op->len, src);
+	xfs_io(g, op->path2, "", cmd);
 }
 
 static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 {
-	unsigned int a = op->file, b = op->file2;
+	char text[WL_PATH_TEXT], buf[96];
 
 	switch (op->code) {
 	case WL_OPEN:
 		emit_open(g, op);
 		break;
 	case WL_CLOSE:
-		fprintf(g->f, "\t: close f%u\n", a);
+		fprintf(g->f, "\t: close %s\n", wl_path_text(op->path, text));
 		break;
 	case WL_FALLOCATE:
 		emit_falloc(g, op);
@@ -139,43 +267,40 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 	case WL_PREAD:
 		emit_io(g, op);
 		break;
+	case WL_MWRITE:
+		emit_mwrite(g, op);
+		break;
 	case WL_FSYNC:
 	case WL_FDATASYNC:
 		emit_sync(g, op, t);
 		break;
+	case WL_SYNC_RANGE:
+		snprintf(buf, sizeof(buf), "sync_range -b -w -a %u %u", op->off,
+			 op->len);
+		xfs_io(g, op->path, "", buf);
+		break;
 	case WL_SYNC:
 		fprintf(g->f, "\tsync\n");
 		break;
+	case WL_SYNCFS:
+		fprintf(g->f, "\t$XFS_IO_PROG -c syncfs $SCRATCH_MNT\n");
+		break;
 	case WL_TRUNCATE:
-		fprintf(g->f, "\ttruncate -s %u " MNT "f%u " QUIET "\n",
-			op->len, a);
+		snprintf(buf, sizeof(buf), "truncate -s %u", op->len);
+		emit_one(g, buf, op->path);
 		break;
-	case WL_RENAME:
-		fprintf(g->f, "\tmv " MNT "f%u " MNT "f%u " QUIET "\n", a, b);
+	case WL_CLONE:
+	case WL_COPY_RANGE:
+		emit_clone(g, op);
 		break;
-	case WL_LINK:
-		fprintf(g->f, "\tln " MNT "f%u " MNT "f%u " QUIET "\n", a, b);
-		break;
-	case WL_UNLINK:
-		fprintf(g->f, "\trm -f " MNT "f%u\n", a);
-		break;
-	case WL_MKDIR:
-		fprintf(g->f, "\tmkdir -p " MNT "d%u\n", a);
-		break;
-	case WL_SUBVOL:
-		fprintf(g->f,
-			"\t$BTRFS_UTIL_PROG subvolume create " MNT "s%u " QUIET
-			"\n",
-			a);
-		break;
-	case WL_SNAPSHOT:
-		fprintf(g->f,
-			"\t$BTRFS_UTIL_PROG subvolume snapshot $SCRATCH_MNT " MNT
-			"s%u " QUIET "\n",
-			a);
+	case WL_TMPFILE:
+	case WL_LINKAT:
+		/* xfs_io's O_TMPFILE lives one invocation: no shell form. */
+		if (!g->unsupported)
+			g->unsupported = wl_code_name(op->code);
 		break;
 	case WL_TOUCH:
-		fprintf(g->f, "\ttouch -c " MNT "f%u\n", a);
+		emit_one(g, "touch -c", op->path);
 		break;
 	case WL_MARK:
 		fprintf(g->f, "\t_log_writes_mark op_mark_%u\n", op->arg);
@@ -188,6 +313,8 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 		fprintf(g->f, "\tlwfuzz_barrier %u %u\n", op->arg,
 			parties(g->w, op->arg));
 		break;
+	default:
+		emit_names(g, op);
 	}
 }
 
@@ -226,7 +353,8 @@ static void emit_header(FILE *f, const struct fstests_info *i,
 		"_require_log_writes\n"
 		"_require_xfs_io_command \"falloc\"\n"
 		"_require_xfs_io_command \"fpunch\"\n"
-		"_require_xfs_io_command \"fzero\"\n\n",
+		"_require_xfs_io_command \"fzero\"\n"
+		"_require_attrs\n\n",
 		w->nthreads);
 }
 
@@ -243,6 +371,7 @@ static void emit_helpers(FILE *f)
 	      "# is promised; mark the log synced_K.\n"
 	      "lwfuzz_sync()\n{\n"
 	      "\t$XFS_IO_PROG -c $1 $SCRATCH_MNT/$2 >> $seqres.full 2>&1 || return\n"
+	      "\t[ -f $SCRATCH_MNT/$2 ] || return\n"
 	      "\techo $2 > $tmp.file.$3\n"
 	      "\tmd5sum < $SCRATCH_MNT/$2 > $tmp.sum.$3\n"
 	      "\t_log_writes_mark synced_$3\n}\n\n"
@@ -284,15 +413,20 @@ static void emit_replay(FILE *f)
 	      f);
 }
 
-char *fstests_script(const struct workload *w, const struct fstests_info *i)
+char *fstests_script(const struct workload *w, const struct fstests_info *i,
+		     char *why, size_t whylen)
 {
 	struct gen g = { .w = w };
 	char *text = NULL;
 	size_t len = 0;
 
-	g.f = open_memstream(&text, &len);
-	if (!g.f)
+	g.osync = calloc(WL_PATH_IDS, 1);
+	g.f = g.osync ? open_memstream(&text, &len) : NULL;
+	if (!g.f) {
+		free(g.osync);
+		snprintf(why, whylen, "out of memory");
 		return NULL;
+	}
 	emit_header(g.f, i, w);
 	emit_helpers(g.f);
 	fputs("_log_writes_init $SCRATCH_DEV\n"
@@ -318,6 +452,14 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i)
 		fprintf(g.f, "[ -w $knob ] && echo 0 > $knob\n");
 	emit_replay(g.f);
 	fclose(g.f);
+	free(g.osync);
+	if (g.unsupported) {
+		snprintf(why, whylen,
+			 "%s has no form in an fstests test (xfs_io keeps an O_TMPFILE only within one command); minimize it away or write this test by hand",
+			 g.unsupported);
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 

@@ -19,8 +19,9 @@ struct fstests_info {
 	int delay_ms; /* >= 0: set btrfs.dio_race_delay_ms when present */
 };
 
-/* The test script, malloc'ed. */
-char *fstests_script(const struct workload *w, const struct fstests_info *i);
+/* The test script, malloc'ed; NULL with the reason in @why. */
+char *fstests_script(const struct workload *w, const struct fstests_info *i,
+		     char *why, size_t whylen);
 
 /* Its golden output (NAME.out), malloc'ed. */
 char *fstests_golden(const struct fstests_info *i);

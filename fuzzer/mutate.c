@@ -34,17 +34,10 @@ static uint32_t block_size(uint64_t *r)
 	return WL_BLOCK << pick(r, 9);
 }
 
-/* Fold raw values into a valid op by a round trip through the codec. */
+/* Fold raw values into a valid op, as decoding would. */
 static void make_valid(struct wl_op *op)
 {
-	struct workload w = { .nthreads = 1 };
-	unsigned char buf[4 + 1 + 16];
-
-	w.threads[0].nops = 1;
-	w.threads[0].ops[0] = *op;
-	/* The encoder copies raw values; the decoder folds them. */
-	if (wl_encode(&w, buf, sizeof(buf)) && !wl_decode(buf, sizeof(buf), &w))
-		*op = w.threads[0].ops[0];
+	wl_op_fold(op);
 }
 
 static unsigned int total_ops(const struct workload *w)
@@ -73,15 +66,69 @@ static struct wl_op *some_op(struct workload *w, uint64_t *r, unsigned int *tp,
 	return NULL;
 }
 
-/* A file slot: usually one the workload already uses, so ops meet. */
-static unsigned int some_file(struct workload *w, uint64_t *r)
+/* A path near @p: a sibling, the parent, a child, or the same name
+ * moved under another directory the workload uses. */
+static uint16_t path_near(uint16_t p, uint16_t elsewhere, uint64_t *r)
+{
+	unsigned int n[WL_PATH_DEPTH_MAX], d = wl_path_depth(p);
+
+	for (unsigned int i = 0; i < d; i++)
+		n[i] = wl_path_name(p, i);
+	switch (pick(r, 4)) {
+	case 0: /* a sibling */
+		if (!d)
+			break;
+		n[d - 1] = pick(r, WL_NAMES);
+		return wl_path_make(n, d);
+	case 1: /* the parent */
+		return d > 1 ? wl_path_parent(p) : p;
+	case 2: /* a child: d0 -> d0/f1 */
+		if (d == WL_PATH_DEPTH_MAX)
+			break;
+		n[d] = pick(r, WL_NAMES);
+		return wl_path_make(n, d + 1);
+	default: { /* the last name under another directory */
+		unsigned int m[WL_PATH_DEPTH_MAX],
+			de = wl_path_depth(elsewhere);
+
+		if (!d || de == WL_PATH_DEPTH_MAX)
+			break;
+		for (unsigned int i = 0; i < de; i++)
+			m[i] = wl_path_name(elsewhere, i);
+		m[de] = n[d - 1];
+		return wl_path_make(m, de + 1);
+	}
+	}
+	return p;
+}
+
+/* A path of some operation of the workload; @fallback when it has none. */
+static uint16_t used_path(struct workload *w, uint64_t *r, uint16_t fallback)
 {
 	unsigned int t, i;
-	struct wl_op *op = pick(r, 4) ? some_op(w, r, &t, &i) : NULL;
+	struct wl_op *op = some_op(w, r, &t, &i);
 
-	if (op && (wl_fields(op->code) & WL_F_FILE))
-		return op->file;
-	return pick(r, 3);
+	if (!op)
+		return fallback;
+	if ((wl_fields(op->code) & WL_F_PATH2) && pick(r, 2))
+		return op->path2;
+	if (wl_fields(op->code) & WL_F_PATH)
+		return op->path;
+	return fallback;
+}
+
+/*
+ * A path: usually one the workload already uses, so operations meet;
+ * sometimes one next to it (a sibling, parent, child, or the name moved
+ * to another directory), so the tree grows and changes shape.
+ */
+static uint16_t some_path(struct workload *w, uint64_t *r)
+{
+	uint16_t p = used_path(w, r, pick(r, 3));
+
+	if (pick(r, 3) == 0)
+		p = path_near(p, used_path(w, r, WL_PATH_TOP), r);
+	return p;
 }
 
 /* An offset or length another operation of the workload uses. */
@@ -124,12 +171,19 @@ static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 	do
 		op->code = pick(r, WL_NCODES);
 	while (op->code == WL_BARRIER);
-	op->file = some_file(w, r);
-	op->file2 = some_file(w, r);
-	op->flags = pick(r, 16);
+	op->path = some_path(w, r);
+	op->path2 = some_path(w, r);
+	op->flags = pick(r, 32);
 	op->off = some_extent_value(w, r, 0);
 	op->len = some_extent_value(w, r, 1);
-	op->arg = op->code == WL_SLEEP ? 10 * pick(r, 30) : pick(r, 4);
+	if (op->code == WL_SLEEP)
+		op->arg = 10 * pick(r, 30);
+	else if (op->code == WL_CHMOD)
+		op->arg = pick(r, 2) ? 0600 : 04755;
+	else if (op->code == WL_CLONE || op->code == WL_COPY_RANGE)
+		op->arg = some_extent_value(w, r, 0);
+	else
+		op->arg = pick(r, 4);
 	make_valid(op);
 }
 
@@ -209,9 +263,11 @@ static void move_op(struct workload *w, uint64_t *r)
 	to->ops[to->nops++] = tmp;
 }
 
+/* Durability points: what a crash-consistency bug races against. */
 static int is_sync(const struct wl_op *op)
 {
-	return op->code == WL_FSYNC || op->code == WL_FDATASYNC;
+	return op->code == WL_FSYNC || op->code == WL_FDATASYNC ||
+	       op->code == WL_SYNCFS || op->code == WL_SYNC;
 }
 
 /*
@@ -261,6 +317,29 @@ static void fork_op(struct workload *w, uint64_t *r)
 			pick(r, 2) ? 10 * (1 + pick(r, 20)) : 0);
 }
 
+/* The flag values @op could have instead of its own. */
+static unsigned int flag_variants(const struct wl_op *op, uint8_t *out)
+{
+	unsigned int n = 0;
+
+	if (op->code == WL_OPEN)
+		for (unsigned int b = 0; b < OPEN_FLAGS; b++)
+			out[n++] = op->flags ^ (1u << b);
+	else if (op->code == WL_FALLOCATE)
+		for (unsigned int m = 1; m < FALLOC_MODES; m++)
+			out[n++] = (op->flags + m) % FALLOC_MODES;
+	else if (op->code == WL_RENAME)
+		for (unsigned int m = 1; m <= RENAME_NOREPL; m++)
+			out[n++] = (op->flags + m) % (RENAME_NOREPL + 1);
+	else if (op->code == WL_PWRITE || op->code == WL_PREAD ||
+		 op->code == WL_MWRITE)
+		out[n++] = op->flags ^ 1u; /* IO_DIRECT, MWRITE_MSYNC */
+	else if (op->code == WL_SETXATTR || op->code == WL_REMOVEXATTR)
+		for (unsigned int m = 1; m < WL_XATTR_NAMES; m++)
+			out[n++] = (op->flags + m) % WL_XATTR_NAMES;
+	return n;
+}
+
 /* Change one field the op uses, the way the kernel would see a difference. */
 static void tweak_op(struct workload *w, uint64_t *r)
 {
@@ -273,11 +352,13 @@ static void tweak_op(struct workload *w, uint64_t *r)
 		field = 1u << pick(r, 6);
 	while (!(use & field));
 	switch (field) {
-	case WL_F_FILE:
-		op->file = some_file(w, r);
+	case WL_F_PATH:
+		op->path = pick(r, 2) ? path_near(op->path, some_path(w, r), r)
+				      : some_path(w, r);
 		break;
-	case WL_F_FILE2:
-		op->file2 = some_file(w, r);
+	case WL_F_PATH2:
+		op->path2 = pick(r, 2) ? path_near(op->path2, some_path(w, r), r)
+				       : some_path(w, r);
 		break;
 	case WL_F_OFF:
 		if (pick(r, 3) == 0)
@@ -293,35 +374,26 @@ static void tweak_op(struct workload *w, uint64_t *r)
 		else
 			op->len = pick(r, 2) ? op->len * 2 : op->len / 2;
 		break;
-	case WL_F_FLAGS:
-		if (op->code == WL_FALLOCATE)
-			op->flags = (op->flags + 1 + pick(r, 3)) % 4;
-		else
-			op->flags ^= 1u
-				     << (op->code == WL_OPEN ? pick(r, 4) : 0);
+	case WL_F_FLAGS: {
+		uint8_t v[8];
+		unsigned int nv = flag_variants(op, v);
+
+		op->flags = nv ? v[pick(r, nv)] : op->flags + 1;
 		break;
+	}
 	default:
 		if (op->code == WL_BARRIER)
 			return; /* ids stay paired */
-		op->arg = op->code == WL_SLEEP ? 10 * pick(r, 30) : op->arg + 1;
+		if (op->code == WL_SLEEP)
+			op->arg = 10 * pick(r, 30);
+		else if (op->code == WL_CHMOD)
+			op->arg ^= 1u << pick(r, 12);
+		else if (op->code == WL_CLONE || op->code == WL_COPY_RANGE)
+			op->arg = some_extent_value(w, r, 0);
+		else
+			op->arg++;
 	}
 	make_valid(op);
-}
-
-/* The flag values @op could have instead of its own. */
-static unsigned int flag_variants(const struct wl_op *op, uint8_t *out)
-{
-	unsigned int n = 0;
-
-	if (op->code == WL_OPEN)
-		for (unsigned int b = 0; b < 4; b++)
-			out[n++] = op->flags ^ (1u << b);
-	else if (op->code == WL_FALLOCATE)
-		for (unsigned int m = 1; m < 4; m++)
-			out[n++] = (op->flags + m) % 4;
-	else if (op->code == WL_PWRITE || op->code == WL_PREAD)
-		out[n++] = op->flags ^ IO_DIRECT;
-	return n;
 }
 
 /* Forks of each durability point: barrier 1 or 2 ops back, 0 or 50 ms. */
@@ -338,7 +410,7 @@ static int det_walk(struct workload *w, const struct workload *src,
 		    unsigned int k, unsigned int *count)
 {
 	unsigned int n = 0;
-	uint8_t v[4];
+	uint8_t v[8];
 
 	for (unsigned int t = 0; t < src->nthreads; t++)
 		for (unsigned int i = 0; i < src->threads[t].nops; i++) {

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay/data_check.h"
-#include "lib/expect_mark.h"
+#include "replay/fs_state.h"
+#include "lib/promise_mark.h"
 #include "lib/log_apply.h"
 #include "lib/agent_cmdline.h"
 #include "lib/log_reader.h"
@@ -98,7 +98,7 @@ out:
 /* expect-mark MNT FILE OFF LEN: the mark promising FILE's current bytes. */
 static int agent_expect_mark(int argc, char **argv)
 {
-	struct expectation x = { 0 };
+	struct promise x = { 0 };
 	size_t ml;
 	char mark[512];
 	int ret;
@@ -115,7 +115,7 @@ static int agent_expect_mark(int argc, char **argv)
 	snprintf(x.path, sizeof(x.path), "%s", argv[2] + ml + 1);
 	x.off = strtoull(argv[3], NULL, 10);
 	x.len = strtoull(argv[4], NULL, 10);
-	ret = data_digest(argv[2], x.off, x.len, &x.digest);
+	ret = fs_range_digest(argv[2], x.off, x.len, &x.range);
 	if (ret) {
 		lw_err("%s: %s", argv[2], strerror(-ret));
 		return 2;

@@ -2,8 +2,8 @@
 /*
  * The driver (runs in the guest): execute a workload's threads on a mounted
  * btrfs that sits on dm-log-writes, with marks around every durability
- * point (expect_mark.h), so the replayer can hold the crash states to what
- * each fsync promised.
+ * point and promise marks after it (lib/promise_mark.h), so the replayer
+ * can hold the crash states to what each durability point promised.
  */
 #ifndef LWFUZZ_DRIVER_H
 #define LWFUZZ_DRIVER_H
@@ -32,7 +32,8 @@ struct driver_cfg {
 	struct driver_fault fault;
 };
 
-#define DRIVER_OVERLAP_BYTES ((WL_NCODES * WL_NCODES * 2 + 7) / 8)
+/* Operation pairs, hashed into the bits the exec protocol carries. */
+#define DRIVER_OVERLAP_BYTES 96
 
 struct driver_result {
 	unsigned long ops, op_errors, marks, expectations;
@@ -41,8 +42,9 @@ struct driver_result {
 	int hung; /* a thread did not finish in time */
 	int stuck; /* ... and is stuck in the kernel: the VM is lost */
 	/*
-	 * Concurrency reached: bit (a * WL_NCODES + b) * 2 + same_file is set
-	 * when an operation a started while b was in flight in another thread.
+	 * Concurrency reached: bit ((a * WL_NCODES + b) * 2 + same_path) mod
+	 * the map's bits is set when an operation a started while b was in
+	 * flight in another thread.
 	 */
 	uint8_t overlap[DRIVER_OVERLAP_BYTES];
 	char why[512]; /* what hung, naming the line/op */

@@ -5,38 +5,74 @@
 #include "lib/workload.h"
 
 static const char *const names[WL_NCODES] = {
-	[WL_OPEN] = "open",	      [WL_CLOSE] = "close",
-	[WL_FALLOCATE] = "fallocate", [WL_PWRITE] = "pwrite",
-	[WL_PREAD] = "pread",	      [WL_FSYNC] = "fsync",
-	[WL_FDATASYNC] = "fdatasync", [WL_SYNC] = "sync",
-	[WL_TRUNCATE] = "truncate",   [WL_RENAME] = "rename",
-	[WL_LINK] = "link",	      [WL_UNLINK] = "unlink",
-	[WL_MKDIR] = "mkdir",	      [WL_SUBVOL] = "subvol",
-	[WL_SNAPSHOT] = "snapshot",   [WL_TOUCH] = "touch",
-	[WL_MARK] = "mark",	      [WL_SLEEP] = "sleep",
+	[WL_OPEN] = "open",
+	[WL_CLOSE] = "close",
+	[WL_FALLOCATE] = "fallocate",
+	[WL_PWRITE] = "pwrite",
+	[WL_PREAD] = "pread",
+	[WL_MWRITE] = "mwrite",
+	[WL_FSYNC] = "fsync",
+	[WL_FDATASYNC] = "fdatasync",
+	[WL_SYNC_RANGE] = "sync_file_range",
+	[WL_SYNC] = "sync",
+	[WL_SYNCFS] = "syncfs",
+	[WL_TRUNCATE] = "truncate",
+	[WL_RENAME] = "rename",
+	[WL_LINK] = "link",
+	[WL_UNLINK] = "unlink",
+	[WL_MKDIR] = "mkdir",
+	[WL_RMDIR] = "rmdir",
+	[WL_SYMLINK] = "symlink",
+	[WL_TMPFILE] = "tmpfile",
+	[WL_LINKAT] = "linkat",
+	[WL_SETXATTR] = "setxattr",
+	[WL_REMOVEXATTR] = "removexattr",
+	[WL_CHMOD] = "chmod",
+	[WL_CLONE] = "clone",
+	[WL_COPY_RANGE] = "copy_range",
+	[WL_SUBVOL] = "subvol",
+	[WL_SNAPSHOT] = "snapshot",
+	[WL_TOUCH] = "touch",
+	[WL_MARK] = "mark",
+	[WL_SLEEP] = "sleep",
 	[WL_BARRIER] = "barrier",
 };
+
+#define P WL_F_PATH
+#define P2 WL_F_PATH2
+#define RANGE (WL_F_OFF | WL_F_LEN)
 
 unsigned int wl_fields(unsigned int code)
 {
 	static const unsigned int fields[WL_NCODES] = {
-		[WL_OPEN] = WL_F_FILE | WL_F_FLAGS,
-		[WL_CLOSE] = WL_F_FILE,
-		[WL_FALLOCATE] = WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS,
-		[WL_PWRITE] =
-			WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS | WL_F_ARG,
-		[WL_PREAD] = WL_F_FILE | WL_F_OFF | WL_F_LEN | WL_F_FLAGS,
-		[WL_FSYNC] = WL_F_FILE,
-		[WL_FDATASYNC] = WL_F_FILE,
+		[WL_OPEN] = P | WL_F_FLAGS,
+		[WL_CLOSE] = P,
+		[WL_FALLOCATE] = P | RANGE | WL_F_FLAGS,
+		[WL_PWRITE] = P | RANGE | WL_F_FLAGS | WL_F_ARG,
+		[WL_PREAD] = P | RANGE | WL_F_FLAGS,
+		[WL_MWRITE] = P | RANGE | WL_F_FLAGS | WL_F_ARG,
+		[WL_FSYNC] = P,
+		[WL_FDATASYNC] = P,
+		[WL_SYNC_RANGE] = P | RANGE,
 		[WL_SYNC] = 0,
-		[WL_TRUNCATE] = WL_F_FILE | WL_F_LEN,
-		[WL_RENAME] = WL_F_FILE | WL_F_FILE2,
-		[WL_LINK] = WL_F_FILE | WL_F_FILE2,
-		[WL_UNLINK] = WL_F_FILE,
-		[WL_MKDIR] = WL_F_FILE,
-		[WL_SUBVOL] = WL_F_FILE,
-		[WL_SNAPSHOT] = WL_F_FILE,
-		[WL_TOUCH] = WL_F_FILE,
+		[WL_SYNCFS] = 0,
+		[WL_TRUNCATE] = P | WL_F_LEN,
+		[WL_RENAME] = P | P2 | WL_F_FLAGS,
+		[WL_LINK] = P | P2,
+		[WL_UNLINK] = P,
+		[WL_MKDIR] = P,
+		[WL_RMDIR] = P,
+		[WL_SYMLINK] = P | P2,
+		[WL_TMPFILE] = P,
+		[WL_LINKAT] = P,
+		[WL_SETXATTR] = P | WL_F_FLAGS | WL_F_LEN | WL_F_ARG,
+		[WL_REMOVEXATTR] = P | WL_F_FLAGS,
+		[WL_CHMOD] = P | WL_F_ARG,
+		[WL_CLONE] = P | P2 | RANGE | WL_F_ARG,
+		[WL_COPY_RANGE] = P | P2 | RANGE | WL_F_ARG,
+		[WL_SUBVOL] = P,
+		[WL_SNAPSHOT] = P,
+		[WL_TOUCH] = P,
 		[WL_MARK] = WL_F_ARG,
 		[WL_SLEEP] = WL_F_ARG,
 		[WL_BARRIER] = WL_F_ARG,
@@ -44,6 +80,10 @@ unsigned int wl_fields(unsigned int code)
 
 	return code < WL_NCODES ? fields[code] : 0;
 }
+
+#undef P
+#undef P2
+#undef RANGE
 
 const char *wl_code_name(unsigned int code)
 {
@@ -58,45 +98,83 @@ static int where(char *why, size_t whylen, const struct wl_thread *t,
 	return snprintf(why, whylen, "thread %u op %u: ", ti, i);
 }
 
+static int aligned(uint32_t v)
+{
+	return !(v % WL_BLOCK);
+}
+
+/* The flags an op may carry: a mask, or a count of values (modes). */
+static const char *flags_problem(const struct wl_op *op)
+{
+	switch (op->code) {
+	case WL_OPEN:
+		return op->flags & ~OPEN_MASK ? "unknown open flags" : NULL;
+	case WL_FALLOCATE:
+		return op->flags >= FALLOC_MODES ? "unknown fallocate mode" :
+						   NULL;
+	case WL_PWRITE:
+	case WL_PREAD:
+	case WL_MWRITE: /* IO_DIRECT, MWRITE_MSYNC: bit 0 */
+		return op->flags & ~1u ? "unknown flags" : NULL;
+	case WL_RENAME:
+		return op->flags > RENAME_NOREPL ? "unknown rename flags" :
+						   NULL;
+	case WL_SETXATTR:
+	case WL_REMOVEXATTR:
+		return op->flags >= WL_XATTR_NAMES ? "no such xattr (x0..x3)" :
+						     NULL;
+	}
+	return op->flags ? "unexpected flags" : NULL;
+}
+
 /* NULL when @op is valid, else what is wrong with it. */
 static const char *op_problem(const struct wl_op *op)
 {
+	unsigned int use;
 	int direct = (op->code == WL_PWRITE || op->code == WL_PREAD) &&
 		     (op->flags & IO_DIRECT);
 
 	if (op->code >= WL_NCODES)
 		return "unknown operation";
-	if (op->file >= WL_FILES || op->file2 >= WL_FILES)
-		return "no such file slot (f0..f7)";
-	if ((op->code == WL_MKDIR && op->file >= WL_DIRS) ||
-	    ((op->code == WL_SUBVOL || op->code == WL_SNAPSHOT) &&
-	     op->file >= WL_SUBVOLS))
-		return "no such slot (d0..d3, s0..s3)";
+	use = wl_fields(op->code);
+	if (wl_path_fold(op->path) != op->path ||
+	    wl_path_fold(op->path2) != op->path2)
+		return "malformed path";
+	if (((use & WL_F_PATH) || (use & WL_F_PATH2)) &&
+	    op->code != WL_FSYNC && op->code != WL_FDATASYNC &&
+	    ((op->path == WL_PATH_TOP && (use & WL_F_PATH)) ||
+	     (op->path2 == WL_PATH_TOP && (use & WL_F_PATH2))))
+		return "'.' is only for fsync and fdatasync";
 	if (op->off >= WL_MAX_OFF)
 		return "offset beyond the limit of 64 MiB";
-	if (op->len > WL_MAX_LEN && op->code != WL_TRUNCATE)
+	if (op->code == WL_TRUNCATE) {
+		if (op->len >= WL_MAX_OFF)
+			return "size beyond the limit of 64 MiB";
+	} else if (op->code == WL_SETXATTR) {
+		if (op->len > WL_MAX_XATTR)
+			return "xattr value beyond 4000 bytes";
+	} else if (op->len > WL_MAX_LEN) {
 		return "length beyond the limit of 4 MiB";
-	if (op->code == WL_TRUNCATE && op->len >= WL_MAX_OFF)
-		return "size beyond the limit of 64 MiB";
-	if ((op->code == WL_PWRITE || op->code == WL_PREAD ||
-	     op->code == WL_FALLOCATE) &&
-	    !op->len)
+	}
+	if ((use & WL_F_LEN) && op->code != WL_TRUNCATE &&
+	    op->code != WL_SETXATTR && !op->len)
 		return "length 0";
-	if (direct && (op->off % WL_BLOCK || op->len % WL_BLOCK))
+	if (direct && (!aligned(op->off) || !aligned(op->len)))
 		return "direct IO needs offset and length multiples of 4096";
+	if (op->code == WL_CLONE &&
+	    (!aligned(op->off) || !aligned(op->len) || !aligned(op->arg)))
+		return "clone needs offsets and length multiples of 4096";
+	if ((op->code == WL_CLONE || op->code == WL_COPY_RANGE) &&
+	    op->arg >= WL_MAX_OFF)
+		return "destination offset beyond the limit of 64 MiB";
 	if (op->code == WL_SLEEP && op->arg > WL_MAX_SLEEP_MS)
 		return "sleep beyond the limit of 2000 ms";
 	if ((op->code == WL_MARK || op->code == WL_BARRIER) &&
 	    op->arg > WL_MAX_ID)
 		return "id beyond 15";
-	if (op->code == WL_OPEN && (op->flags & ~OPEN_MASK))
-		return "unknown open flags";
-	if (op->code == WL_FALLOCATE && op->flags > FALLOC_ZERO_RANGE)
-		return "unknown fallocate mode";
-	if ((op->code == WL_PWRITE || op->code == WL_PREAD) &&
-	    (op->flags & ~IO_DIRECT))
-		return "unknown flags";
-	return NULL;
+	if (op->code == WL_CHMOD && op->arg > WL_MAX_MODE)
+		return "mode beyond 07777";
+	return flags_problem(op);
 }
 
 int wl_validate(const struct workload *w, char *why, size_t whylen)
@@ -133,9 +211,15 @@ int wl_equal(const struct workload *a, const struct workload *b)
 
 		if (x->nops != y->nops)
 			return 0;
-		for (unsigned int i = 0; i < x->nops; i++)
-			if (memcmp(&x->ops[i], &y->ops[i], sizeof(x->ops[i])))
+		for (unsigned int i = 0; i < x->nops; i++) {
+			const struct wl_op *o = &x->ops[i], *p = &y->ops[i];
+
+			if (o->code != p->code || o->flags != p->flags ||
+			    o->path != p->path || o->path2 != p->path2 ||
+			    o->off != p->off || o->len != p->len ||
+			    o->arg != p->arg)
 				return 0;
+		}
 	}
 	return 1;
 }

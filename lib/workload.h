@@ -3,11 +3,15 @@
  * Workloads: short programs of file operations in concurrent threads, the
  * unit lwfuzz runs, records and mutates.
  *
- * Names are fixed slots so that every byte string can decode into a valid
- * workload: files f0..f7 (at the top of the file system), directories
- * d0..d3, subvolumes/snapshots s0..s3. Each file slot has a buffered and an
- * O_DIRECT descriptor; `open` opens the buffered one, a direct pwrite or
- * pread opens the direct one on first use. Text form: docs/workloads.md.
+ * Operations name paths in a small tree: one to three components, each a
+ * name from a fixed alphabet of sixteen (f0..f7, d0..d3, l0, l1, s0, s1),
+ * or "." for the top directory. A path is a 16-bit id, so every byte
+ * string can decode into a valid workload; the names suggest a type but
+ * any name can hold a file, a directory or a symlink. A path that an
+ * operation opened keeps its descriptors (a buffered and an O_DIRECT one)
+ * until "close": operations on that path use them even after a rename or
+ * unlink, which is how a workload fsyncs an unlinked file. Text form:
+ * docs/workloads.md.
  */
 #ifndef LWFUZZ_WORKLOAD_H
 #define LWFUZZ_WORKLOAD_H
@@ -17,32 +21,55 @@
 
 #define WL_MAX_THREADS 4
 #define WL_MAX_OPS 64 /* per thread */
-#define WL_FILES 8
-#define WL_DIRS 4
-#define WL_SUBVOLS 4
 #define WL_BLOCK 4096u
 #define WL_MAX_OFF (64u << 20) /* offsets below 64 MiB */
 #define WL_MAX_LEN (4u << 20) /* at most 4 MiB per operation */
 #define WL_MAX_SLEEP_MS 2000u
 #define WL_MAX_ID 15u /* barrier and mark ids */
+#define WL_MAX_XATTR 4000u /* bytes of an xattr value */
+#define WL_XATTR_NAMES 4u /* user.x0 .. user.x3 */
+#define WL_MAX_MODE 07777u
+
+/*
+ * Path ids: bits 0-3, 4-7, 8-11 the components (first is outermost), bits
+ * 12-13 the depth minus one; depth bits 3 is the top directory ".".
+ */
+#define WL_NAMES 16u
+#define WL_PATH_DEPTH_MAX 3u
+#define WL_PATH_TOP 0x3000u
+#define WL_PATH_MASK 0x3fffu
+#define WL_PATH_IDS (WL_PATH_MASK + 1)
+#define WL_PATH_TEXT 16 /* "d3/d3/f7" and its NUL fit */
 
 enum wl_code {
-	WL_OPEN, /* file, flags OPEN_* */
-	WL_CLOSE, /* file */
-	WL_FALLOCATE, /* file, off, len, flags FALLOC_* */
-	WL_PWRITE, /* file, off, len, flags IO_DIRECT, arg seed */
-	WL_PREAD, /* file, off, len, flags IO_DIRECT */
-	WL_FSYNC, /* file */
-	WL_FDATASYNC, /* file */
+	WL_OPEN, /* path, flags OPEN_* */
+	WL_CLOSE, /* path */
+	WL_FALLOCATE, /* path, off, len, flags FALLOC_* (a mode) */
+	WL_PWRITE, /* path, off, len, flags IO_DIRECT, arg seed */
+	WL_PREAD, /* path, off, len, flags IO_DIRECT */
+	WL_MWRITE, /* path, off, len, flags MWRITE_MSYNC, arg seed: mmap */
+	WL_FSYNC, /* path (a file or a directory) */
+	WL_FDATASYNC, /* path */
+	WL_SYNC_RANGE, /* path, off, len: sync_file_range, promises nothing */
 	WL_SYNC, /* - */
-	WL_TRUNCATE, /* file, len */
-	WL_RENAME, /* file -> file2 */
-	WL_LINK, /* file -> file2 */
-	WL_UNLINK, /* file */
-	WL_MKDIR, /* dir (in file) */
-	WL_SUBVOL, /* create subvolume s<file> */
-	WL_SNAPSHOT, /* snapshot of the top subvolume as s<file> */
-	WL_TOUCH, /* futimens(file): an inode update to log */
+	WL_SYNCFS, /* - */
+	WL_TRUNCATE, /* path, len */
+	WL_RENAME, /* path -> path2, flags RENAME_* */
+	WL_LINK, /* path -> path2 */
+	WL_UNLINK, /* path */
+	WL_MKDIR, /* path */
+	WL_RMDIR, /* path */
+	WL_SYMLINK, /* symlink at path2 whose target is the text of path */
+	WL_TMPFILE, /* O_TMPFILE in path's directory, kept as path's fd */
+	WL_LINKAT, /* give path's O_TMPFILE descriptor the name path */
+	WL_SETXATTR, /* path, flags name index, len, arg seed */
+	WL_REMOVEXATTR, /* path, flags name index */
+	WL_CHMOD, /* path, arg mode */
+	WL_CLONE, /* FICLONERANGE path [off, off+len) to path2 at arg */
+	WL_COPY_RANGE, /* copy_file_range, same fields as clone */
+	WL_SUBVOL, /* create a subvolume at path */
+	WL_SNAPSHOT, /* snapshot of the top subvolume at path */
+	WL_TOUCH, /* futimens(path): an inode update for fsync to log */
 	WL_MARK, /* arg: mark id, a log mark "op-mark-<id>" */
 	WL_SLEEP, /* arg: milliseconds */
 	WL_BARRIER, /* arg: barrier id */
@@ -53,14 +80,25 @@ enum wl_code {
 #define OPEN_TRUNC (1u << 1)
 #define OPEN_DSYNC (1u << 2)
 #define OPEN_NOCOW (1u << 3) /* chattr +C after creation: NODATASUM */
-#define OPEN_MASK 0xfu
+#define OPEN_SYNC (1u << 4)
+#define OPEN_FLAGS 5
+#define OPEN_MASK 0x1fu
 #define IO_DIRECT (1u << 0)
+#define MWRITE_MSYNC (1u << 0) /* msync(MS_SYNC) before munmap */
 #define FALLOC_KEEP_SIZE 1u
 #define FALLOC_PUNCH_HOLE 2u
 #define FALLOC_ZERO_RANGE 3u
+#define FALLOC_ZERO_RANGE_KEEP 4u
+#define FALLOC_COLLAPSE_RANGE 5u
+#define FALLOC_INSERT_RANGE 6u
+#define FALLOC_MODES 7u
+#define RENAME_PLAIN 0u
+#define RENAME_EXCH 1u /* RENAME_EXCHANGE */
+#define RENAME_NOREPL 2u /* RENAME_NOREPLACE */
 
 struct wl_op {
-	uint8_t code, file, file2, flags;
+	uint8_t code, flags;
+	uint16_t path, path2;
 	uint32_t off, len, arg;
 };
 
@@ -76,8 +114,8 @@ struct workload {
 };
 
 /* Which fields an operation uses. */
-#define WL_F_FILE (1u << 0)
-#define WL_F_FILE2 (1u << 1)
+#define WL_F_PATH (1u << 0)
+#define WL_F_PATH2 (1u << 1)
 #define WL_F_OFF (1u << 2)
 #define WL_F_LEN (1u << 3)
 #define WL_F_FLAGS (1u << 4)
@@ -87,10 +125,26 @@ unsigned int wl_fields(unsigned int code);
 /* The name of @code in the text form ("pwrite"). */
 const char *wl_code_name(unsigned int code);
 
+/* Path ids. */
+unsigned int wl_path_depth(uint16_t path); /* 0 for "." */
+unsigned int wl_path_name(uint16_t path, unsigned int i); /* component i */
+uint16_t wl_path_make(const unsigned int *names, unsigned int depth);
+uint16_t wl_path_parent(uint16_t path); /* "." for "." */
+/* 1 when @a is @b or below it. */
+int wl_path_within(uint16_t a, uint16_t b);
+/* The canonical id of any 16-bit value (unused bits cleared). */
+uint16_t wl_path_fold(uint16_t raw);
+/* "d0/f1" into @buf (WL_PATH_TEXT bytes). */
+const char *wl_path_text(uint16_t path, char *buf);
+/* "d0/f1" -> id; -1 when malformed. */
+int wl_path_parse(const char *s, uint16_t *path);
+/* The text of name @n ("f0", "d3", "l1", "s0"). */
+const char *wl_name_text(unsigned int n);
+
 /*
  * Check every op's values against the limits and the alignment direct IO
- * needs. Returns 0, or -1 with "line N: ..." (or "thread T op I: ...") in
- * @why.
+ * and cloning need. Returns 0, or -1 with "line N: ..." (or "thread T op
+ * I: ...") in @why.
  */
 int wl_validate(const struct workload *w, char *why, size_t whylen);
 
@@ -101,14 +155,18 @@ int wl_parse_text(const char *text, struct workload *w, char *why,
 char *wl_format_text(const struct workload *w);
 
 /*
- * The binary form AFL++ mutates: "LW" 1 nthreads, then per thread a count
- * and 16 bytes per op. Decoding maps every value into its valid range, so
+ * The binary form AFL++ mutates: "LW" 2 nthreads, then per thread a count
+ * and 18 bytes per op. Decoding maps every value into its valid range, so
  * every byte string that starts with the header decodes to a valid
  * workload; anything else is rejected at once (-1).
  */
+#define WL_OP_BYTES 18
 size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len);
 int wl_decode(const unsigned char *buf, size_t len, struct workload *w);
-#define WL_BIN_MAX (4 + WL_MAX_THREADS * (1 + WL_MAX_OPS * 16))
+#define WL_BIN_MAX (4 + WL_MAX_THREADS * (1 + WL_MAX_OPS * WL_OP_BYTES))
+
+/* Fold one op's raw values into its valid ranges (what decoding does). */
+void wl_op_fold(struct wl_op *op);
 
 /*
  * 1 when the threads' barriers can deadlock (opposite orders, an id twice

@@ -9,7 +9,6 @@
 
 #include "lib/workload.h"
 
-#define OP_BYTES 16
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -17,6 +16,17 @@ static void put32(unsigned char *p, uint32_t v)
 	p[1] = v >> 8;
 	p[2] = v >> 16;
 	p[3] = v >> 24;
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
 }
 
 static uint32_t get32(const unsigned char *p)
@@ -32,12 +42,12 @@ size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len)
 		return 0;
 	buf[0] = 'L';
 	buf[1] = 'W';
-	buf[2] = 1;
+	buf[2] = 2;
 	buf[3] = w->nthreads;
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		const struct wl_thread *th = &w->threads[t];
 
-		if (pos + 1 + th->nops * OP_BYTES > len)
+		if (pos + 1 + th->nops * WL_OP_BYTES > len)
 			return 0;
 		buf[pos++] = th->nops;
 		for (unsigned int i = 0; i < th->nops; i++) {
@@ -45,13 +55,13 @@ size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len)
 			unsigned char *p = buf + pos;
 
 			p[0] = op->code;
-			p[1] = op->file;
-			p[2] = op->file2;
-			p[3] = op->flags;
-			put32(p + 4, op->off);
-			put32(p + 8, op->len);
-			put32(p + 12, op->arg);
-			pos += OP_BYTES;
+			p[1] = op->flags;
+			put16(p + 2, op->path);
+			put16(p + 4, op->path2);
+			put32(p + 6, op->off);
+			put32(p + 10, op->len);
+			put32(p + 14, op->arg);
+			pos += WL_OP_BYTES;
 		}
 	}
 	return pos;
@@ -65,36 +75,64 @@ static uint32_t fold(uint32_t v, uint32_t lo, uint32_t hi)
 	return lo + v % (hi - lo + 1);
 }
 
-/* Map raw fields into the op's valid ranges; unused fields become 0. */
-static void canonicalize(struct wl_op *op)
+static uint32_t align_down(uint32_t v)
+{
+	return v - v % WL_BLOCK;
+}
+
+/* The flags an op keeps: its bits, or a mode folded into range. */
+static uint8_t fold_flags(const struct wl_op *op)
+{
+	switch (op->code) {
+	case WL_OPEN:
+		return op->flags & OPEN_MASK;
+	case WL_FALLOCATE:
+		return fold(op->flags, 0, FALLOC_MODES - 1);
+	case WL_PWRITE:
+	case WL_PREAD:
+	case WL_MWRITE: /* IO_DIRECT, MWRITE_MSYNC: bit 0 */
+		return op->flags & 1u;
+	case WL_RENAME:
+		return fold(op->flags, 0, RENAME_NOREPL);
+	case WL_SETXATTR:
+	case WL_REMOVEXATTR:
+		return op->flags % WL_XATTR_NAMES;
+	}
+	return 0;
+}
+
+/* A path an op may name: "." only for fsync and fdatasync. */
+static uint16_t fold_path(const struct wl_op *op, uint16_t raw)
+{
+	uint16_t p = wl_path_fold(raw);
+
+	if (p == WL_PATH_TOP && op->code != WL_FSYNC &&
+	    op->code != WL_FDATASYNC)
+		return 0;
+	return p;
+}
+
+void wl_op_fold(struct wl_op *op)
 {
 	unsigned int use;
 
 	op->code %= WL_NCODES;
 	use = wl_fields(op->code);
-	op->file = use & WL_F_FILE ? op->file % WL_FILES : 0;
-	if (op->code == WL_MKDIR)
-		op->file %= WL_DIRS;
-	if (op->code == WL_SUBVOL || op->code == WL_SNAPSHOT)
-		op->file %= WL_SUBVOLS;
-	op->file2 = use & WL_F_FILE2 ? op->file2 % WL_FILES : 0;
+	op->path = use & WL_F_PATH ? fold_path(op, op->path) : 0;
+	op->path2 = use & WL_F_PATH2 ? fold_path(op, op->path2) : 0;
 	op->off = use & WL_F_OFF ? op->off % WL_MAX_OFF : 0;
 	if (op->code == WL_TRUNCATE)
 		op->len %= WL_MAX_OFF;
+	else if (op->code == WL_SETXATTR)
+		op->len = fold(op->len, 0, WL_MAX_XATTR);
 	else
 		op->len = use & WL_F_LEN ? fold(op->len, 1, WL_MAX_LEN) : 0;
-	if (op->code == WL_OPEN)
-		op->flags &= OPEN_MASK;
-	else if (op->code == WL_FALLOCATE)
-		op->flags = fold(op->flags, 0, FALLOC_ZERO_RANGE);
-	else if (op->code == WL_PWRITE || op->code == WL_PREAD)
-		op->flags &= IO_DIRECT;
-	else
-		op->flags = 0;
-	if ((op->code == WL_PWRITE || op->code == WL_PREAD) &&
-	    (op->flags & IO_DIRECT)) {
-		op->off -= op->off % WL_BLOCK;
-		op->len -= op->len % WL_BLOCK;
+	op->flags = fold_flags(op);
+	if (((op->code == WL_PWRITE || op->code == WL_PREAD) &&
+	     (op->flags & IO_DIRECT)) ||
+	    op->code == WL_CLONE) {
+		op->off = align_down(op->off);
+		op->len = align_down(op->len);
 		if (!op->len)
 			op->len = WL_BLOCK;
 	}
@@ -102,6 +140,12 @@ static void canonicalize(struct wl_op *op)
 		op->arg = fold(op->arg, 0, WL_MAX_SLEEP_MS);
 	else if (op->code == WL_MARK || op->code == WL_BARRIER)
 		op->arg = fold(op->arg, 0, WL_MAX_ID);
+	else if (op->code == WL_CHMOD)
+		op->arg &= WL_MAX_MODE;
+	else if (op->code == WL_CLONE)
+		op->arg = align_down(op->arg % WL_MAX_OFF);
+	else if (op->code == WL_COPY_RANGE)
+		op->arg %= WL_MAX_OFF;
 	else if (!(use & WL_F_ARG))
 		op->arg = 0;
 }
@@ -111,7 +155,7 @@ int wl_decode(const unsigned char *buf, size_t len, struct workload *w)
 	size_t pos = 4;
 
 	memset(w, 0, sizeof(*w));
-	if (len < 5 || buf[0] != 'L' || buf[1] != 'W' || buf[2] != 1)
+	if (len < 5 || buf[0] != 'L' || buf[1] != 'W' || buf[2] != 2)
 		return -1;
 	w->nthreads = fold(buf[3], 1, WL_MAX_THREADS);
 	for (unsigned int t = 0; t < w->nthreads; t++) {
@@ -119,19 +163,19 @@ int wl_decode(const unsigned char *buf, size_t len, struct workload *w)
 		unsigned int n = pos < len ? buf[pos++] % (WL_MAX_OPS + 1) : 0;
 
 		/* A short input ends the thread where its bytes end. */
-		for (unsigned int i = 0; i < n && pos + OP_BYTES <= len; i++) {
+		for (unsigned int i = 0; i < n && pos + WL_OP_BYTES <= len; i++) {
 			struct wl_op *op = &th->ops[th->nops++];
 			const unsigned char *p = buf + pos;
 
 			op->code = p[0];
-			op->file = p[1];
-			op->file2 = p[2];
-			op->flags = p[3];
-			op->off = get32(p + 4);
-			op->len = get32(p + 8);
-			op->arg = get32(p + 12);
-			canonicalize(op);
-			pos += OP_BYTES;
+			op->flags = p[1];
+			op->path = get16(p + 2);
+			op->path2 = get16(p + 4);
+			op->off = get32(p + 6);
+			op->len = get32(p + 10);
+			op->arg = get32(p + 14);
+			wl_op_fold(op);
+			pos += WL_OP_BYTES;
 		}
 	}
 	return 0;

@@ -52,21 +52,6 @@ static int parse_size(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* "f3" with prefix 'f' -> 3. */
-static int parse_slot(const char *s, char prefix, uint8_t *out)
-{
-	char *end;
-	long v;
-
-	if (s[0] != prefix || !isdigit((unsigned char)s[1]))
-		return -1;
-	v = strtol(s + 1, &end, 10);
-	if (*end || v > 255)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int find_code(const char *name)
 {
 	for (unsigned int c = 0; c < WL_NCODES; c++)
@@ -75,39 +60,77 @@ static int find_code(const char *name)
 	return -1;
 }
 
-static char slot_prefix(unsigned int code)
+static const char *const open_flags[OPEN_FLAGS] = { "creat", "trunc",
+						     "dsync", "nocow", "sync" };
+static const char *const falloc_modes[FALLOC_MODES] = {
+	"",		"keep_size",	  "punch_hole",	  "zero_range",
+	"zero_range_keep", "collapse_range", "insert_range",
+};
+static const char *const rename_flags[] = { "", "exchange", "noreplace" };
+
+static int word_index(const char *w, const char *const *words, unsigned int n)
 {
-	if (code == WL_MKDIR)
-		return 'd';
-	if (code == WL_SUBVOL || code == WL_SNAPSHOT)
-		return 's';
-	return 'f';
+	for (unsigned int i = 0; i < n; i++)
+		if (words[i][0] && !strcmp(w, words[i]))
+			return i;
+	return -1;
 }
 
+/* An optional word after the positional arguments. */
 static int parse_flag(struct wl_op *op, const char *w)
 {
-	static const char *const open_flags[] = { "creat", "trunc", "dsync",
-						  "nocow" };
-	static const char *const modes[] = { "keep_size", "punch_hole",
-					     "zero_range" };
 	uint32_t v;
+	int k;
 
-	if (op->code == WL_OPEN) {
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(w, open_flags[i]))
-				return op->flags |= 1u << i, 0;
-	} else if (op->code == WL_FALLOCATE) {
-		for (int i = 0; i < 3; i++)
-			if (!strcmp(w, modes[i]))
-				return op->flags = i + 1, 0;
-	} else if (op->code == WL_PWRITE || op->code == WL_PREAD) {
+	switch (op->code) {
+	case WL_OPEN:
+		k = word_index(w, open_flags, OPEN_FLAGS);
+		return k < 0 ? -1 : (op->flags |= 1u << k, 0);
+	case WL_FALLOCATE:
+		k = word_index(w, falloc_modes, FALLOC_MODES);
+		return k < 0 ? -1 : (op->flags = k, 0);
+	case WL_RENAME:
+		k = word_index(w, rename_flags, 3);
+		return k < 0 ? -1 : (op->flags = k, 0);
+	case WL_PWRITE:
+	case WL_PREAD:
 		if (!strcmp(w, "direct"))
 			return op->flags |= IO_DIRECT, 0;
-		if (op->code == WL_PWRITE && !strncmp(w, "seed=", 5) &&
-		    !parse_size(w + 5, &v))
-			return op->arg = v, 0;
+		break;
+	case WL_MWRITE:
+		if (!strcmp(w, "msync"))
+			return op->flags |= MWRITE_MSYNC, 0;
+		break;
 	}
+	if ((op->code == WL_PWRITE || op->code == WL_MWRITE ||
+	     op->code == WL_SETXATTR) &&
+	    !strncmp(w, "seed=", 5) && !parse_size(w + 5, &v))
+		return op->arg = v, 0;
 	return -1;
+}
+
+/* "x2" -> 2 */
+static int parse_xattr(const char *s, uint8_t *out)
+{
+	if (s[0] != 'x' || s[1] < '0' || s[1] >= '0' + (int)WL_XATTR_NAMES ||
+	    s[2])
+		return -1;
+	*out = s[1] - '0';
+	return 0;
+}
+
+static int parse_mode(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '7')
+		return -1;
+	v = strtoul(s, &end, 8);
+	if (*end || v > WL_MAX_MODE)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* Positional arguments, in order, for an op's fields. */
@@ -117,19 +140,31 @@ static int parse_op(const struct line *l, struct wl_op *op, char *why,
 	unsigned int use = wl_fields(op->code);
 	int i = 1;
 
-	if ((use & WL_F_FILE) &&
-	    (i >= l->n ||
-	     parse_slot(l->w[i++], slot_prefix(op->code), &op->file)))
+	if ((use & WL_F_PATH) &&
+	    (i >= l->n || wl_path_parse(l->w[i++], &op->path)))
 		return fail(why, whylen, l,
-			    "%s: expected a slot like f0, d0 or s0", l->w[0]);
-	if ((use & WL_F_FILE2) &&
-	    (i >= l->n || parse_slot(l->w[i++], 'f', &op->file2)))
-		return fail(why, whylen, l, "%s: expected a second file slot",
+			    "%s: expected a path like f0, d0/f1 or d0/d1/l0",
+			    l->w[0]);
+	if ((use & WL_F_PATH2) &&
+	    (i >= l->n || wl_path_parse(l->w[i++], &op->path2)))
+		return fail(why, whylen, l, "%s: expected a second path",
+			    l->w[0]);
+	if ((op->code == WL_SETXATTR || op->code == WL_REMOVEXATTR) &&
+	    (i >= l->n || parse_xattr(l->w[i++], &op->flags)))
+		return fail(why, whylen, l, "%s: expected an xattr x0..x3",
 			    l->w[0]);
 	if ((use & WL_F_OFF) && (i >= l->n || parse_size(l->w[i++], &op->off)))
 		return fail(why, whylen, l, "%s: expected an offset", l->w[0]);
 	if ((use & WL_F_LEN) && (i >= l->n || parse_size(l->w[i++], &op->len)))
 		return fail(why, whylen, l, "%s: expected a length", l->w[0]);
+	if ((op->code == WL_CLONE || op->code == WL_COPY_RANGE) &&
+	    (i >= l->n || parse_size(l->w[i++], &op->arg)))
+		return fail(why, whylen, l,
+			    "%s: expected a destination offset", l->w[0]);
+	if (op->code == WL_CHMOD &&
+	    (i >= l->n || parse_mode(l->w[i++], &op->arg)))
+		return fail(why, whylen, l, "%s: expected an octal mode",
+			    l->w[0]);
 	if ((op->code == WL_MARK || op->code == WL_SLEEP ||
 	     op->code == WL_BARRIER) &&
 	    (i >= l->n || parse_size(l->w[i++], &op->arg)))
@@ -224,35 +259,44 @@ static void put_size(FILE *f, uint32_t v)
 
 static void format_op(FILE *f, const struct wl_op *op)
 {
-	static const char *const open_flags[] = { "creat", "trunc", "dsync",
-						  "nocow" };
-	static const char *const modes[] = { "", "keep_size", "punch_hole",
-					     "zero_range" };
 	unsigned int use = wl_fields(op->code);
+	char p[WL_PATH_TEXT];
 
 	fprintf(f, "\t%s", wl_code_name(op->code));
-	if (use & WL_F_FILE)
-		fprintf(f, " %c%u", slot_prefix(op->code), op->file);
-	if (use & WL_F_FILE2)
-		fprintf(f, " f%u", op->file2);
+	if (use & WL_F_PATH)
+		fprintf(f, " %s", wl_path_text(op->path, p));
+	if (use & WL_F_PATH2)
+		fprintf(f, " %s", wl_path_text(op->path2, p));
+	if (op->code == WL_SETXATTR || op->code == WL_REMOVEXATTR)
+		fprintf(f, " x%u", op->flags);
 	if (use & WL_F_OFF)
 		put_size(f, op->off);
-	if ((use & WL_F_LEN) || op->code == WL_TRUNCATE)
+	if (use & WL_F_LEN)
 		put_size(f, op->len);
+	if (op->code == WL_CLONE || op->code == WL_COPY_RANGE)
+		put_size(f, op->arg);
+	if (op->code == WL_CHMOD)
+		fprintf(f, " 0%" PRIo32, op->arg);
 	if (op->code == WL_MARK || op->code == WL_BARRIER)
 		fprintf(f, " %" PRIu32, op->arg);
 	if (op->code == WL_SLEEP)
 		fprintf(f, " %" PRIu32 "ms", op->arg);
 	if (op->code == WL_OPEN)
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < OPEN_FLAGS; i++)
 			if (op->flags & (1u << i))
 				fprintf(f, " %s", open_flags[i]);
 	if (op->code == WL_FALLOCATE && op->flags)
-		fprintf(f, " %s", modes[op->flags & 3]);
+		fprintf(f, " %s", falloc_modes[op->flags % FALLOC_MODES]);
+	if (op->code == WL_RENAME && op->flags)
+		fprintf(f, " %s", rename_flags[op->flags % 3]);
 	if ((op->code == WL_PWRITE || op->code == WL_PREAD) &&
 	    (op->flags & IO_DIRECT))
 		fprintf(f, " direct");
-	if (op->code == WL_PWRITE && op->arg)
+	if (op->code == WL_MWRITE && (op->flags & MWRITE_MSYNC))
+		fprintf(f, " msync");
+	if ((op->code == WL_PWRITE || op->code == WL_MWRITE ||
+	     op->code == WL_SETXATTR) &&
+	    op->arg)
 		fprintf(f, " seed=%" PRIu32, op->arg);
 	fputc('\n', f);
 }

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "replay/csum_oracle.h"
-#include "replay/data_check.h"
+#include "replay/promise_check.h"
 #include "replay/dm_dev.h"
 #include "lib/check_failure.h"
 #include "lib/fsutil.h"
@@ -52,6 +52,10 @@ static int is_point(unsigned int points, const struct log_entry *e)
 {
 	if (points & POINT_ALL)
 		return 1;
+	/* A group of state marks ends in a mark that is a point of its own. */
+	if ((e->flags & LOG_MARK) &&
+	    !strncmp(e->mark, STATE_PREFIX, strlen(STATE_PREFIX)))
+		return 0;
 	return ((points & POINT_FLUSH) && (e->flags & LOG_FLUSH)) ||
 	       ((points & POINT_FUA) && (e->flags & LOG_FUA)) ||
 	       ((points & POINT_MARK) && (e->flags & LOG_MARK));
@@ -115,7 +119,7 @@ struct run_state {
 	unsigned long points_total, points_done, points_failed, findings;
 	unsigned long extents, reg_extents, files_read, bad_marks;
 	double t_apply, t_snap, t_mount, t_check, t_umount, t_fsck;
-	struct expect_set expect;
+	struct promise_set promises;
 	double t0;
 };
 
@@ -161,7 +165,7 @@ static void check_mounted(struct run_state *rs, struct failure_sink *s)
 	rs->reg_extents += st.reg_extents;
 	long files = read_check(rs->cfg->mnt, s);
 
-	data_check(rs->cfg->mnt, &rs->expect, s);
+	promise_check(rs->cfg->mnt, &rs->promises, s);
 	if (files > 0)
 		rs->files_read += files;
 }
@@ -355,22 +359,22 @@ static long peak_rss_kib(void)
 	return kib;
 }
 
-/* A mark may carry a data expectation (expect_mark.h). */
+/* A mark may carry a promise (lib/promise_mark.h). */
 static int track_mark(struct run_state *rs, const struct log_entry *e)
 {
-	struct expectation x;
-	enum mark_kind kind = expect_mark_parse(e->mark, &x);
+	struct promise x;
+	enum mark_kind kind = promise_mark_parse(e->mark, &x);
 
 	if (kind == MARK_BAD) {
 		/* Not ours to judge the crash state by; say so once each. */
-		lw_err("entry %llu: malformed expectation mark '%s' ignored",
+		lw_err("entry %llu: malformed promise mark '%s' ignored",
 		       (unsigned long long)e->index, e->mark);
 		rs->bad_marks++;
 		return 0;
 	}
 	x.entry = e->index;
-	if (expect_set_apply(&rs->expect, kind, &x)) {
-		lw_err("out of memory for expectations");
+	if (promise_set_apply(&rs->promises, kind, &x)) {
+		lw_err("out of memory for promises");
 		return -1;
 	}
 	return 0;
@@ -534,7 +538,7 @@ int replay_run(const struct replay_cfg *cfg)
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
 out:
 	drop_views(&rs);
-	expect_set_free(&rs.expect);
+	promise_set_free(&rs.promises);
 	free(tmp);
 	if (rs.target_fd >= 0)
 		close(rs.target_fd);

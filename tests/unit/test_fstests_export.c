@@ -43,7 +43,7 @@ static char *script_of(const char *text, int delay_ms)
 	char why[256];
 
 	assert_int_equal(wl_parse_text(text, &w, why, sizeof(why)), 0);
-	return fstests_script(&w, &info);
+	return fstests_script(&w, &info, why, sizeof(why));
 }
 
 static int bash_accepts(const char *script)
@@ -100,6 +100,50 @@ static void no_knob_unless_asked(void **state)
 	free(s);
 }
 
+static void names_become_commands(void **state)
+{
+	char *s = script_of("mkdir d0\n"
+			    "open d0/f1 creat sync\n"
+			    "pwrite d0/f1 0 4K seed=1\n"
+			    "symlink d0/f1 d0/l0\n"
+			    "setxattr d0/f1 x2 10\n"
+			    "rename d0/l0 d0/l1 exchange\n"
+			    "fsync d0\n"
+			    "clone d0/f1 f2 0 4K 8K\n"
+			    "mwrite d0/f1 0 4K msync\n"
+			    "syncfs\n"
+			    "rmdir d1\n",
+			    -1);
+
+	(void)state;
+	assert_true(bash_accepts(s));
+	assert_non_null(strstr(s, "mkdir $SCRATCH_MNT/d0 "));
+	assert_non_null(strstr(s, "-f -s -c \"pwrite"));
+	assert_non_null(strstr(s, "ln -s d0/f1 $SCRATCH_MNT/d0/l0"));
+	assert_non_null(strstr(s, "$SETFATTR_PROG -n user.x2"));
+	assert_non_null(strstr(s, "renameat2 -x $SCRATCH_MNT/d0/l0"));
+	assert_non_null(strstr(s, "lwfuzz_sync fsync d0 0"));
+	assert_non_null(strstr(s, "reflink $SCRATCH_MNT/d0/f1 0 8192 4096"));
+	assert_non_null(strstr(s, "msync -s"));
+	assert_non_null(strstr(s, "-c syncfs $SCRATCH_MNT"));
+	assert_non_null(strstr(s, "rmdir $SCRATCH_MNT/d1"));
+	free(s);
+}
+
+static void tmpfile_is_refused(void **state)
+{
+	struct fstests_info info = { .name = "lwfuzz-t", .delay_ms = -1 };
+	struct workload w;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text("tmpfile d0/f0\nlinkat d0/f0\n", &w,
+				       why, sizeof(why)),
+			 0);
+	assert_null(fstests_script(&w, &info, why, sizeof(why)));
+	assert_non_null(strstr(why, "tmpfile has no form"));
+}
+
 static void golden_output(void **state)
 {
 	struct fstests_info info = { .name = "lwfuzz-x" };
@@ -116,6 +160,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(operations_become_commands),
 		cmocka_unit_test(no_knob_unless_asked),
+		cmocka_unit_test(names_become_commands),
+		cmocka_unit_test(tmpfile_is_refused),
 		cmocka_unit_test(golden_output),
 	};
 

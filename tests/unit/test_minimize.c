@@ -50,11 +50,11 @@ static int synthetic(const struct workload *w, void *arg)
 		for (unsigned int i = 0; i < w->threads[t].nops; i++) {
 			const struct wl_op *op = &w->threads[t].ops[i];
 
-			falloc |= op->code == WL_FALLOCATE && op->file == 0;
+			falloc |= op->code == WL_FALLOCATE && op->path == 0;
 			if (falloc && op->code == WL_PWRITE &&
-			    (op->flags & IO_DIRECT) && op->file == 0)
+			    (op->flags & IO_DIRECT) && op->path == 0)
 				writer = t;
-			if (op->code == WL_FSYNC && op->file == 0)
+			if (op->code == WL_FSYNC && op->path == 0)
 				syncer = syncer < 0 || (int)t != writer
 						 ? (int)t
 						 : syncer;

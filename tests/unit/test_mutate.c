@@ -70,6 +70,41 @@ static void mutants_are_valid_and_bounded(void **state)
 	afl_custom_deinit(m);
 }
 
+/*
+ * A walk of mutants reaches every operation of the language and grows the
+ * tree: paths two and three deep, and paths no seed operation names.
+ */
+static void mutants_reach_every_op_and_new_paths(void **state)
+{
+	unsigned int seen[WL_NCODES] = { 0 }, depth[4] = { 0 }, fresh = 0;
+	struct workload w, seed;
+	uint64_t rng = 99;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(seed_text, &seed, why, sizeof(why)), 0);
+	w = seed;
+	for (int i = 0; i < 20000; i++) {
+		if (wl_mutate(&w, &rng, &seed) == 0 && i % 50 == 0)
+			w = seed; /* restart walks now and then */
+		for (unsigned int t = 0; t < w.nthreads; t++)
+			for (unsigned int k = 0; k < w.threads[t].nops; k++) {
+				const struct wl_op *op = &w.threads[t].ops[k];
+
+				seen[op->code]++;
+				if (!(wl_fields(op->code) & WL_F_PATH))
+					continue;
+				depth[wl_path_depth(op->path)]++;
+				fresh += op->path != 0 && op->path != 1;
+			}
+	}
+	for (unsigned int c = 0; c < WL_NCODES; c++)
+		if (!seen[c])
+			fail_msg("no mutant has %s", wl_code_name(c));
+	assert_true(depth[2] > 0 && depth[3] > 0);
+	assert_true(fresh > 0);
+}
+
 static void garbage_input_still_gives_a_workload(void **state)
 {
 	unsigned char junk[64], *out;
@@ -182,8 +217,8 @@ static void deterministic_stage(void **state)
 	(void)state;
 	assert_int_equal(wl_parse_text(keep_size, &seed, why, sizeof(why)), 0);
 	n = wl_det_count(&seed);
-	/* open: 4 flags, pwrite: 1, fallocate: 3 modes, pwrite: 1; 1 fsync. */
-	assert_int_equal(n, 4 + 1 + 3 + 1 + 4);
+	/* open: 5 flags, pwrite: 1, fallocate: 6 modes, pwrite: 1; 1 fsync. */
+	assert_int_equal(n, 5 + 1 + 6 + 1 + 4);
 	for (unsigned int k = 0; k < n; k++) {
 		w = seed;
 		assert_int_equal(wl_det_mutant(&w, k), 1);
@@ -236,6 +271,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mutants_are_valid_and_bounded),
+		cmocka_unit_test(mutants_reach_every_op_and_new_paths),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
 		cmocka_unit_test(forks_make_operations_concurrent),

@@ -71,14 +71,116 @@ static void errors_name_the_line(void **state)
 		"line 3: pwrite: direct IO needs offset and length multiples of 4096");
 	expect_error("pwrite f0 1G 4K\n", "line 1: pwrite: offset beyond");
 	expect_error("pwrite f0 0 8M\n", "line 1: pwrite: length beyond");
-	expect_error("pwrite x0 0 4K\n", "line 1: pwrite: expected a slot");
+	expect_error("pwrite x0 0 4K\n", "line 1: pwrite: expected a path");
 	expect_error("pwrite f0 0 4Q\n", "line 1: pwrite: expected a length");
-	expect_error("pwrite f9 0 4K\n", "line 1: pwrite: no such file slot");
+	expect_error("pwrite f9 0 4K\n", "line 1: pwrite: expected a path");
+	expect_error("pwrite d0/d1/d2/f0 0 4K\n",
+		     "line 1: pwrite: expected a path");
+	expect_error("pwrite d0//f0 0 4K\n", "line 1: pwrite: expected a path");
+	expect_error("unlink .\n", "line 1: unlink: '.' is only for fsync");
+	expect_error("rename f0\n", "line 1: rename: expected a second path");
+	expect_error("rename f0 f1 sideways\n", "line 1: unexpected 'sideways'");
+	expect_error("setxattr f0 x4 10\n", "line 1: setxattr: expected an xattr");
+	expect_error("setxattr f0 x0 5000\n",
+		     "line 1: setxattr: xattr value beyond 4000 bytes");
+	expect_error("chmod f0 0999\n", "line 1: chmod: expected an octal mode");
+	expect_error("clone f0 f1 0 4K 100\n",
+		     "line 1: clone: clone needs offsets");
+	expect_error("copy_range f0 f1 0 4K\n",
+		     "line 1: copy_range: expected a destination offset");
 	expect_error("fsync f0 extra\n", "line 1: unexpected 'extra'");
 	expect_error("sleep 5000\n", "line 1: sleep: sleep beyond");
 	expect_error("pwrite f0 0 0\n", "line 1: pwrite: length 0");
 	expect_error("thread\nthread\nthread\nthread\nthread\n",
 		     "line 5: more than 4 threads");
+}
+
+/* Every operation, path form and flag word survives text -> binary -> text. */
+static const char every_op[] =
+	"open d0/f1 creat trunc dsync nocow sync\n"
+	"close d0/f1\n"
+	"fallocate f0 4K 1M zero_range_keep\n"
+	"fallocate f0 0 8K insert_range\n"
+	"pwrite d0/d1/f2 4K 8K direct seed=9\n"
+	"pread f0 0 100\n"
+	"mwrite f0 100 200 msync seed=4\n"
+	"fsync .\n"
+	"fdatasync d3\n"
+	"sync_file_range f0 0 1M\n"
+	"sync\n"
+	"syncfs\n"
+	"truncate f0 0\n"
+	"rename d0 d1 exchange\n"
+	"rename f0 f1 noreplace\n"
+	"link f0 d1/d2/f7\n"
+	"unlink f0\n"
+	"mkdir d0/d1\n"
+	"rmdir d0/d1\n"
+	"symlink d0/f1 l0\n"
+	"tmpfile d0/f3\n"
+	"linkat d0/f3\n"
+	"setxattr f0 x3 0\n"
+	"setxattr f0 x1 4000 seed=2\n"
+	"removexattr s1/f0 x1\n"
+	"chmod f0 04755\n"
+	"clone f0 f1 4K 8K 16K\n"
+	"copy_range f0 f1 1 2 3\n"
+	"subvol s0\n"
+	"snapshot s1\n"
+	"touch l1\n"
+	"mark 3\n"
+	"sleep 10ms\n"
+	"barrier 2\n";
+
+static void every_op_round_trips(void **state)
+{
+	struct workload a, b, c;
+	unsigned char bin[WL_BIN_MAX];
+	char why[256], *text;
+	size_t n;
+
+	(void)state;
+	if (wl_parse_text(every_op, &a, why, sizeof(why)))
+		fail_msg("%s", why);
+	assert_int_equal(a.threads[0].nops, WL_NCODES + 3);
+	assert_int_equal(a.threads[0].ops[7].path, WL_PATH_TOP);
+	n = wl_encode(&a, bin, sizeof(bin));
+	assert_int_equal(wl_decode(bin, n, &b), 0);
+	assert_true(wl_equal(&a, &b));
+	text = wl_format_text(&b);
+	if (wl_parse_text(text, &c, why, sizeof(why)))
+		fail_msg("%s\n%s", why, text);
+	assert_true(wl_equal(&a, &c));
+	assert_non_null(strstr(text, "\tlink f0 d1/d2/f7\n"));
+	assert_non_null(strstr(text, "\tchmod f0 04755\n"));
+	assert_non_null(strstr(text, "\tclone f0 f1 4K 8K 16K\n"));
+	assert_non_null(strstr(text, "\tsetxattr f0 x1 4000 seed=2\n"));
+	free(text);
+}
+
+static void paths(void **state)
+{
+	char buf[WL_PATH_TEXT];
+	uint16_t p, q;
+
+	(void)state;
+	assert_int_equal(wl_path_parse("d0/d1/l1", &p), 0);
+	assert_int_equal(wl_path_depth(p), 3);
+	assert_string_equal(wl_path_text(p, buf), "d0/d1/l1");
+	assert_int_equal(wl_path_parse("d0/d1", &q), 0);
+	assert_int_equal(wl_path_parent(p), q);
+	assert_true(wl_path_within(p, q));
+	assert_false(wl_path_within(q, p));
+	assert_true(wl_path_within(p, WL_PATH_TOP));
+	assert_int_equal(wl_path_parent(q), (wl_path_parse("d0", &p), p));
+	assert_int_equal(wl_path_parent(p), WL_PATH_TOP);
+	/* Old workloads' slots are paths at the top, with the same ids. */
+	assert_int_equal(wl_path_parse("f3", &p), 0);
+	assert_int_equal(p, 3);
+	/* Unused bits are cleared; "." stays ".". */
+	assert_int_equal(wl_path_fold(0x0ff3), 3);
+	assert_int_equal(wl_path_fold(0xf000), WL_PATH_TOP);
+	assert_string_equal(wl_path_text(WL_PATH_TOP, buf), ".");
 }
 
 static void text_binary_text(void **state)
@@ -115,7 +217,7 @@ static void random_bytes_decode_to_valid_workloads(void **state)
 			buf[i] = rand();
 		buf[0] = 'L';
 		buf[1] = 'W';
-		buf[2] = 1;
+		buf[2] = 2;
 		assert_int_equal(wl_decode(buf, len, &w), 0);
 		if (wl_validate(&w, why, sizeof(why)))
 			fail_msg("iteration %d decodes invalid: %s", iter, why);
@@ -142,7 +244,10 @@ static void rejects_cheaply(void **state)
 	assert_int_equal(wl_decode((const unsigned char *)"", 0, &w), -1);
 	assert_int_equal(wl_decode((const unsigned char *)"XW\1\0\0", 5, &w),
 			 -1);
-	assert_int_equal(wl_decode((const unsigned char *)"LW\2\0\0", 5, &w),
+	/* Version 1 (file slots, 16-byte ops) is gone, not misread. */
+	assert_int_equal(wl_decode((const unsigned char *)"LW\1\0\0", 5, &w),
+			 -1);
+	assert_int_equal(wl_decode((const unsigned char *)"LW\3\0\0", 5, &w),
 			 -1);
 }
 
@@ -193,6 +298,8 @@ int main(void)
 		cmocka_unit_test(parses_the_seed),
 		cmocka_unit_test(errors_name_the_line),
 		cmocka_unit_test(text_binary_text),
+		cmocka_unit_test(every_op_round_trips),
+		cmocka_unit_test(paths),
 		cmocka_unit_test(random_bytes_decode_to_valid_workloads),
 		cmocka_unit_test(rejects_cheaply),
 		cmocka_unit_test(pattern_is_reproducible),
