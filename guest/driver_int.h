@@ -105,11 +105,21 @@ struct sync_point {
 	uint64_t ino, dev;
 };
 void sync_point_begin(struct run *r, struct sync_point *sp, int fd);
-void promise_fsync(struct run *r, const struct sync_point *sp, int fd,
-		   int datasync);
-void promise_sync(struct run *r, const struct sync_point *sp);
-void promise_range(struct run *r, const struct sync_point *sp, int fd,
-		   uint64_t off, uint64_t len, const char *rule);
+enum promise_kind {
+	PROMISE_FSYNC,
+	PROMISE_FDATASYNC,
+	PROMISE_SYNC,
+	PROMISE_RANGE,
+};
+struct pending;
+/* Read what the point will promise, after sync_point_begin(), before it. */
+struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
+				int fd, enum promise_kind kind);
+/* Once it returned: the marks, if it succeeded and nothing overlapped. */
+void promise_commit(struct run *r, struct pending *p, int succeeded);
+/* ... for a range of bytes (O_SYNC, O_DSYNC, msync) hashing to @digest. */
+void promise_commit_range(struct run *r, struct pending *p, uint64_t off,
+			  uint64_t len, uint64_t digest, const char *rule);
 /* Rename atomicity: see driver_promise.c. */
 struct rename_point {
 	int durable;

@@ -23,6 +23,7 @@
 
 #include "guest/driver_int.h"
 #include "lib/fsutil.h"
+#include "lib/hash.h"
 
 /* A SIGBUS in an mmap write (a racing truncate) ends that write only. */
 static __thread sigjmp_buf bus_jmp;
@@ -226,10 +227,14 @@ static void name_point(char *by, size_t len, const struct wl_op *op,
 	snprintf(by, len, "%s-t%u-o%u", wl_code_name(op->code), t, i);
 }
 
-/* After a write that promised its range: O_SYNC, O_DSYNC or msync. */
+/*
+ * After a write that promised its range (O_SYNC, O_DSYNC or msync) and
+ * that nobody else's change overlapped: the range holds what it wrote.
+ */
 static void range_durable(struct run *r, int fd, uint64_t ino,
 			  const struct wl_op *op, unsigned int t,
-			  unsigned int i, uint64_t len, const char *rule)
+			  unsigned int i, const void *buf, uint64_t len,
+			  const char *rule)
 {
 	struct sync_point sp;
 
@@ -237,7 +242,9 @@ static void range_durable(struct run *r, int fd, uint64_t ino,
 	if (sp.ino != ino)
 		return;
 	name_point(sp.by, sizeof(sp.by), op, t, i);
-	promise_range(r, &sp, fd, op->off, len, rule);
+	promise_commit_range(r, promise_prepare(r, &sp, fd, PROMISE_RANGE),
+			     op->off, len, hash_bytes(HASH_INIT, buf, len),
+			     rule);
 }
 
 static int do_io(struct run *r, const struct wl_op *op, unsigned int t,
@@ -262,14 +269,14 @@ static int do_io(struct run *r, const struct wl_op *op, unsigned int t,
 	alone = data_begin(r, ino, &gen);
 	n = pwrite(fd, buf, op->len, op->off);
 	alone &= data_end(r, ino, gen);
-	free(buf);
 	pthread_mutex_lock(&r->lock);
 	/* The direct descriptor shares the buffered one's open flags. */
 	osync = r->fds[op->path].osync;
 	pthread_mutex_unlock(&r->lock);
 	if (osync && !direct && alone && n == (ssize_t)op->len)
-		range_durable(r, fd, ino, op, t, i, op->len,
+		range_durable(r, fd, ino, op, t, i, buf, op->len,
 			      osync == 2 ? "o_sync" : "o_dsync");
+	free(buf);
 	return n < 0 ? -1 : 0;
 }
 
@@ -304,9 +311,10 @@ static int do_mwrite(struct run *r, const struct wl_op *op, unsigned int t,
 	}
 	bus_armed = 0;
 	alone &= data_end(r, ino, gen);
-	munmap(map, len + op->off - start);
 	if (!ret && alone && (op->flags & MWRITE_MSYNC))
-		range_durable(r, fd, ino, op, t, i, len, "msync");
+		range_durable(r, fd, ino, op, t, i, map + (op->off - start),
+			      len, "msync");
+	munmap(map, len + op->off - start);
 	return ret;
 }
 
@@ -315,6 +323,7 @@ static int do_fsync(struct run *r, const struct wl_op *op, unsigned int t,
 {
 	int fd = fd_of(r, op->path, 0), ret;
 	struct sync_point sp;
+	struct pending *p;
 
 	if (fd < 0)
 		return -1;
@@ -323,9 +332,11 @@ static int do_fsync(struct run *r, const struct wl_op *op, unsigned int t,
 	mark(r, sp.by);
 	sync_point_begin(r, &sp, fd);
 	name_point(sp.by, sizeof(sp.by), op, t, i);
+	p = promise_prepare(r, &sp, fd,
+			    op->code == WL_FSYNC ? PROMISE_FSYNC :
+						   PROMISE_FDATASYNC);
 	ret = op->code == WL_FSYNC ? fsync(fd) : fdatasync(fd);
-	if (!ret)
-		promise_fsync(r, &sp, fd, op->code == WL_FDATASYNC);
+	promise_commit(r, p, !ret);
 	return ret;
 }
 
@@ -333,12 +344,14 @@ static int do_sync_all(struct run *r, const struct wl_op *op, unsigned int t,
 		       unsigned int i)
 {
 	struct sync_point sp;
+	struct pending *p;
 	int ret = 0, fd;
 
 	name_point(sp.by, sizeof(sp.by), op, t, i);
 	mark(r, sp.by);
 	sync_point_begin(r, &sp, -1);
 	name_point(sp.by, sizeof(sp.by), op, t, i);
+	p = promise_prepare(r, &sp, -1, PROMISE_SYNC);
 	if (op->code == WL_SYNC) {
 		sync();
 	} else {
@@ -347,8 +360,7 @@ static int do_sync_all(struct run *r, const struct wl_op *op, unsigned int t,
 		if (fd >= 0)
 			close(fd);
 	}
-	if (!ret)
-		promise_sync(r, &sp);
+	promise_commit(r, p, !ret);
 	return ret;
 }
 

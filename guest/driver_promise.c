@@ -354,236 +354,266 @@ static int names_ino(const struct found *f, const struct sync_point *sp)
 	return f->st.st_ino == sp->ino && f->st.st_dev == sp->dev;
 }
 
-/* fsync and fdatasync of a regular file. */
-static void promise_file(struct run *r, const struct sync_point *sp,
-			 const struct tree *t, int datasync)
-{
-	unsigned int facts = datasync ? PF_TYPE | PF_INO | PF_SIZE | PF_CONTENT :
-					PF_TYPE | PF_INO | PF_SIZE |
-						PF_CONTENT | PF_NLINK |
-						PF_MODE | PF_XATTR;
-	const char *rule = datasync ? "fdatasync" : "fsync";
-	int *want = calloc(t->n ? t->n : 1, sizeof(*want)), n = 0;
-	struct fs_state *s;
+/*
+ * What a durability point will promise, read before it starts: once it
+ * returned, promise_commit() only checks that nothing changed meanwhile
+ * (then the state read is the state at its return) and writes the marks,
+ * so the promise reaches the log as soon after the return as it can.
+ */
+struct pending {
+	enum promise_kind kind;
+	struct sync_point sp;
+	struct tree t;
+	int *want; /* per path of t: the promise is about it */
+	struct fs_state *s; /* per path of t, where wanted */
+	struct fs_state top; /* fsync of the top directory */
+	size_t di; /* the fsynced directory's index in t; t.n: the top */
+	uint16_t d; /* the fsynced directory */
+	int dir; /* fsync of a directory */
+};
 
-	if (!want)
+#define FILE_FACTS                                                       \
+	(PF_TYPE | PF_INO | PF_SIZE | PF_CONTENT | PF_NLINK | PF_MODE | \
+	 PF_XATTR)
+#define DATA_FACTS (PF_TYPE | PF_INO | PF_SIZE | PF_CONTENT)
+
+static void prepare_dir(struct run *r, struct pending *p)
+{
+	struct tree *t = &p->t;
+	struct stat st;
+
+	p->dir = 1;
+	p->d = WL_PATH_TOP;
+	p->di = t->n;
+	for (size_t i = 0; i < t->n; i++)
+		if (names_ino(&t->f[i], &p->sp) && S_ISDIR(t->f[i].st.st_mode)) {
+			p->d = t->f[i].path;
+			p->di = i;
+		}
+	/* Not below the top: the top itself, or a removed directory. */
+	if (p->di == t->n &&
+	    (stat(r->cfg->mnt, &st) || st.st_ino != p->sp.ino ||
+	     st.st_dev != p->sp.dev ||
+	     fs_state_read(r->cfg->mnt, PF_ENTRIES, &p->top)))
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		want[i] = names_ino(&t->f[i], sp) && S_ISREG(t->f[i].st.st_mode);
-	s = read_states(r, t, want, facts);
-	pthread_mutex_lock(&r->lock);
-	if (!s || !ns_still_quiet(r, sp) || !ino_still_quiet(r, sp))
-		goto out;
+		p->want[i] = i == p->di || wl_path_parent(t->f[i].path) == p->d;
+	p->s = read_states(r, t, p->want, PF_ENTRIES | PF_TARGET);
+}
+
+struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
+				int fd, enum promise_kind kind)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	struct stat st;
+
+	if (!p)
+		return NULL;
+	p->kind = kind;
+	p->sp = *sp;
+	tree_read(r, &p->t);
+	p->want = calloc(p->t.n + 1, sizeof(*p->want));
+	if (!p->want)
+		return p;
+	switch (kind) {
+	case PROMISE_SYNC:
+		if (sp->all_quiet)
+			p->s = read_states(r, &p->t, NULL,
+					   PF_CONTENT | PF_XATTR | PF_TARGET |
+						   PF_ENTRIES);
+		break;
+	case PROMISE_RANGE:
+		for (size_t i = 0; i < p->t.n; i++)
+			p->want[i] = names_ino(&p->t.f[i], sp) &&
+				     S_ISREG(p->t.f[i].st.st_mode);
+		break;
+	case PROMISE_FSYNC:
+	case PROMISE_FDATASYNC:
+		if (fd < 0 || fstat(fd, &st))
+			break;
+		if (S_ISDIR(st.st_mode)) {
+			if (kind == PROMISE_FSYNC)
+				prepare_dir(r, p);
+			break;
+		}
+		if (!S_ISREG(st.st_mode))
+			break;
+		for (size_t i = 0; i < p->t.n; i++)
+			p->want[i] = names_ino(&p->t.f[i], sp) &&
+				     S_ISREG(p->t.f[i].st.st_mode);
+		p->s = read_states(r, &p->t, p->want,
+				   kind == PROMISE_FSYNC ? FILE_FACTS :
+							   DATA_FACTS);
+		break;
+	}
+	return p;
+}
+
+static void pending_free(struct pending *p)
+{
+	if (!p)
+		return;
+	free(p->t.f);
+	free(p->want);
+	free(p->s);
+	free(p);
+}
+
+/* fsync and fdatasync of a regular file. Caller holds the lock. */
+static int commit_file(struct run *r, const struct pending *p)
+{
+	int datasync = p->kind == PROMISE_FDATASYNC, n = 0;
+	const struct sync_point *sp = &p->sp;
+	const struct tree *t = &p->t;
+
+	if (!ns_still_quiet(r, sp) || !ino_still_quiet(r, sp))
+		return 0;
 	for (size_t i = 0; i < t->n; i++) {
-		uint16_t p = t->f[i].path;
+		uint16_t path = t->f[i].path;
 		struct promise pr;
 
-		if (!want[i] || s[i].type != FT_REG || s[i].err ||
-		    s[i].ino != sp->ino)
+		if (!p->want[i] || p->s[i].type != FT_REG || p->s[i].err ||
+		    p->s[i].ino != sp->ino)
 			continue;
 		/* fdatasync persists data, not names: only a durable one. */
-		if (datasync ? !(r->m->flags[p] & PATH_DURABLE) :
-			       !ancestors_ok(r, p, 1))
+		if (datasync ? !(r->m->flags[path] & PATH_DURABLE) :
+			       !ancestors_ok(r, path, 1))
 			continue;
-		fill(&pr, p, &s[i], facts, rule, sp->by);
-		n += emit(r, p, &pr, sp->ino);
+		fill(&pr, path, &p->s[i], datasync ? DATA_FACTS : FILE_FACTS,
+		     datasync ? "fdatasync" : "fsync", sp->by);
+		n += emit(r, path, &pr, sp->ino);
 		if (!datasync)
-			r->m->flags[p] |= PATH_DURABLE;
+			r->m->flags[path] |= PATH_DURABLE;
 	}
 	/* Names unlinked from the inode stay gone once it is fsynced. */
 	for (unsigned int i = 0; !datasync && i < nall_paths; i++) {
-		uint16_t p = all_paths[i];
+		uint16_t path = all_paths[i];
 		struct fs_state none = { .type = FT_NONE };
 		struct promise pr;
 		int named = 0;
 
-		if (r->m->removed[p] != sp->ino || !ancestors_ok(r, p, 1))
+		if (r->m->removed[path] != sp->ino || !ancestors_ok(r, path, 1))
 			continue;
 		for (size_t j = 0; j < t->n && !named; j++)
-			named = t->f[j].path == p && names_ino(&t->f[j], sp);
+			named = t->f[j].path == path && names_ino(&t->f[j], sp);
 		if (named)
 			continue;
-		fill(&pr, p, &none, PF_NOTINO, "fsync-unlinked", sp->by);
+		fill(&pr, path, &none, PF_NOTINO, "fsync-unlinked", sp->by);
 		pr.notino = sp->ino;
-		n += emit(r, p, &pr, sp->ino);
+		n += emit(r, path, &pr, sp->ino);
 	}
-	emit_done(r, sp->by, n);
-out:
-	pthread_mutex_unlock(&r->lock);
-	free(s);
-	free(want);
+	return n;
 }
 
 /* fsync of a directory: its entries, their types, symlink targets. */
-static void promise_dir(struct run *r, const struct sync_point *sp,
-			const struct tree *t)
+static int commit_dir(struct run *r, const struct pending *p)
 {
-	int *want = calloc(t->n + 1, sizeof(*want)), n = 0;
-	struct fs_state *s = NULL, top;
-	uint16_t d = WL_PATH_TOP;
-	size_t di = t->n;
-	char *mnt_path = NULL;
+	const struct fs_state *ds = p->di < p->t.n ? &p->s[p->di] : &p->top;
+	const struct tree *t = &p->t;
+	uint16_t d = p->d;
+	struct promise pr;
+	int n = 0;
 
-	if (!want)
-		return;
-	for (size_t i = 0; i < t->n; i++)
-		if (names_ino(&t->f[i], sp) && S_ISDIR(t->f[i].st.st_mode)) {
-			d = t->f[i].path;
-			di = i;
-		}
-	if (di == t->n) {
-		/* Not below the top: the top itself, or a removed one. */
-		struct stat st;
-
-		if (stat(r->cfg->mnt, &st) || st.st_ino != sp->ino ||
-		    st.st_dev != sp->dev)
-			goto out;
-	}
-	for (size_t i = 0; i < t->n; i++)
-		want[i] = i == di || (wl_path_parent(t->f[i].path) == d &&
-				      wl_path_depth(t->f[i].path));
-	s = read_states(r, t, want, PF_ENTRIES | PF_TARGET);
-	if (di == t->n) {
-		mnt_path = strdup(r->cfg->mnt);
-		if (!mnt_path || fs_state_read(mnt_path, PF_ENTRIES, &top))
-			goto out;
-	}
-	pthread_mutex_lock(&r->lock);
-	if (!s || !ns_still_quiet(r, sp) ||
-	    !(r->m->flags[d] & PATH_DURABLE) ||
-	    (r->m->flags[d] & PATH_MOVED_OUT)) {
-		pthread_mutex_unlock(&r->lock);
-		goto out;
-	}
-	{
-		const struct fs_state *ds = di < t->n ? &s[di] : &top;
-		struct promise pr;
-
-		if (!ds->err) {
-			fill(&pr, d, ds, PF_TYPE | PF_INO | PF_ENTRIES,
-			     "fsync-dir", sp->by);
-			n += emit(r, d, &pr, sp->ino);
-		}
-	}
+	/* A new directory's fsync persists its name too (generic/321). */
+	if (!ns_still_quiet(r, &p->sp) ||
+	    !(r->m->flags[d] & (PATH_DURABLE | PATH_FRESH)) ||
+	    !ancestors_ok(r, d, 1) || (r->m->flags[d] & PATH_MOVED_OUT) ||
+	    ds->err || ds->type != FT_DIR)
+		return 0;
+	r->m->flags[d] |= PATH_DURABLE;
+	fill(&pr, d, ds, PF_TYPE | PF_INO | PF_ENTRIES, "fsync-dir", p->sp.by);
+	n += emit(r, d, &pr, p->sp.ino);
 	for (size_t i = 0; i < t->n; i++) {
-		uint16_t p = t->f[i].path;
-		struct promise pr;
+		uint16_t c = t->f[i].path;
 
-		if (!want[i] || i == di || s[i].type == FT_NONE || s[i].err)
+		if (!p->want[i] || i == p->di || p->s[i].type == FT_NONE ||
+		    p->s[i].err)
 			continue;
-		fill(&pr, p, &s[i],
-		     PF_TYPE | (s[i].type == FT_LNK ? PF_TARGET : 0),
-		     "fsync-dir", sp->by);
-		n += emit(r, p, &pr, s[i].ino);
-		r->m->flags[p] |= PATH_DURABLE;
+		fill(&pr, c, &p->s[i],
+		     PF_TYPE | (p->s[i].type == FT_LNK ? PF_TARGET : 0),
+		     "fsync-dir", p->sp.by);
+		n += emit(r, c, &pr, p->s[i].ino);
+		r->m->flags[c] |= PATH_DURABLE;
 	}
-	emit_done(r, sp->by, n);
-	pthread_mutex_unlock(&r->lock);
-out:
-	free(mnt_path);
-	free(s);
-	free(want);
-}
-
-void promise_fsync(struct run *r, const struct sync_point *sp, int fd,
-		   int datasync)
-{
-	struct stat st;
-	struct tree t;
-
-	if (fstat(fd, &st))
-		return;
-	tree_read(r, &t);
-	if (S_ISREG(st.st_mode))
-		promise_file(r, sp, &t, datasync);
-	else if (S_ISDIR(st.st_mode) && !datasync)
-		promise_dir(r, sp, &t);
-	free(t.f);
+	return n;
 }
 
 /* sync and syncfs: everything, when nothing at all changed meanwhile. */
-void promise_sync(struct run *r, const struct sync_point *sp)
+static int commit_sync(struct run *r, const struct pending *p)
 {
-	struct fs_state *s;
-	struct tree t;
 	int n = 0;
 
-	if (!sp->all_quiet)
-		return;
-	tree_read(r, &t);
-	s = read_states(r, &t, NULL,
-			PF_CONTENT | PF_XATTR | PF_TARGET | PF_ENTRIES);
-	pthread_mutex_lock(&r->lock);
-	if (!s || !all_still_quiet(r, sp))
-		goto out;
-	for (size_t i = 0; i < t.n; i++) {
-		uint16_t p = t.f[i].path;
+	if (!all_still_quiet(r, &p->sp))
+		return 0;
+	for (size_t i = 0; i < p->t.n; i++) {
+		const struct fs_state *st = &p->s[i];
+		uint16_t path = p->t.f[i].path;
 		unsigned int facts = PF_TYPE | PF_INO | PF_MODE;
 		struct promise pr;
 
-		if (s[i].type == FT_NONE || s[i].err)
+		if (st->type == FT_NONE || st->err)
 			continue;
-		if (s[i].type == FT_REG)
+		if (st->type == FT_REG)
 			facts |= PF_SIZE | PF_CONTENT | PF_NLINK | PF_XATTR;
-		else if (s[i].type == FT_DIR)
+		else if (st->type == FT_DIR)
 			facts |= PF_ENTRIES | PF_XATTR;
-		else if (s[i].type == FT_LNK)
+		else if (st->type == FT_LNK)
 			facts |= PF_TARGET;
-		fill(&pr, p, &s[i], facts, "sync", sp->by);
-		n += emit(r, p, &pr, s[i].ino);
-		r->m->flags[p] = (r->m->flags[p] | PATH_DURABLE) &
-				 ~PATH_MOVED_OUT;
+		fill(&pr, path, st, facts, "sync", p->sp.by);
+		n += emit(r, path, &pr, st->ino);
+		r->m->flags[path] = (r->m->flags[path] | PATH_DURABLE) &
+				    ~PATH_MOVED_OUT;
 	}
 	r->m->flags[WL_PATH_TOP] &= ~PATH_MOVED_OUT;
-	emit_done(r, sp->by, n);
-out:
+	return n;
+}
+
+void promise_commit(struct run *r, struct pending *p, int succeeded)
+{
+	int n = 0;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (succeeded && p->want && (p->s || p->kind == PROMISE_RANGE)) {
+		if (p->kind == PROMISE_SYNC)
+			n = commit_sync(r, p);
+		else if (p->dir)
+			n = commit_dir(r, p);
+		else if (p->kind != PROMISE_RANGE)
+			n = commit_file(r, p);
+	}
+	emit_done(r, p->sp.by, n);
 	pthread_mutex_unlock(&r->lock);
-	free(s);
-	free(t.f);
+	pending_free(p);
 }
 
 /* O_SYNC and O_DSYNC writes, msync: the bytes of the range. */
-void promise_range(struct run *r, const struct sync_point *sp, int fd,
-		   uint64_t off, uint64_t len, const char *rule)
+void promise_commit_range(struct run *r, struct pending *p, uint64_t off,
+			  uint64_t len, uint64_t digest, const char *rule)
 {
-	uint64_t digest[64];
-	uint16_t names[64];
-	unsigned int k = 0;
-	char text[WL_PATH_TEXT];
-	struct tree t;
 	int n = 0;
 
-	(void)fd;
-	tree_read(r, &t);
-	for (size_t i = 0; i < t.n && k < 64; i++) {
-		char *path;
-
-		if (!names_ino(&t.f[i], sp) || !S_ISREG(t.f[i].st.st_mode))
-			continue;
-		path = path_join(r->cfg->mnt, wl_path_text(t.f[i].path, text));
-		if (!fs_range_digest(path, off, len, &digest[k]))
-			names[k++] = t.f[i].path;
-		free(path);
-	}
+	if (!p)
+		return;
 	pthread_mutex_lock(&r->lock);
-	if (!ns_still_quiet(r, sp) || !ino_still_quiet(r, sp))
-		goto out;
-	for (unsigned int i = 0; i < k; i++) {
+	for (size_t i = 0; p->want && i < p->t.n; i++) {
+		uint16_t path = p->t.f[i].path;
 		struct fs_state none = { .type = FT_NONE };
 		struct promise pr;
 
-		if (!(r->m->flags[names[i]] & PATH_DURABLE))
+		if (!p->want[i] || !(r->m->flags[path] & PATH_DURABLE) ||
+		    !ns_still_quiet(r, &p->sp) || !ino_still_quiet(r, &p->sp))
 			continue;
-		fill(&pr, names[i], &none, PF_RANGE, rule, sp->by);
+		fill(&pr, path, &none, PF_RANGE, rule, p->sp.by);
 		pr.off = off;
 		pr.len = len;
-		pr.range = digest[i];
-		n += emit(r, names[i], &pr, sp->ino);
+		pr.range = digest;
+		n += emit(r, path, &pr, p->sp.ino);
 	}
-	emit_done(r, sp->by, n);
-out:
+	emit_done(r, p->sp.by, n);
 	pthread_mutex_unlock(&r->lock);
-	free(t.f);
+	pending_free(p);
 }
 
 /*
