@@ -71,17 +71,19 @@ static int fd_of(struct run *r, uint16_t path, int direct)
 {
 	struct path_fd *pf = &r->fds[path];
 	char proc[64], *abs;
-	int fd, bfd;
+	int fd, bfd, sync_flags;
 
 	pthread_mutex_lock(&r->lock);
 	fd = direct ? pf->dfd : pf->fd;
 	bfd = pf->fd;
+	/* The direct descriptor shares the buffered one's O_SYNC/O_DSYNC. */
+	sync_flags = pf->osync == 2 ? O_SYNC : pf->osync ? O_DSYNC : 0;
 	pthread_mutex_unlock(&r->lock);
 	if (fd >= 0)
 		return fd;
 	if (direct && bfd >= 0) {
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", bfd);
-		fd = open(proc, O_RDWR | O_DIRECT | O_CLOEXEC);
+		fd = open(proc, O_RDWR | O_DIRECT | O_CLOEXEC | sync_flags);
 	} else {
 		abs = path_abs(r, path);
 		fd = open(abs, O_RDWR | O_CLOEXEC | (direct ? O_DIRECT : 0));
@@ -210,9 +212,14 @@ static int do_open(struct run *r, const struct wl_op *op)
 			ioctl(fd, FS_IOC_SETFLAGS, &attr);
 		}
 	}
+	/* The path's descriptors are this open's now; a direct one is
+	 * reopened from it on first use, with its flags. */
 	pthread_mutex_lock(&r->lock);
 	if (r->fds[op->path].fd >= 0)
 		close(r->fds[op->path].fd);
+	if (r->fds[op->path].dfd >= 0)
+		close(r->fds[op->path].dfd);
+	r->fds[op->path].dfd = -1;
 	r->fds[op->path].fd = fd;
 	r->fds[op->path].osync = op->flags & OPEN_SYNC	? 2 :
 				 op->flags & OPEN_DSYNC ? 1 :
@@ -270,10 +277,9 @@ static int do_io(struct run *r, const struct wl_op *op, unsigned int t,
 	n = pwrite(fd, buf, op->len, op->off);
 	alone &= data_end(r, ino, gen);
 	pthread_mutex_lock(&r->lock);
-	/* The direct descriptor shares the buffered one's open flags. */
 	osync = r->fds[op->path].osync;
 	pthread_mutex_unlock(&r->lock);
-	if (osync && !direct && alone && n == (ssize_t)op->len)
+	if (osync && alone && n == (ssize_t)op->len)
 		range_durable(r, fd, ino, op, t, i, buf, op->len,
 			      osync == 2 ? "o_sync" : "o_dsync");
 	free(buf);

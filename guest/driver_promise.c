@@ -417,7 +417,8 @@ struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
 		return p;
 	switch (kind) {
 	case PROMISE_SYNC:
-		if (sp->all_quiet)
+		if (sp->all_quiet &&
+		    !fs_state_read(r->cfg->mnt, PF_XATTR | PF_ENTRIES, &p->top))
 			p->s = read_states(r, &p->t, NULL,
 					   PF_CONTENT | PF_XATTR | PF_TARGET |
 						   PF_ENTRIES);
@@ -545,9 +546,10 @@ static int commit_sync(struct run *r, const struct pending *p)
 
 	if (!all_still_quiet(r, &p->sp))
 		return 0;
-	for (size_t i = 0; i < p->t.n; i++) {
-		const struct fs_state *st = &p->s[i];
-		uint16_t path = p->t.f[i].path;
+	/* Every path below the top, then the top directory itself. */
+	for (size_t i = 0; i <= p->t.n; i++) {
+		const struct fs_state *st = i < p->t.n ? &p->s[i] : &p->top;
+		uint16_t path = i < p->t.n ? p->t.f[i].path : WL_PATH_TOP;
 		unsigned int facts = PF_TYPE | PF_INO | PF_MODE;
 		struct promise pr;
 
