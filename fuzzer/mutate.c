@@ -2,8 +2,8 @@
 /*
  * Structure-aware mutation of workloads. An execution costs seconds, so
  * mutants are mostly small: one operation's parameter changed along the
- * lines the kernel cares about (a flag, a mode, a block boundary, another
- * file the workload already uses), or one operation made concurrent with
+ * lines the kernel cares about (a flag, a mode, a block boundary, a path
+ * the workload uses or one next to it), or one operation made concurrent with
  * its neighbours (fork_op), which is how sequential seeds turn into races.
  * Barriers are only ever added in matched pairs with fresh ids, and a
  * mutant whose barriers could deadlock is thrown away.
