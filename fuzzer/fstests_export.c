@@ -413,6 +413,24 @@ static void emit_replay(FILE *f)
 	      f);
 }
 
+/* The workload's file system: its mkfs features and mount options. */
+static void emit_mkfs_mount(FILE *f, const struct wl_fs *fs)
+{
+	char feat[128], data[160];
+
+	wl_fs_features(fs, feat, sizeof(feat));
+	wl_fs_mount_data(fs, data, sizeof(data));
+	fputs("_log_writes_init $SCRATCH_DEV\n_log_writes_mkfs", f);
+	if (feat[0])
+		fprintf(f, " -O %s", feat);
+	if (wl_fs_nodesize(fs))
+		fprintf(f, " -n %u", wl_fs_nodesize(fs));
+	fputs(" >> $seqres.full 2>&1\n_log_writes_mount", f);
+	if (data[0])
+		fprintf(f, " -o %s", data);
+	fputs("\n\n", f);
+}
+
 char *fstests_script(const struct workload *w, const struct fstests_info *i,
 		     char *why, size_t whylen)
 {
@@ -429,10 +447,7 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i,
 	}
 	emit_header(g.f, i, w);
 	emit_helpers(g.f);
-	fputs("_log_writes_init $SCRATCH_DEV\n"
-	      "_log_writes_mkfs >> $seqres.full 2>&1\n"
-	      "_log_writes_mount\n\n",
-	      g.f);
+	emit_mkfs_mount(g.f, &w->fs);
 	if (i->delay_ms >= 0)
 		fprintf(g.f,
 			"# The test bed's knob that widens the race window.\n"

@@ -474,12 +474,35 @@ static void splice(struct workload *w, uint64_t *r,
 		w->threads[pick(r, w->nthreads)] = *src;
 }
 
+/* Another file system: one mkfs feature, the node size or a mount option. */
+static void tweak_fs(struct workload *w, uint64_t *r)
+{
+	static const uint16_t commits[] = { 0, 1, 5, 30 };
+
+	switch (pick(r, 4)) {
+	case 0:
+		w->fs.mkfs ^= 1u << pick(r, 4);
+		break;
+	case 1:
+		w->fs.nodesize = pick(r, FS_NODESIZES);
+		break;
+	case 2:
+		w->fs.mount ^= 1u << pick(r, 7);
+		break;
+	default:
+		w->fs.commit = commits[pick(r, 4)];
+	}
+	wl_fs_fold(&w->fs);
+}
+
 static void mutate_once(struct workload *w, uint64_t *r,
 			const struct workload *other)
 {
 	unsigned int k = pick(r, 100);
 
-	if (k < 35)
+	if (k < 3)
+		tweak_fs(w, r);
+	else if (k < 35)
 		tweak_op(w, r);
 	else if (k < 50)
 		insert_op(w, r);

@@ -155,7 +155,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 {
 	struct recorder rc = { .data = o->a.data,
 			       .log = o->a.log,
-			       .mnt = "/mnt/work" };
+			       .mnt = "/mnt/work",
+			       .fs = &w->fs };
 	struct driver_cfg dc = { .mnt = rc.mnt,
 				 .dm_name = RECORDER_DM_NAME,
 				 .timeout_s = o->a.timeout_s,

@@ -44,8 +44,28 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 	rc->live = 1;
 	/* -K: no discard, so the replay target's poison survives where the
 	 * file system never writes. */
-	char *mkfs[] = { "mkfs.btrfs", "-f", "-q", "-K", rc->node, NULL };
-	int st = spawn_capture_all(mkfs, &out);
+	char *mkfs[10] = { "mkfs.btrfs", "-f", "-q", "-K" }, feat[128] = "",
+	     node[16] = "", data[160] = "";
+	int n = 4, st;
+
+	if (rc->fs) {
+		wl_fs_features(rc->fs, feat, sizeof(feat));
+		if (wl_fs_nodesize(rc->fs))
+			snprintf(node, sizeof(node), "%u",
+				 wl_fs_nodesize(rc->fs));
+		wl_fs_mount_data(rc->fs, data, sizeof(data));
+	}
+	if (feat[0]) {
+		mkfs[n++] = "-O";
+		mkfs[n++] = feat;
+	}
+	if (node[0]) {
+		mkfs[n++] = "-n";
+		mkfs[n++] = node;
+	}
+	mkfs[n++] = rc->node;
+	mkfs[n] = NULL;
+	st = spawn_capture_all(mkfs, &out);
 
 	if (st) {
 		snprintf(why, whylen, "mkfs.btrfs %s failed (%d): %s", rc->node,
@@ -59,8 +79,8 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 		return -1;
 	}
 	mkdir_p(rc->mnt, 0755);
-	if (mount(rc->node, rc->mnt, "btrfs", 0, NULL) < 0) {
-		snprintf(why, whylen, "mount %s: %s", rc->node,
+	if (mount(rc->node, rc->mnt, "btrfs", 0, data[0] ? data : NULL) < 0) {
+		snprintf(why, whylen, "mount %s -o '%s': %s", rc->node, data,
 			 strerror(errno));
 		return -1;
 	}

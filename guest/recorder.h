@@ -9,10 +9,13 @@
 
 #include <stddef.h>
 
+#include "lib/workload.h"
+
 #define RECORDER_DM_NAME "lwfuzz-log"
 
 struct recorder {
 	const char *data, *log, *mnt; /* devices and mount point */
+	const struct wl_fs *fs; /* mkfs features, mount options; or NULL */
 	char node[64]; /* the dm-log-writes device */
 	int live, mounted;
 };

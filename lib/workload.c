@@ -179,6 +179,14 @@ static const char *op_problem(const struct wl_op *op)
 
 int wl_validate(const struct workload *w, char *why, size_t whylen)
 {
+	struct wl_fs fs = w->fs;
+
+	wl_fs_fold(&fs);
+	if (fs.mkfs != w->fs.mkfs || fs.nodesize != w->fs.nodesize ||
+	    fs.mount != w->fs.mount || fs.commit != w->fs.commit) {
+		snprintf(why, whylen, "invalid mkfs or mount options");
+		return -1;
+	}
 	if (!w->nthreads || w->nthreads > WL_MAX_THREADS) {
 		snprintf(why, whylen, "a workload has 1 to %d threads",
 			 WL_MAX_THREADS);
@@ -204,7 +212,9 @@ int wl_validate(const struct workload *w, char *why, size_t whylen)
 
 int wl_equal(const struct workload *a, const struct workload *b)
 {
-	if (a->nthreads != b->nthreads)
+	if (a->nthreads != b->nthreads || a->fs.mkfs != b->fs.mkfs ||
+	    a->fs.nodesize != b->fs.nodesize || a->fs.mount != b->fs.mount ||
+	    a->fs.commit != b->fs.commit)
 		return 0;
 	for (unsigned int t = 0; t < a->nthreads; t++) {
 		const struct wl_thread *x = &a->threads[t], *y = &b->threads[t];

@@ -108,10 +108,50 @@ struct wl_thread {
 	unsigned int line[WL_MAX_OPS]; /* text line of each op (0: none) */
 };
 
+/*
+ * The file system a workload runs on: mkfs.btrfs features and node size,
+ * mount options. All zero is mkfs's and the kernel's defaults.
+ */
+#define FS_NO_HOLES_OFF (1u << 0) /* -O ^no-holes */
+#define FS_SKINNY_OFF (1u << 1) /* -O ^skinny-metadata */
+#define FS_BGT (1u << 2) /* -O block-group-tree */
+#define FS_FST_OFF (1u << 3) /* -O ^free-space-tree, mounted space_cache=v1 */
+#define FS_MKFS_MASK 0xfu
+#define FS_NODESIZES 6 /* default, 4K, 8K, 16K, 32K, 64K */
+#define MNT_NODATASUM (1u << 0)
+#define MNT_NODATACOW (1u << 1)
+#define MNT_FLUSHONCOMMIT (1u << 2)
+#define MNT_COMPRESS(m) (((m) >> 3) & 3) /* none, zstd, lzo, force zstd */
+#define MNT_DISCARD(m) (((m) >> 5) & 3) /* none, sync, async */
+#define MNT_MASK 0x7fu
+#define MNT_MAX_COMMIT 300u
+
+struct wl_fs {
+	uint8_t mkfs; /* FS_* */
+	uint8_t nodesize; /* 0 default, else 2^(11 + nodesize) bytes */
+	uint8_t mount; /* MNT_* */
+	uint16_t commit; /* commit=N seconds; 0 default */
+};
+
 struct workload {
+	struct wl_fs fs;
 	unsigned int nthreads;
 	struct wl_thread threads[WL_MAX_THREADS];
 };
+
+/* mkfs.btrfs's -O list ("^no-holes,block-group-tree", maybe empty). */
+void wl_fs_features(const struct wl_fs *fs, char *buf, size_t len);
+/* The node size in bytes, 0 for mkfs's default. */
+unsigned int wl_fs_nodesize(const struct wl_fs *fs);
+/* mount(2)'s data string ("compress=zstd,commit=5", maybe empty). */
+void wl_fs_mount_data(const struct wl_fs *fs, char *buf, size_t len);
+/* Fold raw values into valid options (what decoding does). */
+void wl_fs_fold(struct wl_fs *fs);
+/* Parse the words of a "mkfs" or "mount" line; -1 names the bad word. */
+int wl_fs_parse(struct wl_fs *fs, int mount, char *const *words, int n,
+		const char **bad);
+/* The "mkfs ..." and "mount ..." lines (empty when all defaults). */
+void wl_fs_format(const struct wl_fs *fs, char *buf, size_t len);
 
 /* Which fields an operation uses. */
 #define WL_F_PATH (1u << 0)
@@ -155,15 +195,19 @@ int wl_parse_text(const char *text, struct workload *w, char *why,
 char *wl_format_text(const struct workload *w);
 
 /*
- * The binary form AFL++ mutates: "LW" 2 nthreads, then per thread a count
+ * The binary form AFL++ mutates: "LW" 2 nthreads, 5 bytes of file system
+ * options (mkfs, nodesize, mount, le16 commit), then per thread a count
  * and 18 bytes per op. Decoding maps every value into its valid range, so
  * every byte string that starts with the header decodes to a valid
  * workload; anything else is rejected at once (-1).
  */
+#define WL_BIN_VERSION 2
 #define WL_OP_BYTES 18
 size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len);
 int wl_decode(const unsigned char *buf, size_t len, struct workload *w);
-#define WL_BIN_MAX (4 + WL_MAX_THREADS * (1 + WL_MAX_OPS * WL_OP_BYTES))
+#define WL_FS_BYTES 5
+#define WL_BIN_MAX \
+	(4 + WL_FS_BYTES + WL_MAX_THREADS * (1 + WL_MAX_OPS * WL_OP_BYTES))
 
 /* Fold one op's raw values into its valid ranges (what decoding does). */
 void wl_op_fold(struct wl_op *op);

@@ -42,8 +42,15 @@ size_t wl_encode(const struct workload *w, unsigned char *buf, size_t len)
 		return 0;
 	buf[0] = 'L';
 	buf[1] = 'W';
-	buf[2] = 2;
+	buf[2] = WL_BIN_VERSION;
 	buf[3] = w->nthreads;
+	if (len < 4 + WL_FS_BYTES)
+		return 0;
+	buf[pos++] = w->fs.mkfs;
+	buf[pos++] = w->fs.nodesize;
+	buf[pos++] = w->fs.mount;
+	put16(buf + pos, w->fs.commit);
+	pos += 2;
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		const struct wl_thread *th = &w->threads[t];
 
@@ -155,9 +162,23 @@ int wl_decode(const unsigned char *buf, size_t len, struct workload *w)
 	size_t pos = 4;
 
 	memset(w, 0, sizeof(*w));
-	if (len < 5 || buf[0] != 'L' || buf[1] != 'W' || buf[2] != 2)
+	if (len < 4 || buf[0] != 'L' || buf[1] != 'W' || buf[2] != WL_BIN_VERSION)
 		return -1;
 	w->nthreads = fold(buf[3], 1, WL_MAX_THREADS);
+	/* Short inputs keep the defaults for what they lack. */
+	if (pos < len)
+		w->fs.mkfs = buf[pos++];
+	if (pos < len)
+		w->fs.nodesize = buf[pos++];
+	if (pos < len)
+		w->fs.mount = buf[pos++];
+	if (pos + 2 <= len) {
+		w->fs.commit = get16(buf + pos);
+		pos += 2;
+	} else {
+		pos = len;
+	}
+	wl_fs_fold(&w->fs);
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		struct wl_thread *th = &w->threads[t];
 		unsigned int n = pos < len ? buf[pos++] % (WL_MAX_OPS + 1) : 0;

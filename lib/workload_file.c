@@ -11,7 +11,14 @@
 int wl_load_buf(const char *buf, size_t len, struct workload *w, char *why,
 		size_t whylen)
 {
-	if (len >= 3 && !memcmp(buf, "LW\1", 3)) {
+	if (len >= 3 && !memcmp(buf, "LW", 2) && buf[2] >= 1 && buf[2] <= 9) {
+		if (buf[2] != WL_BIN_VERSION) {
+			snprintf(
+				why, whylen,
+				"a binary workload of version %d; this lwfuzz reads version %d (give it the workload's text form)",
+				buf[2], WL_BIN_VERSION);
+			return -1;
+		}
 		if (!wl_decode((const unsigned char *)buf, len, w))
 			return 0;
 		snprintf(

@@ -11,7 +11,7 @@
 
 #include "lib/workload.h"
 
-#define MAX_WORDS 8
+#define MAX_WORDS 12
 
 struct line {
 	unsigned int no;
@@ -199,6 +199,15 @@ static int add_line(struct workload *w, int *started, const struct line *l,
 	struct wl_op op = { 0 };
 	int code;
 
+	if (!strcmp(l->w[0], "mkfs") || !strcmp(l->w[0], "mount")) {
+		const char *bad = NULL;
+
+		if (wl_fs_parse(&w->fs, l->w[0][1] == 'o', l->w + 1, l->n - 1,
+				&bad))
+			return fail(why, whylen, l, "%s: unknown or repeated option",
+				    bad);
+		return 0;
+	}
 	if (!strcmp(l->w[0], "thread")) {
 		if (*started && w->nthreads == WL_MAX_THREADS)
 			return fail(why, whylen, l, "more than %s threads",
@@ -306,9 +315,12 @@ char *wl_format_text(const struct workload *w)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
+	char fs[256];
 
 	if (!f)
 		return NULL;
+	wl_fs_format(&w->fs, fs, sizeof(fs));
+	fputs(fs, f);
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		fprintf(f, "thread\n");
 		for (unsigned int i = 0; i < w->threads[t].nops; i++)

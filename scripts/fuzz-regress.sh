@@ -7,7 +7,7 @@
 set -uo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
-harnesses=(log text bin)
+harnesses=(log text bin mark)
 echo "1..${#harnesses[@]}"
 rc=0
 for h in "${harnesses[@]}"; do

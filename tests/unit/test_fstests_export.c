@@ -102,7 +102,9 @@ static void no_knob_unless_asked(void **state)
 
 static void names_become_commands(void **state)
 {
-	char *s = script_of("mkdir d0\n"
+	char *s = script_of("mkfs ^no-holes nodesize=4K\n"
+			    "mount compress=zstd commit=1\n"
+			    "mkdir d0\n"
 			    "open d0/f1 creat sync\n"
 			    "pwrite d0/f1 0 4K seed=1\n"
 			    "symlink d0/f1 d0/l0\n"
@@ -117,6 +119,8 @@ static void names_become_commands(void **state)
 
 	(void)state;
 	assert_true(bash_accepts(s));
+	assert_non_null(strstr(s, "_log_writes_mkfs -O ^no-holes -n 4096 >>"));
+	assert_non_null(strstr(s, "_log_writes_mount -o compress=zstd,commit=1\n"));
 	assert_non_null(strstr(s, "mkdir $SCRATCH_MNT/d0 "));
 	assert_non_null(strstr(s, "-f -s -c \"pwrite"));
 	assert_non_null(strstr(s, "ln -s d0/f1 $SCRATCH_MNT/d0/l0"));

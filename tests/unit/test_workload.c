@@ -158,6 +158,57 @@ static void every_op_round_trips(void **state)
 	free(text);
 }
 
+/* The file system as part of the workload: parsed, kept, turned into
+ * mkfs.btrfs's and mount(2)'s arguments. */
+static void file_system_options(void **state)
+{
+	struct workload a, b;
+	unsigned char bin[WL_BIN_MAX];
+	char why[256], buf[256], *text;
+
+	(void)state;
+	assert_int_equal(wl_parse_text("mkfs ^no-holes ^free-space-tree nodesize=8K\n"
+				       "mount compress=lzo nodatasum discard=async commit=5\n"
+				       "open f0 creat\n",
+				       &a, why, sizeof(why)),
+			 0);
+	wl_fs_features(&a.fs, buf, sizeof(buf));
+	assert_string_equal(buf, "^no-holes,^free-space-tree");
+	assert_int_equal(wl_fs_nodesize(&a.fs), 8192);
+	wl_fs_mount_data(&a.fs, buf, sizeof(buf));
+	assert_string_equal(
+		buf, "nodatasum,compress=lzo,discard=async,commit=5,space_cache=v1");
+	assert_int_equal(wl_decode(bin, wl_encode(&a, bin, sizeof(bin)), &b),
+			 0);
+	assert_true(wl_equal(&a, &b));
+	text = wl_format_text(&b);
+	assert_non_null(strstr(text, "mkfs ^no-holes ^free-space-tree nodesize=8K\n"));
+	assert_int_equal(wl_parse_text(text, &b, why, sizeof(why)), 0);
+	assert_true(wl_equal(&a, &b));
+	free(text);
+	/* Defaults: no lines, no arguments. */
+	assert_int_equal(wl_parse_text("sync\n", &a, why, sizeof(why)), 0);
+	wl_fs_format(&a.fs, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	wl_fs_mount_data(&a.fs, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	expect_error("mkfs ^no-holes frobs\n",
+		     "line 1: frobs: unknown or repeated option");
+	expect_error("mount compress=zstd compress=lzo\n",
+		     "line 1: compress=lzo: unknown or repeated option");
+	expect_error("mount commit=301\n", "line 1: commit=301");
+	expect_error("mkfs block-group-tree ^free-space-tree\n",
+		     "it needs the free space tree");
+	/* Folding keeps valid values and makes the rest valid. */
+	a.fs = (struct wl_fs){ .mkfs = 0xff, .nodesize = 9, .mount = 0xff,
+			       .commit = 1000 };
+	wl_fs_fold(&a.fs);
+	assert_int_equal(a.fs.mkfs, FS_NO_HOLES_OFF | FS_SKINNY_OFF | FS_BGT);
+	assert_int_equal(a.fs.nodesize, 3);
+	assert_int_equal(MNT_DISCARD(a.fs.mount), 2);
+	assert_true(a.fs.commit >= 1 && a.fs.commit <= MNT_MAX_COMMIT);
+}
+
 static void paths(void **state)
 {
 	char buf[WL_PATH_TEXT];
@@ -300,6 +351,7 @@ int main(void)
 		cmocka_unit_test(text_binary_text),
 		cmocka_unit_test(every_op_round_trips),
 		cmocka_unit_test(paths),
+		cmocka_unit_test(file_system_options),
 		cmocka_unit_test(random_bytes_decode_to_valid_workloads),
 		cmocka_unit_test(rejects_cheaply),
 		cmocka_unit_test(pattern_is_reproducible),
