@@ -43,8 +43,13 @@ static int parse_ref(const struct patch_set *ps, const char *opt,
 	char *end;
 	long n;
 
-	if (!variant_lookup(ps, ref, &v))
+	if (!variant_lookup(ps, ref, &v) && v.prefix)
 		return (int)v.npatches;
+	if (!variant_lookup(ps, ref, &v)) {
+		lw_err("bad value '%s' for %s, in 'lwfuzz bisect': %s is not a prefix of kmod-patch/series (bisect walks the series); give a series variant or a number of patches from 0 to %zu",
+		       ref, opt, ref, ps->nseries);
+		return -1;
+	}
 	n = strtol(ref, &end, 10);
 	if (*ref >= '0' && *ref <= '9' && !*end && (size_t)n <= ps->nseries)
 		return (int)n;

@@ -47,7 +47,7 @@ static void print_text(const struct layout *l, const struct kstate *ks,
 		if (!v->npatches)
 			printf("        (no patches: Debian's source)\n");
 		for (size_t j = 0; j < v->npatches; j++)
-			printf("        %s\n", ps->series[j]);
+			printf("        %s\n", variant_patch(ps, v, j));
 	}
 }
 
@@ -61,7 +61,7 @@ static void print_json(const struct layout *l, const struct kstate *ks,
 		printf("%s{\"name\": \"%s\", \"state\": \"%s\", \"patches\": [",
 		       i ? ", " : "", v->name, state_of(l, ks, ps, v));
 		for (size_t j = 0; j < v->npatches; j++)
-			printf("%s\"%s\"", j ? ", " : "", ps->series[j]);
+			printf("%s\"%s\"", j ? ", " : "", variant_patch(ps, v, j));
 		printf("]}");
 	}
 	printf("]}\n");

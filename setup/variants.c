@@ -5,32 +5,30 @@
 
 #include "setup/variants.h"
 
-/* Next non-comment line's first two words; returns 0 at the end. */
-static int next_words(const char **pos, unsigned int *lineno, char *w1,
-		      size_t l1, char *w2, size_t l2, int *nwords)
+#define MAX_WORDS (PATCH_MAX + 3)
+
+/* The next line with words (comments dropped); 0 at the end. */
+static int next_line(const char **pos, unsigned int *lineno, char *buf,
+		     size_t len, char **words, int *nwords)
 {
 	while (**pos) {
 		const char *line = *pos, *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char buf[512];
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		char *save = NULL;
 
-		*pos = end ? end + 1 : line + len;
+		*pos = end ? end + 1 : line + n;
 		(*lineno)++;
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		char *hash = strchr(buf, '#');
-
-		if (hash)
-			*hash = '\0';
-		char fmt[32];
-
-		snprintf(fmt, sizeof(fmt), "%%%zus %%%zus %%c", l1 - 1, l2 - 1);
-		char extra;
-
-		*nwords = sscanf(buf, fmt, w1, w2, &extra);
-		if (*nwords > 0)
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		if (strchr(buf, '#'))
+			*strchr(buf, '#') = '\0';
+		*nwords = 0;
+		for (char *w = strtok_r(buf, " \t\r", &save);
+		     w && *nwords < MAX_WORDS; w = strtok_r(NULL, " \t\r", &save))
+			words[(*nwords)++] = w;
+		if (*nwords)
 			return 1;
 	}
 	return 0;
@@ -39,20 +37,19 @@ static int next_words(const char **pos, unsigned int *lineno, char *w1,
 static int parse_series(struct patch_set *ps, const char *text, char *why,
 			size_t whylen)
 {
-	char w1[256], w2[8];
+	char buf[512], *w[MAX_WORDS];
 	unsigned int lineno = 0;
 	int nw;
 
-	while (next_words(&text, &lineno, w1, sizeof(w1), w2, sizeof(w2),
-			  &nw)) {
-		if (nw != 1 || strchr(w1, '/') || ps->nseries == PATCH_MAX) {
+	while (next_line(&text, &lineno, buf, sizeof(buf), w, &nw)) {
+		if (nw != 1 || strchr(w[0], '/') || ps->nseries == PATCH_MAX) {
 			snprintf(
 				why, whylen,
 				"kmod-patch/series line %u: expected one patch file name",
 				lineno);
 			return -1;
 		}
-		ps->series[ps->nseries] = strdup(w1);
+		ps->series[ps->nseries] = strdup(w[0]);
 		if (!ps->series[ps->nseries++])
 			abort();
 	}
@@ -69,45 +66,110 @@ static long series_index(const struct patch_set *ps, const char *patch)
 	return -1;
 }
 
+const char *variant_patch(const struct patch_set *ps, const struct variant *v,
+			  size_t i)
+{
+	unsigned int k = v->patch[i];
+
+	return k < PATCH_MAX ? ps->series[k] : ps->extra[k - PATCH_MAX];
+}
+
+static void set_prefix(struct variant *v, size_t k)
+{
+	v->npatches = k;
+	v->prefix = 1;
+	for (size_t i = 0; i < k; i++)
+		v->patch[i] = i;
+}
+
+/* A patch outside the series: a relative path under kmod-patch/. */
+static long extra_index(struct patch_set *ps, const char *patch)
+{
+	if (patch[0] == '/' || strstr(patch, "..") || ps->nextra == PATCH_MAX)
+		return -1;
+	for (size_t i = 0; i < ps->nseries; i++)
+		if (!strcmp(ps->series[i], patch))
+			return i;
+	for (size_t i = 0; i < ps->nextra; i++)
+		if (!strcmp(ps->extra[i], patch))
+			return PATCH_MAX + i;
+	ps->extra[ps->nextra] = strdup(patch);
+	if (!ps->extra[ps->nextra])
+		abort();
+	return PATCH_MAX + ps->nextra++;
+}
+
+/* "NAME BASE + PATCH...": BASE's patches, then these. */
+static int parse_plus(struct patch_set *ps, struct variant *v, char **w,
+		      int nw, unsigned int lineno, char *why, size_t whylen)
+{
+	const struct variant *base = variant_find(ps, w[1]);
+
+	if (!base) {
+		snprintf(why, whylen,
+			 "kmod-patch/variants line %u: no variant %s above it",
+			 lineno, w[1]);
+		return -1;
+	}
+	*v = *base;
+	v->prefix = 0;
+	for (int i = 3; i < nw; i++) {
+		long k = extra_index(ps, w[i]);
+
+		if (k < 0 || v->npatches == PATCH_MAX) {
+			snprintf(why, whylen,
+				 "kmod-patch/variants line %u: bad patch name %s",
+				 lineno, w[i]);
+			return -1;
+		}
+		v->patch[v->npatches++] = k;
+	}
+	return 0;
+}
+
 int variants_parse(struct patch_set *ps, const char *series_text,
 		   const char *variants_text, char *why, size_t whylen)
 {
-	char name[32], last[256];
+	char buf[4096], *w[MAX_WORDS];
 	unsigned int lineno = 0;
 	int nw;
 
 	memset(ps, 0, sizeof(*ps));
 	if (parse_series(ps, series_text, why, whylen))
 		goto err;
-	while (next_words(&variants_text, &lineno, name, sizeof(name), last,
-			  sizeof(last), &nw)) {
-		long idx = nw == 2 ? series_index(ps, last) : -1;
+	while (next_line(&variants_text, &lineno, buf, sizeof(buf), w, &nw)) {
+		int plus = nw >= 4 && !strcmp(w[2], "+");
+		long idx = nw == 2 ? series_index(ps, w[1]) : -1;
+		struct variant v = { 0 };
 
-		if (nw != 2 || ps->nvariants == VARIANT_MAX) {
+		if ((nw != 2 && !plus) || ps->nvariants == VARIANT_MAX ||
+		    strlen(w[0]) >= sizeof(v.name)) {
 			snprintf(
 				why, whylen,
-				"kmod-patch/variants line %u: expected 'NAME LAST-PATCH|-'",
+				"kmod-patch/variants line %u: expected 'NAME LAST-PATCH|-' or 'NAME BASE + PATCH...'",
 				lineno);
 			goto err;
 		}
-		if (idx < 0) {
+		if (!plus && idx < 0) {
 			snprintf(
 				why, whylen,
 				"kmod-patch/variants line %u: %s is not in kmod-patch/series",
-				lineno, last);
+				lineno, w[1]);
 			goto err;
 		}
-		if (variant_find(ps, name)) {
+		if (variant_find(ps, w[0])) {
 			snprintf(
 				why, whylen,
 				"kmod-patch/variants line %u: %s defined twice",
-				lineno, name);
+				lineno, w[0]);
 			goto err;
 		}
-		struct variant *v = &ps->variants[ps->nvariants++];
-
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		v->npatches = idx;
+		if (plus && parse_plus(ps, &v, w, nw, lineno, why, whylen))
+			goto err;
+		if (!plus)
+			set_prefix(&v, idx);
+		snprintf(v.name, sizeof(v.name), "%s", w[0]);
+		ps->variants[ps->nvariants++] = v;
 	}
 	if (!ps->nvariants) {
 		snprintf(why, whylen, "kmod-patch/variants defines no variant");
@@ -123,7 +185,10 @@ void variants_free(struct patch_set *ps)
 {
 	for (size_t i = 0; i < ps->nseries; i++)
 		free(ps->series[i]);
+	for (size_t i = 0; i < ps->nextra; i++)
+		free(ps->extra[i]);
 	ps->nseries = 0;
+	ps->nextra = 0;
 	ps->nvariants = 0;
 }
 
@@ -151,13 +216,14 @@ void variant_of_prefix(const struct patch_set *ps, size_t k,
 		       struct variant *out)
 {
 	for (size_t i = 0; i < ps->nvariants; i++) {
-		if (ps->variants[i].npatches == k) {
+		if (ps->variants[i].prefix && ps->variants[i].npatches == k) {
 			*out = ps->variants[i];
 			return;
 		}
 	}
+	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "series-%zu", k);
-	out->npatches = k;
+	set_prefix(out, k);
 }
 
 int variant_lookup(const struct patch_set *ps, const char *name,

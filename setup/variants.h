@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel variants: each is a prefix of kmod-patch/series, named in
- * kmod-patch/variants ("stock -", "buggy 0004-....patch", ...).
+ * The kernel variants, named in kmod-patch/variants: a prefix of
+ * kmod-patch/series ("stock -", "buggy 0004-....patch"), or another
+ * variant plus patches ("museum-782 stock + museum/0001-....patch").
  */
 #ifndef LWFUZZ_VARIANTS_H
 #define LWFUZZ_VARIANTS_H
@@ -13,15 +14,23 @@
 
 struct variant {
 	char name[32];
-	size_t npatches; /* the series prefix this variant applies */
+	size_t npatches; /* how many patches it applies, in order */
+	unsigned short patch[PATCH_MAX]; /* see variant_patch() */
+	int prefix; /* its patches are the series' first npatches */
 };
 
 struct patch_set {
 	char *series[PATCH_MAX]; /* patch file names, in order */
 	size_t nseries;
+	char *extra[PATCH_MAX]; /* patches of variants, not of the series */
+	size_t nextra;
 	struct variant variants[VARIANT_MAX];
 	size_t nvariants;
 };
+
+/* The file name (under kmod-patch/) of @v's patch @i. */
+const char *variant_patch(const struct patch_set *ps, const struct variant *v,
+			  size_t i);
 
 /*
  * Parse the two files' texts. Returns 0, or -1 with a message naming the

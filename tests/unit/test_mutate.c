@@ -217,8 +217,8 @@ static void deterministic_stage(void **state)
 	(void)state;
 	assert_int_equal(wl_parse_text(keep_size, &seed, why, sizeof(why)), 0);
 	n = wl_det_count(&seed);
-	/* open: 5 flags, pwrite: 1, fallocate: 6 modes, pwrite: 1; 1 fsync. */
-	assert_int_equal(n, 5 + 1 + 6 + 1 + 4);
+	/* open: 5 flags, pwrite: 1, fallocate: 4 modes, pwrite: 1; 1 fsync. */
+	assert_int_equal(n, 5 + 1 + 4 + 1 + 4);
 	for (unsigned int k = 0; k < n; k++) {
 		w = seed;
 		assert_int_equal(wl_det_mutant(&w, k), 1);

@@ -69,6 +69,55 @@ static void prefix_names(void **state)
 	variants_free(&ps);
 }
 
+/* A variant of any list of patches: another variant plus patches. */
+static void patch_lists(void **state)
+{
+	struct patch_set ps;
+	const struct variant *m, *n;
+	struct variant v;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(
+		variants_parse(&ps, series,
+			       "stock -\nbuggy 0002-b.patch\n"
+			       "museum-1 stock + museum/r1.patch\n"
+			       "museum-2 buggy + museum/r1.patch 0003-fix.patch\n",
+			       why, sizeof(why)),
+		0);
+	m = variant_find(&ps, "museum-1");
+	assert_non_null(m);
+	assert_int_equal(m->npatches, 1);
+	assert_false(m->prefix);
+	assert_string_equal(variant_patch(&ps, m, 0), "museum/r1.patch");
+	n = variant_find(&ps, "museum-2");
+	assert_int_equal(n->npatches, 4);
+	assert_string_equal(variant_patch(&ps, n, 0), "0001-a.patch");
+	assert_string_equal(variant_patch(&ps, n, 1), "0002-b.patch");
+	assert_string_equal(variant_patch(&ps, n, 2), "museum/r1.patch");
+	assert_string_equal(variant_patch(&ps, n, 3), "0003-fix.patch");
+	assert_true(variant_find(&ps, "buggy")->prefix);
+	/* One patch of 1 is museum-1's, not a prefix: bisect's name stays. */
+	variant_of_prefix(&ps, 1, &v);
+	assert_string_equal(v.name, "series-1");
+	assert_string_equal(variant_patch(&ps, &v, 0), "0001-a.patch");
+	variants_free(&ps);
+	assert_int_equal(variants_parse(&ps, series,
+					"stock -\nm nobase + x.patch\n", why,
+					sizeof(why)),
+			 -1);
+	assert_non_null(strstr(why, "line 2: no variant nobase above it"));
+	assert_int_equal(variants_parse(&ps, series,
+					"stock -\nm stock + ../x.patch\n", why,
+					sizeof(why)),
+			 -1);
+	assert_non_null(strstr(why, "line 2: bad patch name ../x.patch"));
+	assert_int_equal(variants_parse(&ps, series, "stock - extra\n", why,
+					sizeof(why)),
+			 -1);
+	assert_non_null(strstr(why, "line 1: expected"));
+}
+
 static void errors_name_the_line(void **state)
 {
 	struct patch_set ps;
@@ -104,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(prefixes),
 		cmocka_unit_test(prefix_names),
+		cmocka_unit_test(patch_lists),
 		cmocka_unit_test(errors_name_the_line),
 	};
 
