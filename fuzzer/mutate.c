@@ -167,10 +167,18 @@ static int free_barrier(const struct workload *w)
 /* A fresh op; never a barrier (those come in pairs from fork_op). */
 static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 {
+	unsigned int t, i;
+	struct wl_op *used = pick(r, 2) ? some_op(w, r, &t, &i) : NULL;
+
 	memset(op, 0, sizeof(*op));
-	do
-		op->code = pick(r, WL_NCODES);
-	while (op->code == WL_BARRIER);
+	/* Half the time an operation the workload already has: a language
+	 * of thirty operations would otherwise drown its own shape. */
+	if (used && used->code != WL_BARRIER)
+		op->code = used->code;
+	else
+		do
+			op->code = pick(r, WL_NCODES);
+		while (op->code == WL_BARRIER);
 	op->path = some_path(w, r);
 	op->path2 = some_path(w, r);
 	op->flags = pick(r, 32);

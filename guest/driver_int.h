@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "guest/driver.h"
+#include "lib/promise_mark.h"
 
 /* The descriptors a path opened, kept until "close" (workload.h). */
 struct path_fd {
@@ -36,6 +37,7 @@ struct model {
 	uint8_t flags[WL_PATH_IDS];
 	uint64_t removed[WL_PATH_IDS]; /* the inode unlinked from it, or 0 */
 	uint64_t pino[WL_PATH_IDS]; /* the inode its promise is about */
+	struct promise *held[WL_PATH_IDS]; /* its active state promise */
 	unsigned long ns_gen, all_gen;
 	int ns_busy, all_busy;
 	struct ino_track inos[INO_TRACK];

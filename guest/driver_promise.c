@@ -45,6 +45,8 @@ int model_init(struct run *r)
 
 void model_free(struct run *r)
 {
+	for (unsigned int i = 0; i < WL_PATH_IDS; i++)
+		free(r->m->held[i]);
 	free(r->m);
 	r->m = NULL;
 }
@@ -72,6 +74,8 @@ static void forget_path(struct run *r, uint16_t p)
 	if (!(r->m->flags[p] & PATH_PROMISED))
 		return;
 	r->m->flags[p] &= ~PATH_PROMISED;
+	free(r->m->held[p]);
+	r->m->held[p] = NULL;
 	snprintf(m, sizeof(m), FORGET_PREFIX "%s", wl_path_text(p, text));
 	mark_locked(r, m);
 }
@@ -83,6 +87,33 @@ static void forget_ino(struct run *r, uint64_t ino)
 
 		if ((r->m->flags[p] & PATH_PROMISED) && r->m->pino[p] == ino)
 			forget_path(r, p);
+	}
+}
+
+static int emit(struct run *r, uint16_t path, const struct promise *p,
+		uint64_t ino);
+
+/*
+ * Inode @ino's link count changes (a link, an unlink, a rename over it):
+ * its other names keep every promise but the link count.
+ */
+static void weaken_ino(struct run *r, uint64_t ino)
+{
+	for (unsigned int i = 0; ino && i < nall_paths; i++) {
+		uint16_t p = all_paths[i];
+		struct promise *h = r->m->held[p], weak;
+
+		if (!(r->m->flags[p] & PATH_PROMISED) || r->m->pino[p] != ino)
+			continue;
+		if (!h || !(h->facts & PF_NLINK))
+			continue;
+		weak = *h;
+		weak.facts &= ~PF_NLINK;
+		if (!weak.facts || (weak.facts & PF_RANGE)) {
+			forget_path(r, p);
+			continue;
+		}
+		emit(r, p, &weak, ino);
 	}
 }
 
@@ -114,7 +145,7 @@ void ns_begin(struct run *r, const uint16_t *paths, unsigned int n,
 		forget_path(r, wl_path_parent(paths[i])); /* its entries */
 	}
 	for (unsigned int i = 0; i < ni; i++)
-		forget_ino(r, inos[i]); /* link counts change */
+		weaken_ino(r, inos[i]); /* link counts change */
 }
 
 void ns_end(struct run *r)
@@ -315,6 +346,13 @@ static int emit(struct run *r, uint16_t path, const struct promise *p,
 	r->m->flags[path] |= PATH_PROMISED;
 	r->m->pino[path] = ino;
 	r->res->expectations++;
+	/* A range sits beside the state promise it does not replace. */
+	if (!(p->facts & PF_RANGE)) {
+		if (!r->m->held[path])
+			r->m->held[path] = malloc(sizeof(*p));
+		if (r->m->held[path])
+			*r->m->held[path] = *p;
+	}
 	return 1;
 }
 
@@ -530,6 +568,12 @@ static int commit_dir(struct run *r, const struct pending *p)
 		if (!p->want[i] || i == p->di || p->s[i].type == FT_NONE ||
 		    p->s[i].err)
 			continue;
+		/* A stronger promise of the same entry stays as it is. */
+		if (r->m->held[c] && (r->m->held[c]->facts & PF_TYPE) &&
+		    r->m->held[c]->type == p->s[i].type) {
+			r->m->flags[c] |= PATH_DURABLE;
+			continue;
+		}
 		fill(&pr, c, &p->s[i],
 		     PF_TYPE | (p->s[i].type == FT_LNK ? PF_TARGET : 0),
 		     "fsync-dir", p->sp.by);
