@@ -393,18 +393,21 @@ static int names_ino(const struct found *f, const struct sync_point *sp)
 }
 
 /*
- * What a durability point will promise, read before it starts: once it
- * returned, promise_commit() only checks that nothing changed meanwhile
- * (then the state read is the state at its return) and writes the marks,
- * so the promise reaches the log as soon after the return as it can.
+ * What a durability point will promise: the paths it is about are found
+ * before it starts (a walk of a few directories, so that the point itself
+ * starts when the workload says); their states are read once it returned,
+ * and the marks written only if nothing changed since it started (then
+ * what was read is what it made durable).
  */
 struct pending {
 	enum promise_kind kind;
 	struct sync_point sp;
 	struct tree t;
 	int *want; /* per path of t: the promise is about it */
+	unsigned int facts; /* the facts to read of each */
 	struct fs_state *s; /* per path of t, where wanted */
-	struct fs_state top; /* fsync of the top directory */
+	struct fs_state top; /* sync, or fsync of the top directory */
+	int read_top; /* read the top directory's state too */
 	size_t di; /* the fsynced directory's index in t; t.n: the top */
 	uint16_t d; /* the fsynced directory */
 	int dir; /* fsync of a directory */
@@ -420,7 +423,6 @@ static void prepare_dir(struct run *r, struct pending *p)
 	struct tree *t = &p->t;
 	struct stat st;
 
-	p->dir = 1;
 	p->d = WL_PATH_TOP;
 	p->di = t->n;
 	for (size_t i = 0; i < t->n; i++)
@@ -429,14 +431,14 @@ static void prepare_dir(struct run *r, struct pending *p)
 			p->di = i;
 		}
 	/* Not below the top: the top itself, or a removed directory. */
-	if (p->di == t->n &&
-	    (stat(r->cfg->mnt, &st) || st.st_ino != p->sp.ino ||
-	     st.st_dev != p->sp.dev ||
-	     fs_state_read(r->cfg->mnt, PF_ENTRIES, &p->top)))
+	if (p->di == t->n && (stat(r->cfg->mnt, &st) ||
+			      st.st_ino != p->sp.ino || st.st_dev != p->sp.dev))
 		return;
+	p->dir = 1;
+	p->read_top = p->di == t->n;
+	p->facts = PF_ENTRIES | PF_TARGET;
 	for (size_t i = 0; i < t->n; i++)
 		p->want[i] = i == p->di || wl_path_parent(t->f[i].path) == p->d;
-	p->s = read_states(r, t, p->want, PF_ENTRIES | PF_TARGET);
 }
 
 struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
@@ -455,11 +457,12 @@ struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
 		return p;
 	switch (kind) {
 	case PROMISE_SYNC:
-		if (sp->all_quiet &&
-		    !fs_state_read(r->cfg->mnt, PF_XATTR | PF_ENTRIES, &p->top))
-			p->s = read_states(r, &p->t, NULL,
-					   PF_CONTENT | PF_XATTR | PF_TARGET |
-						   PF_ENTRIES);
+		if (!sp->all_quiet)
+			break;
+		p->read_top = 1;
+		p->facts = PF_CONTENT | PF_XATTR | PF_TARGET | PF_ENTRIES;
+		for (size_t i = 0; i < p->t.n; i++)
+			p->want[i] = 1;
 		break;
 	case PROMISE_RANGE:
 		for (size_t i = 0; i < p->t.n; i++)
@@ -477,15 +480,25 @@ struct pending *promise_prepare(struct run *r, const struct sync_point *sp,
 		}
 		if (!S_ISREG(st.st_mode))
 			break;
+		p->facts = kind == PROMISE_FSYNC ? FILE_FACTS : DATA_FACTS;
 		for (size_t i = 0; i < p->t.n; i++)
 			p->want[i] = names_ino(&p->t.f[i], sp) &&
 				     S_ISREG(p->t.f[i].st.st_mode);
-		p->s = read_states(r, &p->t, p->want,
-				   kind == PROMISE_FSYNC ? FILE_FACTS :
-							   DATA_FACTS);
 		break;
 	}
 	return p;
+}
+
+/* After the point returned: the states its promise will be about. */
+static int read_pending(struct run *r, struct pending *p)
+{
+	if (!p->want || !p->facts)
+		return -1;
+	if (p->read_top &&
+	    fs_state_read(r->cfg->mnt, p->facts & ~PF_CONTENT, &p->top))
+		return -1;
+	p->s = read_states(r, &p->t, p->want, p->facts);
+	return p->s ? 0 : -1;
 }
 
 static void pending_free(struct pending *p)
@@ -547,12 +560,15 @@ static int commit_file(struct run *r, const struct pending *p)
 /* fsync of a directory: its entries, their types, symlink targets. */
 static int commit_dir(struct run *r, const struct pending *p)
 {
-	const struct fs_state *ds = p->di < p->t.n ? &p->s[p->di] : &p->top;
+	const struct fs_state *ds;
 	const struct tree *t = &p->t;
 	uint16_t d = p->d;
 	struct promise pr;
 	int n = 0;
 
+	if (!p->s)
+		return 0; /* nothing was read: nothing to promise */
+	ds = p->di < p->t.n ? &p->s[p->di] : &p->top;
 	/* A new directory's fsync persists its name too (generic/321). */
 	if (!ns_still_quiet(r, &p->sp) ||
 	    !(r->m->flags[d] & (PATH_DURABLE | PATH_FRESH)) ||
@@ -620,13 +636,15 @@ void promise_commit(struct run *r, struct pending *p, int succeeded)
 
 	if (!p)
 		return;
+	if (succeeded && p->kind != PROMISE_RANGE && read_pending(r, p))
+		succeeded = 0;
 	pthread_mutex_lock(&r->lock);
-	if (succeeded && p->want && (p->s || p->kind == PROMISE_RANGE)) {
+	if (succeeded && p->kind != PROMISE_RANGE) {
 		if (p->kind == PROMISE_SYNC)
 			n = commit_sync(r, p);
 		else if (p->dir)
 			n = commit_dir(r, p);
-		else if (p->kind != PROMISE_RANGE)
+		else
 			n = commit_file(r, p);
 	}
 	emit_done(r, p->sp.by, n);
