@@ -416,13 +416,16 @@ static void emit_replay(FILE *f)
 /* The workload's file system: its mkfs features and mount options. */
 static void emit_mkfs_mount(FILE *f, const struct wl_fs *fs)
 {
-	char feat[128], data[160];
+	char feat[128], rt[64], data[160];
 
 	wl_fs_features(fs, feat, sizeof(feat));
+	wl_fs_runtime_features(fs, rt, sizeof(rt));
 	wl_fs_mount_data(fs, data, sizeof(data));
 	fputs("_log_writes_init $SCRATCH_DEV\n_log_writes_mkfs", f);
 	if (feat[0])
 		fprintf(f, " -O %s", feat);
+	if (rt[0])
+		fprintf(f, " -R %s", rt);
 	if (wl_fs_nodesize(fs))
 		fprintf(f, " -n %u", wl_fs_nodesize(fs));
 	fputs(" >> $seqres.full 2>&1\n_log_writes_mount", f);

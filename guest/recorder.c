@@ -44,12 +44,13 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 	rc->live = 1;
 	/* -K: no discard, so the replay target's poison survives where the
 	 * file system never writes. */
-	char *mkfs[10] = { "mkfs.btrfs", "-f", "-q", "-K" }, feat[128] = "",
-	     node[16] = "", data[160] = "";
+	char *mkfs[12] = { "mkfs.btrfs", "-f", "-q", "-K" }, feat[128] = "",
+	     rt[64] = "", node[16] = "", data[160] = "";
 	int n = 4, st;
 
 	if (rc->fs) {
 		wl_fs_features(rc->fs, feat, sizeof(feat));
+		wl_fs_runtime_features(rc->fs, rt, sizeof(rt));
 		if (wl_fs_nodesize(rc->fs))
 			snprintf(node, sizeof(node), "%u",
 				 wl_fs_nodesize(rc->fs));
@@ -58,6 +59,10 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 	if (feat[0]) {
 		mkfs[n++] = "-O";
 		mkfs[n++] = feat;
+	}
+	if (rt[0]) {
+		mkfs[n++] = "-R";
+		mkfs[n++] = rt;
 	}
 	if (node[0]) {
 		mkfs[n++] = "-n";

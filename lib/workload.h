@@ -114,8 +114,8 @@ struct wl_thread {
  */
 #define FS_NO_HOLES_OFF (1u << 0) /* -O ^no-holes */
 #define FS_SKINNY_OFF (1u << 1) /* -O ^skinny-metadata */
-#define FS_BGT (1u << 2) /* -O block-group-tree */
-#define FS_FST_OFF (1u << 3) /* -O ^free-space-tree, mounted space_cache=v1 */
+#define FS_EXTREF_OFF (1u << 2) /* -O ^extref: at most ~100 links a name */
+#define FS_FST_OFF (1u << 3) /* -R ^free-space-tree, mounted space_cache=v1 */
 #define FS_MKFS_MASK 0xfu
 #define FS_NODESIZES 6 /* default, 4K, 8K, 16K, 32K, 64K */
 #define MNT_NODATASUM (1u << 0)
@@ -139,8 +139,10 @@ struct workload {
 	struct wl_thread threads[WL_MAX_THREADS];
 };
 
-/* mkfs.btrfs's -O list ("^no-holes,block-group-tree", maybe empty). */
+/* mkfs.btrfs's -O list ("^no-holes,^extref") and -R list
+ * ("^free-space-tree"); either may be empty. */
 void wl_fs_features(const struct wl_fs *fs, char *buf, size_t len);
+void wl_fs_runtime_features(const struct wl_fs *fs, char *buf, size_t len);
 /* The node size in bytes, 0 for mkfs's default. */
 unsigned int wl_fs_nodesize(const struct wl_fs *fs);
 /* mount(2)'s data string ("compress=zstd,commit=5", maybe empty). */

@@ -9,9 +9,10 @@
 
 #include "lib/workload.h"
 
+/* Bits 0-2 are mkfs.btrfs -O features, bit 3 its -R runtime feature
+ * (btrfs-progs 6.2 of Debian bookworm). */
 static const char *const features[] = { "^no-holes", "^skinny-metadata",
-					"block-group-tree",
-					"^free-space-tree" };
+					"^extref", "^free-space-tree" };
 static const char *const compress[] = { "", "compress=zstd", "compress=lzo",
 					"compress-force=zstd" };
 static const char *const discard[] = { "", "discard", "discard=async" };
@@ -33,8 +34,15 @@ void wl_fs_features(const struct wl_fs *fs, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < N(features); i++)
-		if (fs->mkfs & (1u << i))
+		if ((fs->mkfs & (1u << i)) && (1u << i) != FS_FST_OFF)
 			add(buf, len, features[i]);
+}
+
+void wl_fs_runtime_features(const struct wl_fs *fs, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (fs->mkfs & FS_FST_OFF)
+		add(buf, len, "^free-space-tree");
 }
 
 unsigned int wl_fs_nodesize(const struct wl_fs *fs)
@@ -65,9 +73,6 @@ void wl_fs_mount_data(const struct wl_fs *fs, char *buf, size_t len)
 void wl_fs_fold(struct wl_fs *fs)
 {
 	fs->mkfs &= FS_MKFS_MASK;
-	/* A block group tree needs the free space tree. */
-	if (fs->mkfs & FS_BGT)
-		fs->mkfs &= ~FS_FST_OFF;
 	fs->nodesize %= FS_NODESIZES;
 	fs->mount &= MNT_MASK;
 	if (MNT_DISCARD(fs->mount) == 3)
@@ -136,10 +141,6 @@ int wl_fs_parse(struct wl_fs *fs, int mount, char *const *words, int n,
 			*bad = words[i];
 			return -1;
 		}
-	if ((fs->mkfs & FS_BGT) && (fs->mkfs & FS_FST_OFF)) {
-		*bad = "block-group-tree (it needs the free space tree)";
-		return -1;
-	}
 	return 0;
 }
 

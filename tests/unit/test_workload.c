@@ -173,7 +173,9 @@ static void file_system_options(void **state)
 				       &a, why, sizeof(why)),
 			 0);
 	wl_fs_features(&a.fs, buf, sizeof(buf));
-	assert_string_equal(buf, "^no-holes,^free-space-tree");
+	assert_string_equal(buf, "^no-holes");
+	wl_fs_runtime_features(&a.fs, buf, sizeof(buf));
+	assert_string_equal(buf, "^free-space-tree");
 	assert_int_equal(wl_fs_nodesize(&a.fs), 8192);
 	wl_fs_mount_data(&a.fs, buf, sizeof(buf));
 	assert_string_equal(
@@ -197,13 +199,13 @@ static void file_system_options(void **state)
 	expect_error("mount compress=zstd compress=lzo\n",
 		     "line 1: compress=lzo: unknown or repeated option");
 	expect_error("mount commit=301\n", "line 1: commit=301");
-	expect_error("mkfs block-group-tree ^free-space-tree\n",
-		     "it needs the free space tree");
+	expect_error("mkfs block-group-tree\n",
+		     "line 1: block-group-tree: unknown or repeated option");
 	/* Folding keeps valid values and makes the rest valid. */
 	a.fs = (struct wl_fs){ .mkfs = 0xff, .nodesize = 9, .mount = 0xff,
 			       .commit = 1000 };
 	wl_fs_fold(&a.fs);
-	assert_int_equal(a.fs.mkfs, FS_NO_HOLES_OFF | FS_SKINNY_OFF | FS_BGT);
+	assert_int_equal(a.fs.mkfs, FS_MKFS_MASK);
 	assert_int_equal(a.fs.nodesize, 3);
 	assert_int_equal(MNT_DISCARD(a.fs.mount), 2);
 	assert_true(a.fs.commit >= 1 && a.fs.commit <= MNT_MAX_COMMIT);
