@@ -24,10 +24,14 @@ static void broken(struct failure_sink *sink, const struct promise *p,
 		f.file_start = p->off;
 		f.file_end = p->off + p->len;
 	}
-	n = snprintf(f.detail, sizeof(f.detail),
-		     "%s promise of %s (log entry %" PRIu64 "): ",
-		     p->rule[0] ? p->rule : "fsync", p->by[0] ? p->by : "an fsync",
-		     p->entry);
+	/* An expect mark of an older log names neither rule nor point. */
+	if (p->rule[0])
+		n = snprintf(f.detail, sizeof(f.detail),
+			     "%s promise of %s (log entry %" PRIu64 "): ",
+			     p->rule, p->by[0] ? p->by : "-", p->entry);
+	else
+		n = snprintf(f.detail, sizeof(f.detail),
+			     "promised at log entry %" PRIu64 ": ", p->entry);
 	va_start(ap, fmt);
 	if (n < sizeof(f.detail))
 		vsnprintf(f.detail + n, sizeof(f.detail) - n, fmt, ap);
