@@ -154,17 +154,7 @@ static int data_end(struct run *r, uint64_t ino, unsigned long gen)
 	return alone;
 }
 
-/* Brackets for changing names: @paths (and the inodes they named). */
-static void names_begin(struct run *r, const uint16_t *paths, unsigned int n,
-			uint64_t *inos)
-{
-	pthread_mutex_lock(&r->lock);
-	for (unsigned int i = 0; i < n; i++)
-		inos[i] = ino_of_path(r, paths[i]);
-	ns_begin(r, paths, n, inos, n);
-	pthread_mutex_unlock(&r->lock);
-}
-
+/* The end of a change of names (begun with ns_begin()). */
 static void names_end(struct run *r)
 {
 	pthread_mutex_lock(&r->lock);
@@ -506,15 +496,14 @@ static int do_name(struct run *r, const struct wl_op *op)
 		if (fd < 0)
 			goto out;
 	}
-	names_begin(r, &target, 1, inos);
 	pthread_mutex_lock(&r->lock);
-	/* The source of a link gains a link: its count is promised. */
+	inos[0] = ino_of_path(r, target);
+	/* The source of a link gains a link: its count was promised too. */
 	if (op->code == WL_LINK)
 		inos[1] = ino_of_path(r, op->path);
 	else if (op->code == WL_LINKAT)
 		inos[1] = ino_of_fd(fd);
-	if (inos[1])
-		ns_begin(r, NULL, 0, &inos[1], 1), ns_end(r);
+	ns_begin(r, &target, 1, inos, 2);
 	pthread_mutex_unlock(&r->lock);
 	switch (op->code) {
 	case WL_LINK:

@@ -85,6 +85,14 @@ unsigned int wl_fields(unsigned int code)
 #undef P2
 #undef RANGE
 
+int wl_word_index(const char *w, const char *const *words, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (words[i][0] && !strcmp(w, words[i]))
+			return i;
+	return -1;
+}
+
 const char *wl_code_name(unsigned int code)
 {
 	return code < WL_NCODES ? names[code] : "?";

@@ -164,6 +164,9 @@ void wl_fs_format(const struct wl_fs *fs, char *buf, size_t len);
 #define WL_F_ARG (1u << 5)
 unsigned int wl_fields(unsigned int code);
 
+/* The index of @w among @words (empty words never match), or -1. */
+int wl_word_index(const char *w, const char *const *words, unsigned int n);
+
 /* The name of @code in the text form ("pwrite"). */
 const char *wl_code_name(unsigned int code);
 

@@ -81,17 +81,9 @@ void wl_fs_fold(struct wl_fs *fs)
 		fs->commit = 1 + fs->commit % MNT_MAX_COMMIT;
 }
 
-static int index_of(const char *w, const char *const *words, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (words[i][0] && !strcmp(w, words[i]))
-			return i;
-	return -1;
-}
-
 static int parse_mkfs_word(struct wl_fs *fs, const char *w)
 {
-	int k = index_of(w, features, N(features));
+	int k = wl_word_index(w, features, N(features));
 
 	if (k >= 0) {
 		fs->mkfs |= 1u << k;
@@ -101,7 +93,7 @@ static int parse_mkfs_word(struct wl_fs *fs, const char *w)
 		static const char *const sizes[] = { "4K", "8K", "16K", "32K",
 						     "64K" };
 
-		k = index_of(w + 9, sizes, N(sizes));
+		k = wl_word_index(w + 9, sizes, N(sizes));
 		if (k >= 0) {
 			fs->nodesize = k + 1;
 			return 0;
@@ -112,15 +104,15 @@ static int parse_mkfs_word(struct wl_fs *fs, const char *w)
 
 static int parse_mount_word(struct wl_fs *fs, const char *w)
 {
-	int k = index_of(w, mount_flags, N(mount_flags));
+	int k = wl_word_index(w, mount_flags, N(mount_flags));
 	char *end;
 
 	if (k >= 0)
 		return fs->mount |= 1u << k, 0;
-	k = index_of(w, compress, N(compress));
+	k = wl_word_index(w, compress, N(compress));
 	if (k >= 0 && !MNT_COMPRESS(fs->mount))
 		return fs->mount |= k << 3, 0;
-	k = index_of(w, discard, N(discard));
+	k = wl_word_index(w, discard, N(discard));
 	if (k >= 0 && !MNT_DISCARD(fs->mount))
 		return fs->mount |= k << 5, 0;
 	if (!strncmp(w, "commit=", 7) && w[7] >= '1' && w[7] <= '9') {

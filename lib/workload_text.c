@@ -68,14 +68,6 @@ static const char *const falloc_modes[FALLOC_MODES] = {
 };
 static const char *const rename_flags[] = { "", "exchange", "noreplace" };
 
-static int word_index(const char *w, const char *const *words, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (words[i][0] && !strcmp(w, words[i]))
-			return i;
-	return -1;
-}
-
 /* An optional word after the positional arguments. */
 static int parse_flag(struct wl_op *op, const char *w)
 {
@@ -84,13 +76,13 @@ static int parse_flag(struct wl_op *op, const char *w)
 
 	switch (op->code) {
 	case WL_OPEN:
-		k = word_index(w, open_flags, OPEN_FLAGS);
+		k = wl_word_index(w, open_flags, OPEN_FLAGS);
 		return k < 0 ? -1 : (op->flags |= 1u << k, 0);
 	case WL_FALLOCATE:
-		k = word_index(w, falloc_modes, FALLOC_MODES);
+		k = wl_word_index(w, falloc_modes, FALLOC_MODES);
 		return k < 0 ? -1 : (op->flags = k, 0);
 	case WL_RENAME:
-		k = word_index(w, rename_flags, 3);
+		k = wl_word_index(w, rename_flags, 3);
 		return k < 0 ? -1 : (op->flags = k, 0);
 	case WL_PWRITE:
 	case WL_PREAD:
