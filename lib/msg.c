@@ -23,6 +23,17 @@ void lw_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void lw_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lwfuzz: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void lw_info(const char *fmt, ...)
 {
 	va_list ap;

@@ -20,6 +20,9 @@ enum lw_exit {
 
 /* "lwfuzz: error: ..." on stderr. */
 void lw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "lwfuzz: warning: ..." on stderr, quiet or not: something went wrong
+ * that the command worked around. */
+void lw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "lwfuzz: ..." on stderr, unless quiet. */
 void lw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Silence lw_info (errors still print). */

@@ -21,6 +21,21 @@
 
 #define OUT_DISK_BYTES (2ULL << 30)
 
+/*
+ * A guest boots to its command in seconds; one that has not after this
+ * long stalled in boot (seen once in hundreds of TCG boots, before init
+ * said a word), and its command never ran.
+ */
+#define VM_BOOT_S 120
+#define VM_BOOT_STALL (-2)
+/*
+ * Tests stall boots on purpose: LWFUZZ_TEST_BOOT_STALL=1 (the first boot)
+ * or =always puts this word on the kernel command line (guest/init then
+ * never starts the command); LWFUZZ_TEST_BOOT_S shortens the wait.
+ */
+#define VM_TEST_STALL_ARG "lwfuzz.test_boot_stall"
+#define VM_BOOT_MARK "lwfuzz-init: command starts"
+
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_signal;
 
@@ -78,6 +93,8 @@ struct run {
 	char dir[256];
 	char *kernel, *base, *initrd, *outimg, *console, *qemulog;
 	pid_t qemu;
+	int boot; /* 1 for the first boot, 2 for the second */
+	int boot_s; /* how long a boot may take to start the command */
 	int status; /* the guest's report; -1 until read */
 };
 
@@ -266,6 +283,11 @@ static char **build_argv(struct run *r, int out_fd)
 		.output_fd = out_fd,
 		.ctl_socket = r->o->ctl_socket,
 	};
+	const char *stall = getenv("LWFUZZ_TEST_BOOT_STALL");
+
+	if (stall && (!strcmp(stall, "always") ||
+		      (r->boot == 1 && !strcmp(stall, "1"))))
+		cfg.append = VM_TEST_STALL_ARG;
 	static char serials[16][16];
 
 	cfg.disks[cfg.ndisks++] =
@@ -328,9 +350,21 @@ static void forward(int fd, int *open_, FILE *tee, int quiet)
 	}
 }
 
+/* 1 once init said that the command starts (guest/init). */
+static int booted(const struct run *r)
+{
+	char *console = read_file(r->console, NULL);
+	int ret = console && strstr(console, VM_BOOT_MARK);
+
+	free(console);
+	return ret;
+}
+
 static int wait_qemu(struct run *r, int rd)
 {
-	double deadline = lw_now() + (r->o->timeout_s ? r->o->timeout_s : 600);
+	double t0 = lw_now();
+	double deadline = t0 + (r->o->timeout_s ? r->o->timeout_s : 600);
+	int up = 0;
 	FILE *tee = r->o->tee_path ? fopen(r->o->tee_path,
 					   r->o->tee_append ? "a" : "w")
 				   : NULL;
@@ -345,6 +379,12 @@ static int wait_qemu(struct run *r, int rd)
 			ret = VM_EXIT_TIMEOUT;
 			break;
 		}
+		if (!up && (up = booted(r)) == 0 && lw_now() - t0 > r->boot_s) {
+			ret = VM_BOOT_STALL;
+			break;
+		}
+		if (!up && left > 1)
+			left = 1;
 		if (poll(p, 2, (int)(left * 1000) + 1) < 0 && errno != EINTR) {
 			ret = VM_EXIT_ERROR;
 			break;
@@ -440,7 +480,12 @@ static int verdict(struct run *r, int waited)
 	const char *panic = console ? strstr(console, "Kernel panic") : NULL;
 	int ret;
 
-	if (waited == VM_EXIT_TIMEOUT) {
+	if (waited == VM_BOOT_STALL) {
+		lw_err("guest (%s) did not start its command within %d s, twice: its boot stalls; see its console",
+		       r->o->variant, r->boot_s);
+		show_console_tail(r, 20);
+		ret = VM_EXIT_TIMEOUT;
+	} else if (waited == VM_EXIT_TIMEOUT) {
 		lw_err("guest (%s) still running after %u s: killed it; it hung or needs a longer --timeout",
 		       r->o->variant, r->o->timeout_s);
 		show_console_tail(r, 20);
@@ -497,19 +542,37 @@ int vm_run(const struct layout *l, const struct vm_run_opts *o)
 	catch_signals(1);
 	if (prepare(&r))
 		goto out;
-	/* The write end is inherited by QEMU alone (no O_CLOEXEC on it). */
-	if (pipe(pfd) < 0 || fcntl(pfd[0], F_SETFD, FD_CLOEXEC) < 0)
-		goto out;
-	r.qemu = start_qemu(&r, pfd[1]);
-	close(pfd[1]);
-	pfd[1] = -1;
-	if (r.qemu < 0) {
-		lw_err("cannot start qemu-system-x86_64: %s", strerror(errno));
-		goto out;
+	r.boot_s = getenv("LWFUZZ_TEST_BOOT_S") ? atoi(getenv("LWFUZZ_TEST_BOOT_S"))
+						: VM_BOOT_S;
+	if (r.boot_s <= 0)
+		r.boot_s = VM_BOOT_S;
+	for (r.boot = 1;; r.boot++) {
+		/* The write end is inherited by QEMU alone (no O_CLOEXEC). */
+		if (pipe(pfd) < 0 || fcntl(pfd[0], F_SETFD, FD_CLOEXEC) < 0)
+			goto out;
+		r.qemu = start_qemu(&r, pfd[1]);
+		close(pfd[1]);
+		pfd[1] = -1;
+		if (r.qemu < 0) {
+			lw_err("cannot start qemu-system-x86_64: %s",
+			       strerror(errno));
+			goto out;
+		}
+		waited = wait_qemu(&r, pfd[0]);
+		if (waited)
+			kill_qemu(&r);
+		/*
+		 * The command never ran, so booting again changes no result.
+		 * A campaign's VM (ctl_socket) is restarted by its campaign.
+		 */
+		if (waited != VM_BOOT_STALL || r.boot == 2 || r.o->ctl_socket)
+			break;
+		lw_warn("guest (%s) did not start its command within %d s (a stalled boot; the command did not run): booting it again",
+			o->variant, r.boot_s);
+		show_console_tail(&r, 10);
+		close(pfd[0]);
+		pfd[0] = -1;
 	}
-	waited = wait_qemu(&r, pfd[0]);
-	if (waited)
-		kill_qemu(&r);
 	ret = verdict(&r, waited);
 out:
 	if (pfd[0] >= 0)

@@ -3,7 +3,7 @@
 # comes back, and every way a guest can go wrong ends with a clear line, a
 # distinct status and no QEMU left behind.
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 24
 
 out=$("$LWFUZZ" vm -t 60 -o "$WORK/out" -- sh -c \
 	'echo hello; mkdir -p /out/d; echo data >/out/d/f; exit 7' 2>&1)
@@ -27,6 +27,25 @@ check "vm: a hung guest is killed at the timeout (exit 124)" test $rc = 124
 check "vm: the timeout says so" grep -q "still running after 8 s" <<<"$out"
 check "vm: no QEMU left after a timeout (its QEMU ran: ${QEMU_PIDS:-none seen})" \
 	qemu_gone "$QEMU_PIDS"
+
+# A boot that stalls before init starts the command (seen once in CI) is
+# booted again, once, with a warning; the command runs on the second boot.
+out=$(LWFUZZ_TEST_BOOT_STALL=1 LWFUZZ_TEST_BOOT_S=15 "$LWFUZZ" vm -t 60 -- \
+	echo second-boot 2>&1)
+rc=$?
+check "vm: a stalled boot is booted again and the command runs (exit 0)" \
+	test $rc = 0 -a -n "$(grep -x second-boot <<<"$out")"
+check "vm: ... the first boot really stalled (its console says so)" \
+	grep -q "stalling this boot on purpose" <<<"$out"
+check "vm: ... and a warning says the boot was retried" \
+	grep -q "^lwfuzz: warning: guest (stock) did not start its command within 15 s" <<<"$out"
+out=$(LWFUZZ_TEST_BOOT_STALL=always LWFUZZ_TEST_BOOT_S=15 "$LWFUZZ" vm -t 60 -- \
+	echo never 2>&1)
+rc=$?
+check "vm: a boot that stalls twice is a timeout (exit 124), the command never ran" \
+	test $rc = 124 -a -z "$(grep -x never <<<"$out")"
+check "vm: ... and says so in one line" \
+	grep -q "did not start its command within 15 s, twice" <<<"$out"
 
 out=$("$LWFUZZ" vm -t 60 -- sh -c 'echo c >/proc/sysrq-trigger' 2>&1)
 rc=$?
