@@ -12,26 +12,29 @@ void lw_set_quiet(int q)
 	quiet = q;
 }
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void lw_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("lwfuzz: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("lwfuzz: error: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void lw_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("lwfuzz: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("lwfuzz: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void lw_info(const char *fmt, ...)
@@ -40,11 +43,9 @@ void lw_info(const char *fmt, ...)
 
 	if (quiet)
 		return;
-	fputs("lwfuzz: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("lwfuzz: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 double lw_now(void)
