@@ -542,8 +542,9 @@ int vm_run(const struct layout *l, const struct vm_run_opts *o)
 	catch_signals(1);
 	if (prepare(&r))
 		goto out;
-	r.boot_s = getenv("LWFUZZ_TEST_BOOT_S") ? atoi(getenv("LWFUZZ_TEST_BOOT_S"))
-						: VM_BOOT_S;
+	const char *boot_s = getenv("LWFUZZ_TEST_BOOT_S");
+
+	r.boot_s = boot_s ? (int)strtol(boot_s, NULL, 10) : 0;
 	if (r.boot_s <= 0)
 		r.boot_s = VM_BOOT_S;
 	for (r.boot = 1;; r.boot++) {
