@@ -481,8 +481,8 @@ static int verdict(struct run *r, int waited)
 	int ret;
 
 	if (waited == VM_BOOT_STALL) {
-		lw_err("guest (%s) did not start its command within %d s, twice: its boot stalls; see its console",
-		       r->o->variant, r->boot_s);
+		lw_err("guest (%s) did not start its command within %d s%s: its boot stalls; see its console",
+		       r->o->variant, r->boot_s, r->boot > 1 ? ", twice" : "");
 		show_console_tail(r, 20);
 		ret = VM_EXIT_TIMEOUT;
 	} else if (waited == VM_EXIT_TIMEOUT) {
