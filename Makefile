@@ -27,6 +27,7 @@ part_obj = $(patsubst %.c,build/%.o,$(call part_src,$(1)))
 
 # The mutator is a shared object of its own, not part of bin/lwfuzz.
 MUTATOR_SRC := fuzzer/afl_mutator.c fuzzer/mutate.c lib/workload.c lib/workload_path.c lib/workload_fs.c \
+	       lib/delay_site.c lib/fsutil.c lib/msg.c \
 	       lib/workload_bin.c lib/hash.c
 FUZZER_OBJ := $(filter-out build/fuzzer/afl_mutator.o,$(call part_obj,fuzzer))
 CMDS_OBJ := $(call part_obj,cmds)
@@ -96,7 +97,7 @@ build/tests/%: tests/unit/%.c $(TEST_ARCHIVES)
 # Our parsers as AFL++ targets (persistent mode) and, for the regression
 # corpus in `make check`, under AddressSanitizer and UBSan.
 PARSER_SRC := lib/log_reader.c lib/fsutil.c lib/msg.c lib/hash.c \
-	      lib/workload.c lib/workload_path.c lib/workload_fs.c lib/workload_text.c lib/workload_bin.c \
+	      lib/workload.c lib/workload_path.c lib/workload_fs.c lib/workload_text.c lib/workload_bin.c lib/delay_site.c \
 	      lib/promise_mark.c
 HARNESSES := log text bin mark
 

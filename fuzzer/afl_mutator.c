@@ -4,11 +4,14 @@
  * AFL++ hands us a test case, we decode it as a workload (an input that is
  * not one becomes a small fresh workload), mutate it structurally
  * (mutate.h) and encode the mutant. API: AFL++ docs/custom_mutators.md.
+ * The campaign names the variant's delay sites in LWFUZZ_SITES (a site
+ * table, lib/delay_site.h); without it no delay is made up.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/delay_site.h"
 #include "lib/hash.h"
 #include "fuzzer/mutate.h"
 #include "lib/workload.h"
@@ -23,6 +26,7 @@ struct mutator {
 	uint64_t seen[SEEN_SLOTS]; /* open addressing; 0 is empty */
 	uint64_t det_entry; /* the entry in its deterministic stage */
 	unsigned int det_next, det_total;
+	struct site_table sites;
 };
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
@@ -54,9 +58,15 @@ void *afl_custom_init(void *afl, unsigned int seed)
 {
 	struct mutator *m = calloc(1, sizeof(*m));
 
+	const char *sites = getenv("LWFUZZ_SITES");
+	char why[256];
+
 	(void)afl;
-	if (m)
-		m->rng = 0x5eed0000ULL ^ seed;
+	if (!m)
+		return NULL;
+	m->rng = 0x5eed0000ULL ^ seed;
+	if (sites && !site_table_load(sites, &m->sites, why, sizeof(why)))
+		wl_mutate_sites(m->sites.ids, m->sites.n);
 	return m;
 }
 
@@ -140,5 +150,10 @@ const char *afl_custom_describe(void *data, size_t max_len)
 
 void afl_custom_deinit(void *data)
 {
+	struct mutator *m = data;
+
+	wl_mutate_sites(NULL, 0);
+	if (m)
+		site_table_free(&m->sites);
 	free(data);
 }

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "lib/cov_map.h"
 #include "lib/exec_proto.h"
 #include "fuzzer/finding_post.h"
 #include "fuzzer/finding_store.h"
@@ -38,6 +39,8 @@ static void afl_env(const struct campaign *c, unsigned int k)
 {
 	char *mut = layout_src(c->l, "bin/lwfuzz-mutator.so");
 	char *reports = path_join(c->o->out, "reports");
+	char *vdir = layout_variant_dir(c->l, c->o->variant);
+	char *sites = path_join(vdir, "sites");
 
 	/* Not instrumented: lwfuzz exec fills the map itself, one process
 	 * per execution. */
@@ -55,6 +58,9 @@ static void afl_env(const struct campaign *c, unsigned int k)
 	setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
 	setenv("LWFUZZ_REPORTS", reports, 1);
 	setenv("LWFUZZ_VM_DIR", c->vm[k].dir, 1);
+	setenv("LWFUZZ_SITES", sites, 1);
+	free(sites);
+	free(vdir);
 	free(mut);
 	free(reports);
 }
@@ -118,6 +124,23 @@ pid_t fuzz_start_afl(const struct campaign *c, unsigned int k)
 	return pid;
 }
 
+/*
+ * OUT/coverage.tsv: "seconds executions btrfs_edges" at each status line,
+ * for fuzz_plot's picture of coverage over time.
+ */
+static void coverage_point(const struct campaign *c, double el,
+			   unsigned long execs, unsigned int edges)
+{
+	char *path = path_join(c->o->out, "coverage.tsv");
+	FILE *f = fopen(path, "a");
+
+	if (f) {
+		fprintf(f, "%.0f\t%lu\t%u\n", el, execs, edges);
+		fclose(f);
+	}
+	free(path);
+}
+
 /* "corpus_count : 12" from AFL++'s fuzzer_stats (written every minute). */
 static unsigned long stat_of(const char *stats, const char *key)
 {
@@ -160,23 +183,66 @@ static void count_executions(const struct campaign *c, unsigned long *execs,
 	}
 }
 
+/* The btrfs edges all VMs reached (each VM's OR of its executions). */
+static unsigned int btrfs_edges(const struct campaign *c)
+{
+	uint8_t total[COV_BYTES] = { 0 };
+
+	for (unsigned int k = 0; k < c->jobs; k++) {
+		char *path = path_join(c->vm[k].dir, "coverage");
+		size_t len = 0;
+		uint8_t *bits = (uint8_t *)read_file(path, &len);
+
+		if (bits && len == COV_BYTES)
+			cov_merge(total, bits);
+		free(bits);
+		free(path);
+	}
+	return cov_count(total);
+}
+
 void fuzz_status_line(const struct campaign *c)
 {
 	char *path = fuzz_instance_path(c, 0, "fuzzer_stats");
 	char *stats = read_file(path, NULL);
 	double el = lw_now() - c->t0;
 	unsigned long execs, points;
-	unsigned int restarts;
+	unsigned int restarts, edges = btrfs_edges(c);
 
 	count_executions(c, &execs, &points, &restarts);
-	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), corpus %lu, findings %u, restarts %u\n",
+	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), btrfs edges %u, corpus %lu, findings %u, restarts %u\n",
 	       (unsigned int)el / 60, (unsigned int)el % 60, execs,
 	       el > 0 ? execs / el : 0.0, points, el > 0 ? points / el : 0.0,
-	       stat_of(stats, "corpus_count"), finding_count(c->findings),
-	       restarts);
+	       edges, stat_of(stats, "corpus_count"),
+	       finding_count(c->findings), restarts);
 	fflush(stdout);
+	coverage_point(c, el, execs, edges);
 	free(stats);
 	free(path);
+}
+
+/* OUT/plots/btrfs-edges.png from OUT/coverage.tsv (gnuplot). */
+static void plot_coverage(const struct fuzz_opts *o, const char *dst,
+			  const char *log)
+{
+	char *tsv = path_join(o->out, "coverage.tsv");
+	char *png = path_join(dst, "btrfs-edges.png");
+	char *script = xasprintf(
+		"set terminal png size 1000,300\n"
+		"set output '%s'\n"
+		"set xlabel 'seconds'\n"
+		"set ylabel 'btrfs edges'\n"
+		"set grid\n"
+		"plot '%s' using 1:3 with lines title 'btrfs edges covered'\n",
+		png, tsv);
+	char *argv[] = { "gnuplot", "-e", script, NULL };
+
+	if (path_exists(tsv) && mkdir_p(dst, 0755) == 0 &&
+	    spawn_run(argv, NULL, log) == 0)
+		printf("fuzz: btrfs coverage over time in %s\n", png);
+	free(script);
+	free(png);
+	free(tsv);
 }
 
 /* afl-plot's PNGs of the campaign into OUT/plots (needs gnuplot). */
@@ -191,6 +257,7 @@ void fuzz_plot(const struct fuzz_opts *o)
 		printf("fuzz: plots in %s/index.html\n", dst);
 	else
 		lw_info("no plots: afl-plot failed (see %s)", log);
+	plot_coverage(o, dst, log);
 	free(src);
 	free(dst);
 	free(log);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fuzzer/exec_target.h"
+#include "lib/cov_map.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
 #include "lib/hash.h"
@@ -63,6 +64,12 @@ static void map_features(const struct exec_reply *rep)
 	/* The feature ids of the counts stay what they were (108..111). */
 	for (unsigned int i = 0; i < 4; i++)
 		set_feature(map, size, 108 + i, counts[i]);
+	/* Delays armed and fired: a plan that reaches its site is new. */
+	set_feature(map, size, 112, f->delays);
+	set_feature(map, size, 113, f->delays_fired);
+	/* btrfs's own edges (lib/cov_map.h). */
+	if (f->cov_on)
+		cov_fold(f->cov, map, size);
 	/* Which operations ran concurrently with which, on the same file or not. */
 	for (unsigned int i = 0; i < EXEC_OVERLAP_BYTES; i++)
 		for (unsigned int b = 0; b < 8; b++)
@@ -153,6 +160,16 @@ static void count_execution(const struct exec_reply *rep)
 	free(p);
 }
 
+/* The VM's btrfs edges so far, for the campaign's status line. */
+static void merge_coverage(const struct exec_reply *rep)
+{
+	char *p = vm_path("coverage");
+
+	if (p && rep->features.cov_on && cov_merge_file(p, rep->features.cov) < 0)
+		lw_err("cannot merge the coverage into %s", p);
+	free(p);
+}
+
 /*
  * The last execution's outcome, by workload hash. AFL++ calibrates every
  * new queue entry by running it 3 to 8 more times in a row; at seconds per
@@ -235,6 +252,7 @@ int exec_target(const char *socket_path, const char *workload_path)
 	}
 	close(fd);
 	count_execution(&rep);
+	merge_coverage(&rep);
 	remember(hash, &rep);
 	map_features(&rep);
 	if (rep.status == EXEC_STUCK) {

@@ -23,6 +23,18 @@ uint64_t mut_rand(uint64_t *s)
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
+static int insert_at(struct wl_thread *t, unsigned int at,
+		     const struct wl_op *op);
+
+static const uint32_t *site_ids;
+static unsigned int nr_sites;
+
+void wl_mutate_sites(const uint32_t *ids, unsigned int n)
+{
+	site_ids = ids;
+	nr_sites = n;
+}
+
 static uint32_t pick(uint64_t *r, uint32_t n)
 {
 	return n ? mut_rand(r) % n : 0;
@@ -164,6 +176,81 @@ static int free_barrier(const struct workload *w)
 	return -1;
 }
 
+/* Delays of a few ms up to the limit; most short, so races stay cheap. */
+static uint32_t delay_ms(uint64_t *r)
+{
+	static const uint32_t ms[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500 };
+
+	return ms[pick(r, sizeof(ms) / sizeof(*ms))];
+}
+
+/* The first entry mostly, else one of the next few. */
+static uint32_t delay_hit(uint64_t *r)
+{
+	return pick(r, 2) ? 1 : 2 + pick(r, pick(r, 2) ? 3 : 30);
+}
+
+/*
+ * A site near @id in the table (same family) or anywhere; @id itself when
+ * there is no table or @id is not in it and a fresh pick fails.
+ */
+static uint32_t delay_site(uint64_t *r, uint32_t id)
+{
+	unsigned int at = nr_sites;
+
+	if (!nr_sites)
+		return id;
+	for (unsigned int i = 0; i < nr_sites && id; i++)
+		if (site_ids[i] == id)
+			at = i;
+	if (at < nr_sites && pick(r, 2)) {
+		int step = 1 + pick(r, 4);
+
+		at = pick(r, 2) ? at + step : at + nr_sites - step;
+		return site_ids[at % nr_sites];
+	}
+	return site_ids[pick(r, nr_sites)];
+}
+
+/* A new "delay": a site, a time, which entry. */
+static void delay_op(uint64_t *r, struct wl_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->code = WL_DELAY;
+	op->arg = delay_site(r, 0);
+	op->len = delay_ms(r);
+	op->off = delay_hit(r);
+}
+
+/* A delay somewhere in a thread (none without a site table). */
+static void insert_delay(struct workload *w, uint64_t *r)
+{
+	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
+	struct wl_op op;
+
+	if (!nr_sites)
+		return;
+	delay_op(r, &op);
+	insert_at(t, pick(r, t->nops + 1), &op);
+}
+
+static void tweak_delay(struct wl_op *op, uint64_t *r)
+{
+	switch (pick(r, 3)) {
+	case 0:
+		op->arg = delay_site(r, op->arg);
+		break;
+	case 1:
+		op->len = pick(r, 2) ? delay_ms(r) :
+		       pick(r, 2)    ? op->len * 2 :
+				       op->len / 2;
+		break;
+	default:
+		op->off = pick(r, 2) ? delay_hit(r) : op->off + 1;
+	}
+	make_valid(op);
+}
+
 /* A fresh op; never a barrier (those come in pairs from fork_op). */
 static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 {
@@ -179,6 +266,10 @@ static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 		do
 			op->code = pick(r, WL_NCODES);
 		while (op->code == WL_BARRIER);
+	if (op->code == WL_DELAY) {
+		delay_op(r, op);
+		return;
+	}
 	op->path = some_path(w, r);
 	op->path2 = some_path(w, r);
 	op->flags = pick(r, 32);
@@ -358,6 +449,10 @@ static void tweak_op(struct workload *w, uint64_t *r)
 	unsigned int t, i, use, field;
 	struct wl_op *op = some_op(w, r, &t, &i);
 
+	if (op && op->code == WL_DELAY) {
+		tweak_delay(op, r);
+		return;
+	}
 	if (!op || !(use = wl_fields(op->code)))
 		return;
 	do
@@ -524,10 +619,12 @@ static void mutate_once(struct workload *w, uint64_t *r,
 		swap_ops(w, r);
 	else if (k < 70)
 		move_op(w, r);
-	else if (k < 90)
+	else if (k < 88)
 		fork_op(w, r);
-	else
+	else if (k < 95)
 		splice(w, r, other);
+	else
+		insert_delay(w, r);
 }
 
 /* Drop threads left empty; their barrier partners need them gone. */

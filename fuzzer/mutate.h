@@ -4,8 +4,10 @@
  * operations are inserted (fresh or copied), deleted, swapped, moved
  * between threads, forked into a concurrent thread behind a fresh barrier
  * pair, one field changed (offsets and lengths along block boundaries or
- * to values other operations use, flags and modes flipped), and threads
- * spliced in from another workload. Every mutant is valid.
+ * to values other operations use, flags and modes flipped), threads
+ * spliced in from another workload, and delays at btrfs functions put
+ * into a thread or moved to another site, time or hit. Every mutant is
+ * valid.
  */
 #ifndef LWFUZZ_MUTATE_H
 #define LWFUZZ_MUTATE_H
@@ -13,6 +15,14 @@
 #include <stdint.h>
 
 #include "lib/workload.h"
+
+/*
+ * The delay sites the mutator may put a "delay" at (ids, lib/delay_site.h),
+ * in the table's order: neighbours are functions of one family
+ * (btrfs_log_*). Without them a delay keeps its site and no new one is
+ * made. @ids is kept, not copied.
+ */
+void wl_mutate_sites(const uint32_t *ids, unsigned int n);
 
 /* A small PRNG state (xorshift64*); never 0. */
 uint64_t mut_rand(uint64_t *state);

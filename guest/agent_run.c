@@ -9,7 +9,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "guest/agent_cov.h"
 #include "guest/driver.h"
+#include "lib/delay_site.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
 #include "lib/log_reader.h"
@@ -147,11 +149,43 @@ out:
 struct exec_result {
 	struct driver_result dr;
 	struct replay_stats rs;
+	int cov_edges; /* -1: no coverage */
+	uint8_t cov[COV_BYTES];
 };
 
-/* One run: record, replay, check. 0 clean, 1 finding, 2 error/hang. */
+/*
+ * The run's btrfs coverage: into the execution's reply when serving, else
+ * into run-N/cov.bin (lib/cov_map.h) with a line saying how much.
+ */
+static void save_cov(const struct run_opts *o, unsigned int n,
+		     struct exec_result *er, const char *dir)
+{
+	static uint8_t bits[COV_BYTES];
+	int edges = agent_cov_end(er ? er->cov : bits);
+
+	if (er) {
+		er->cov_edges = edges;
+		return;
+	}
+	if (edges < 0) {
+		lw_err("run %u: cannot read the btrfs coverage", n);
+		return;
+	}
+	char *path = path_join(dir, "cov.bin");
+
+	if (write_file_atomic(path, bits, sizeof(bits)))
+		lw_err("run %u: cannot write %s", n, path);
+	printf("run %u/%u: btrfs coverage: %d edges\n", n, o->a.runs, edges);
+	free(path);
+}
+
+/*
+ * One run: record, replay, check. 0 clean, 1 finding, 2 error/hang. Its
+ * delay counts go into @res when there is one (not when serving).
+ */
 static int one_run(const struct run_opts *o, const struct workload *w,
-		   unsigned int n, struct exec_result *er)
+		   unsigned int n, struct exec_result *er,
+		   struct run_result *res)
 {
 	struct recorder rc = { .data = o->a.data,
 			       .log = o->a.log,
@@ -175,16 +209,19 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 				   .quiet = 1,
 				   .stats = er ? &er->rs : NULL };
 	double t0 = lw_now(), t1, t2;
-	int ret = 2;
+	int ret = 2, cov_on = 0;
 
-	if (er)
+	if (er) {
 		memset(er, 0, sizeof(*er));
+		er->cov_edges = -1;
+	}
 	mkdir_p(dir, 0755);
 	if (recorder_start(&rc, why, sizeof(why))) {
 		lw_err("run %u: %s", n, why);
 		goto out;
 	}
 	t1 = lw_now();
+	cov_on = !agent_cov_begin();
 	if (driver_run(w, &dc, &dr)) {
 		printf("run %u/%u: HANG: %s\n", n, o->a.runs, dr.why);
 		fflush(stdout);
@@ -214,6 +251,15 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		er->dr = dr;
 	printf("run %u/%u: workload done: %lu ops (%lu failed), %lu marks, %lu promises\n",
 	       n, o->a.runs, dr.ops, dr.op_errors, dr.marks, dr.expectations);
+	if (dr.delays || dr.delays_failed)
+		printf("run %u/%u: delays: %u armed, %u fired, %u not armed%s%s%s\n",
+		       n, o->a.runs, dr.delays, dr.delays_fired,
+		       dr.delays_failed, dr.delay_why[0] ? " (" : "",
+		       dr.delay_why, dr.delay_why[0] ? ")" : "");
+	if (res) {
+		res->delays += dr.delays;
+		res->delays_fired += dr.delays_fired;
+	}
 	fflush(stdout);
 	ret = replay_run(&rcfg);
 	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
@@ -222,6 +268,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	       : ret == 1 ? "CORRUPT"
 			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
+	if (cov_on)
+		save_cov(o, n, er, dir);
 	if (ret != 2 && repoison(o->a.log, o->a.target)) {
 		lw_err("run %u: cannot restore the poison on %s", n,
 		       o->a.target);
@@ -274,6 +322,12 @@ static void features(const struct exec_result *er, struct exec_features *f)
 	f->points_failed = exec_bucket(er->rs.failed);
 	f->regular_extents = exec_bucket(er->rs.reg_extents);
 	memcpy(f->overlap, er->dr.overlap, DRIVER_OVERLAP_BYTES);
+	f->delays = exec_bucket(er->dr.delays);
+	f->delays_fired = exec_bucket(er->dr.delays_fired);
+	if (er->cov_edges >= 0) {
+		f->cov_on = 1;
+		memcpy(f->cov, er->cov, COV_BYTES);
+	}
 }
 
 static int reply(int fd, int status, const struct exec_result *er,
@@ -334,7 +388,8 @@ static int serve(struct run_opts *o)
 			break;
 		rm_rf(o->a.out);
 		memset(&er, 0, sizeof(er));
-		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er);
+		er.cov_edges = -1;
+		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er, NULL);
 		if (status == 2 && er.dr.stuck)
 			status = EXEC_STUCK;
 		char *report = xasprintf("%s/run-1/report.json", o->a.out);
@@ -361,6 +416,25 @@ static int serve(struct run_opts *o)
 	return 0;
 }
 
+/*
+ * The names of this btrfs.ko's delay sites, for binary workloads (their
+ * delays carry ids). A guest without the table arms no delay of an id.
+ */
+static void know_sites(void)
+{
+	struct site_table t;
+	char why[256];
+
+	if (access(SITE_TABLE_GUEST, F_OK))
+		return;
+	if (site_table_load(SITE_TABLE_GUEST, &t, why, sizeof(why))) {
+		lw_err("%s", why);
+		return;
+	}
+	site_know_table(&t);
+	site_table_free(&t);
+}
+
 int agent_run(int argc, char **argv)
 {
 	struct run_result res = { 0 };
@@ -370,13 +444,14 @@ int agent_run(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
+	know_sites();
 	if (o.a.serve)
 		return set_knob(o.a.delay_ms) ? 2 : serve(&o);
 	if (wl_load_file(o.a.workload, &w) || set_knob(o.a.delay_ms))
 		return 2;
 	res.runs = o.a.runs;
 	for (unsigned int n = 1; n <= o.a.runs; n++) {
-		ret = one_run(&o, &w, n, NULL);
+		ret = one_run(&o, &w, n, NULL, &res);
 		if (ret == 2)
 			break;
 		run_result_add(&res, ret);

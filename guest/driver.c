@@ -134,13 +134,16 @@ static int run_op(struct run *r, const struct wl_op *op, unsigned int t,
 		return 0;
 	case WL_BARRIER:
 		return do_barrier(r, op->arg);
+	case WL_DELAY:
+		return delay_arm(r, op);
 	}
 	return run_fs_op(r, op, t, i);
 }
 
 static int is_fs_op(unsigned int code)
 {
-	return code != WL_SLEEP && code != WL_BARRIER && code != WL_MARK;
+	return code != WL_SLEEP && code != WL_BARRIER && code != WL_MARK &&
+	       code != WL_DELAY;
 }
 
 /* Caller holds r->lock: note which operations @op overlaps. */
@@ -292,6 +295,7 @@ int driver_run(const struct workload *w, const struct driver_cfg *cfg,
 	pthread_cond_init(&r.cond, NULL);
 	count_parties(&r);
 	r.deadline = now() + cfg->timeout_s;
+	delay_begin(&r);
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		wk[t] = (struct worker){ .run = &r, .t = t };
 		pthread_create(&tid[t], NULL, worker_main, &wk[t]);
@@ -314,6 +318,7 @@ int driver_run(const struct workload *w, const struct driver_cfg *cfg,
 	}
 	for (unsigned int t = 0; t < w->nthreads; t++)
 		pthread_join(tid[t], NULL);
+	delay_end(&r);
 	for (unsigned int i = 0; i < WL_PATH_IDS; i++)
 		if (r.fds[i].fd >= 0 || r.fds[i].dfd >= 0)
 			close_path(&r, i);

@@ -47,6 +47,9 @@ struct driver_result {
 	 * flight in another thread.
 	 */
 	uint8_t overlap[DRIVER_OVERLAP_BYTES];
+	/* "delay" operations: armed, of those fired, not armed (and why). */
+	unsigned int delays, delays_fired, delays_failed;
+	char delay_why[160];
 	char why[512]; /* what hung, naming the line/op */
 };
 

@@ -62,6 +62,7 @@ struct run {
 	struct worker *wk;
 	double deadline;
 	int running;
+	int delay_fd, delay_errno; /* lwfuzz.ko's delay file (driver_delay.c) */
 };
 
 struct worker {
@@ -82,6 +83,12 @@ void driver_ops_init(void);
 int run_fs_op(struct run *r, const struct wl_op *op, unsigned int t,
 	      unsigned int i);
 void close_path(struct run *r, uint16_t path);
+
+/* driver_delay.c: the run's delays (lwfuzz.ko). */
+void delay_begin(struct run *r);
+int delay_arm(struct run *r, const struct wl_op *op);
+/* After every thread ended: how many fired, then the probes go. */
+void delay_end(struct run *r);
 
 /* driver_promise.c: the model; callers hold r->lock unless said. */
 int model_init(struct run *r);

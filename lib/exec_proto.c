@@ -138,6 +138,12 @@ void exec_features_pack(const struct exec_features *f,
 	out[14] = f->points_failed;
 	out[15] = f->regular_extents;
 	memcpy(out + 16, f->overlap, EXEC_OVERLAP_BYTES);
+	out += 16 + EXEC_OVERLAP_BYTES;
+	out[0] = f->delays;
+	out[1] = f->delays_fired;
+	out[2] = f->cov_on;
+	out[3] = 0;
+	memcpy(out + 4, f->cov, COV_BYTES);
 }
 
 void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
@@ -151,6 +157,11 @@ void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
 	f->points_failed = in[14];
 	f->regular_extents = in[15];
 	memcpy(f->overlap, in + 16, EXEC_OVERLAP_BYTES);
+	in += 16 + EXEC_OVERLAP_BYTES;
+	f->delays = in[0];
+	f->delays_fired = in[1];
+	f->cov_on = in[2];
+	memcpy(f->cov, in + 4, COV_BYTES);
 }
 
 int exec_wait_ready(int fd, unsigned int timeout_s)

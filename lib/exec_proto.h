@@ -17,12 +17,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/cov_map.h"
+
 /* The guest gave up: a thread is stuck in the kernel; it shuts down. */
 #define EXEC_STUCK 3
 
 /* Bytes of the operation-pair bitmap (the driver's overlap map fits). */
 #define EXEC_OVERLAP_BYTES 96
-#define EXEC_FEATURES (16 + EXEC_OVERLAP_BYTES)
+#define EXEC_FEATURES (16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES)
 
 /* What one execution reached: the campaign's feedback. */
 struct exec_features {
@@ -36,6 +38,11 @@ struct exec_features {
 	 * b was in flight in another thread.
 	 */
 	uint8_t overlap[EXEC_OVERLAP_BYTES];
+	/* "delay" operations armed and fired, as buckets. */
+	uint8_t delays, delays_fired;
+	uint8_t cov_on; /* 1: btrfs.ko collected coverage (cov is real) */
+	uint8_t reserved; /* 0 */
+	uint8_t cov[COV_BYTES]; /* the btrfs edges reached (lib/cov_map.h) */
 };
 
 /* The bucket of a count, as the features carry it. */

@@ -74,6 +74,23 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void *xrealloc(void *p, size_t len)
+{
+	p = realloc(p, len ? len : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
 char *path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a);

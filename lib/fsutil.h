@@ -15,6 +15,9 @@ int rm_rf(const char *path);
 char *path_join(const char *a, const char *b);
 /* malloc'ed printf; never NULL (aborts on OOM). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* realloc and calloc that never return NULL (they abort on OOM). */
+void *xrealloc(void *p, size_t len);
+void *xcalloc(size_t n, size_t size);
 /* Whole file into a NUL-terminated malloc'ed buffer; NULL with errno. */
 char *read_file(const char *path, size_t *len);
 /*

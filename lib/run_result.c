@@ -27,6 +27,9 @@ int run_result_write(const char *path, const struct run_result *r)
 	json_object_object_add(o, "runs_done",
 			       json_object_new_int64(r->runs_done));
 	json_object_object_add(o, "failed", json_object_new_int64(r->failed));
+	json_object_object_add(o, "delays", json_object_new_int64(r->delays));
+	json_object_object_add(o, "delays_fired",
+			       json_object_new_int64(r->delays_fired));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED);
 	ret = text ? write_file_atomic(path, text, strlen(text)) : -1;
 	json_object_put(o);
@@ -50,7 +53,7 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 	size_t len;
 	char *text = read_file(path, &len);
 	json_object *o = NULL;
-	long long runs, done, failed;
+	long long runs, done, failed, delays, fired;
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -67,8 +70,13 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 	runs = count(o, "runs");
 	done = count(o, "runs_done");
 	failed = count(o, "failed");
+	delays = json_object_object_get_ex(o, "delays", NULL) ?
+			 count(o, "delays") : 0;
+	fired = json_object_object_get_ex(o, "delays_fired", NULL) ?
+			count(o, "delays_fired") : 0;
 	if (runs < 0 || done < 0 || failed < 0 || done > runs ||
-	    failed > done || runs > 1000000) {
+	    failed > done || runs > 1000000 || delays < 0 || fired < 0 ||
+	    fired > delays || delays > 1000000000) {
 		snprintf(why, whylen, "%s: counts missing or inconsistent",
 			 path);
 		goto out;
@@ -76,6 +84,8 @@ int run_result_read(const char *path, struct run_result *r, char *why,
 	r->runs = runs;
 	r->runs_done = done;
 	r->failed = failed;
+	r->delays = delays;
+	r->delays_fired = fired;
 	ret = 0;
 out:
 	json_object_put(o);

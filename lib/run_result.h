@@ -2,8 +2,9 @@
 /*
  * What `lwfuzz-agent run` found over its N runs, as the host reads it
  * back: OUT/result.json, {"version": 1, "runs": N, "runs_done": M,
- * "failed": K}, written by the guest once the
- * runs are over. Its one owner; the host never reads the guest's output
+ * "failed": K, "delays": D, "delays_fired": F}, written by the guest once
+ * the runs are over (the delay counts are summed over the runs; a result
+ * without them has none). Its one owner; the host never reads the guest's output
  * text for it.
  */
 #ifndef LWFUZZ_RUN_RESULT_H
@@ -17,6 +18,8 @@ struct run_result {
 	unsigned int runs; /* asked for */
 	unsigned int runs_done; /* recorded, replayed and checked */
 	unsigned int failed; /* runs in which a check failed */
+	unsigned int delays; /* "delay" operations armed, over all runs */
+	unsigned int delays_fired; /* ... of which the thread reached */
 };
 
 /* Note one run's verdict (0 clean, 1 a check failed). */

@@ -36,6 +36,7 @@ static const char *const names[WL_NCODES] = {
 	[WL_MARK] = "mark",
 	[WL_SLEEP] = "sleep",
 	[WL_BARRIER] = "barrier",
+	[WL_DELAY] = "delay",
 };
 
 #define P WL_F_PATH
@@ -76,6 +77,8 @@ unsigned int wl_fields(unsigned int code)
 		[WL_MARK] = WL_F_ARG,
 		[WL_SLEEP] = WL_F_ARG,
 		[WL_BARRIER] = WL_F_ARG,
+		/* Its off and len are a hit count and a time, not a range. */
+		[WL_DELAY] = WL_F_ARG,
 	};
 
 	return code < WL_NCODES ? fields[code] : 0;
@@ -144,6 +147,15 @@ static const char *op_problem(const struct wl_op *op)
 
 	if (op->code >= WL_NCODES)
 		return "unknown operation";
+	if (op->code == WL_DELAY) {
+		if (op->path || op->path2 || op->flags)
+			return "malformed delay";
+		if (op->len < 1 || op->len > WL_MAX_DELAY_MS)
+			return "a delay is 1 to 1000 ms";
+		if (op->off < 1 || op->off > WL_MAX_DELAY_HIT)
+			return "hit is 1 to 1000";
+		return NULL;
+	}
 	use = wl_fields(op->code);
 	if (wl_path_fold(op->path) != op->path ||
 	    wl_path_fold(op->path2) != op->path2)

@@ -29,6 +29,8 @@
 #define WL_MAX_XATTR 4000u /* bytes of an xattr value */
 #define WL_XATTR_NAMES 4u /* user.x0 .. user.x3 */
 #define WL_MAX_MODE 07777u
+#define WL_MAX_DELAY_MS 1000u /* LWFUZZ_DELAY_MAX_MS */
+#define WL_MAX_DELAY_HIT 1000u /* LWFUZZ_DELAY_MAX_HIT */
 
 /*
  * Path ids: bits 0-3, 4-7, 8-11 the components (first is outermost), bits
@@ -73,6 +75,7 @@ enum wl_code {
 	WL_MARK, /* arg: mark id, a log mark "op-mark-<id>" */
 	WL_SLEEP, /* arg: milliseconds */
 	WL_BARRIER, /* arg: barrier id */
+	WL_DELAY, /* arg: site id (lib/delay_site.h), len: ms, off: hit */
 	WL_NCODES
 };
 

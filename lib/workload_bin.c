@@ -124,6 +124,13 @@ void wl_op_fold(struct wl_op *op)
 	unsigned int use;
 
 	op->code %= WL_NCODES;
+	if (op->code == WL_DELAY) {
+		op->flags = 0;
+		op->path = op->path2 = 0;
+		op->len = fold(op->len, 1, WL_MAX_DELAY_MS);
+		op->off = fold(op->off, 1, WL_MAX_DELAY_HIT);
+		return;
+	}
 	use = wl_fields(op->code);
 	op->path = use & WL_F_PATH ? fold_path(op, op->path) : 0;
 	op->path2 = use & WL_F_PATH2 ? fold_path(op, op->path2) : 0;

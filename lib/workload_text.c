@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/delay_site.h"
 #include "lib/workload.h"
 
 #define MAX_WORDS 12
@@ -125,6 +126,27 @@ static int parse_mode(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* "delay SITE MS [hit N]" */
+static int parse_delay(const struct line *l, struct wl_op *op, char *why,
+		       size_t whylen)
+{
+	if (l->n < 2 || site_parse(l->w[1], &op->arg))
+		return fail(why, whylen, l,
+			    "%s: expected a btrfs function name (a delay site)",
+			    l->w[0]);
+	if (l->n < 3 || parse_size(l->w[2], &op->len))
+		return fail(why, whylen, l, "%s: expected a time like 200ms",
+			    l->w[0]);
+	op->off = 1;
+	if (l->n == 5 && !strcmp(l->w[3], "hit") &&
+	    !parse_size(l->w[4], &op->off))
+		return 0;
+	if (l->n == 3)
+		return 0;
+	return fail(why, whylen, l, "%s: expected 'hit N' or nothing after the time",
+		    l->w[0]);
+}
+
 /* Positional arguments, in order, for an op's fields. */
 static int parse_op(const struct line *l, struct wl_op *op, char *why,
 		    size_t whylen)
@@ -132,6 +154,8 @@ static int parse_op(const struct line *l, struct wl_op *op, char *why,
 	unsigned int use = wl_fields(op->code);
 	int i = 1;
 
+	if (op->code == WL_DELAY)
+		return parse_delay(l, op, why, whylen);
 	if ((use & WL_F_PATH) &&
 	    (i >= l->n || wl_path_parse(l->w[i++], &op->path)))
 		return fail(why, whylen, l,
@@ -264,6 +288,16 @@ static void format_op(FILE *f, const struct wl_op *op)
 	char p[WL_PATH_TEXT];
 
 	fprintf(f, "\t%s", wl_code_name(op->code));
+	if (op->code == WL_DELAY) {
+		char site[SITE_NAME_MAX + 1];
+
+		fprintf(f, " %s %" PRIu32 "ms", site_text(op->arg, site),
+			op->len);
+		if (op->off != 1)
+			fprintf(f, " hit %" PRIu32, op->off);
+		fputc('\n', f);
+		return;
+	}
 	if (use & WL_F_PATH)
 		fprintf(f, " %s", wl_path_text(op->path, p));
 	if (use & WL_F_PATH2)

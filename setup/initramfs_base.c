@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/delay_site.h"
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "setup/initramfs.h"
@@ -28,6 +29,38 @@ static const char *const guest_tools[] = {
 	"/usr/bin/btrfs",
 	"/usr/sbin/dmsetup",
 };
+
+/*
+ * lwfuzz.ko after btrfs.ko (it reads btrfs's coverage area), and the
+ * variant's delay sites where the agent looks (lib/delay_site.h).
+ */
+static int add_helper(struct ifs_list *ifs, const char *vdir,
+		      const char *release, char **order)
+{
+	char *ko = path_join(vdir, "lwfuzz.ko");
+	char *sites = path_join(vdir, "sites");
+	char *name = xasprintf("lib/modules/%s/extra/lwfuzz.ko", release);
+	char *o = xasprintf("%s/%s\n", *order, name);
+	int ret = -1;
+
+	if (!path_exists(ko) || !path_exists(sites)) {
+		lw_err("%s has no lwfuzz.ko or sites; run 'lwfuzz setup' again",
+		       vdir);
+		goto out;
+	}
+	ifs_add_file(ifs, name, ko, 0644);
+	ifs_add_file(ifs, SITE_TABLE_GUEST, sites, 0644);
+	free(*order);
+	*order = o;
+	o = NULL;
+	ret = 0;
+out:
+	free(o);
+	free(name);
+	free(sites);
+	free(ko);
+	return ret;
+}
 
 static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		       const char *release)
@@ -59,6 +92,10 @@ static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		order = o;
 		free(name);
 		free(host);
+	}
+	if (n >= 0 && add_helper(ifs, vdir, release, &order)) {
+		moddep_free_order(mods, n);
+		n = -1;
 	}
 	if (n >= 0) {
 		ifs_add_data(ifs, "lib/modules/load-order", order,

@@ -9,13 +9,14 @@
 #include "lib/fsutil.h"
 #include "lib/hash.h"
 #include "setup/kmod_build.h"
+#include "setup/kmod_helper.h"
 #include "lib/msg.h"
 #include "setup/setup.h"
 #include "lib/spawn.h"
 #include "setup/variants.h"
 
 /* Bump when the build recipe below changes what it produces. */
-#define RECIPE "kmod-build 1"
+#define RECIPE "kmod-build 2" /* 2: coverage, lwfuzz.ko, sites */
 
 int kmod_key(const struct layout *l, const struct kstate *ks,
 	     const struct patch_set *ps, const struct variant *v, char *key,
@@ -27,6 +28,8 @@ int kmod_key(const struct layout *l, const struct kstate *ks,
 	h = hash_str(h, ks->release);
 	h = hash_str(h, ks->source_version);
 	h = hash_str(h, v->name);
+	if (kmod_helper_key(l, &h))
+		return -1;
 	for (size_t i = 0; i < v->npatches; i++) {
 		char *rel = xasprintf("kmod-patch/%s", variant_patch(ps, v, i));
 		char *path = layout_src(l, rel);
@@ -163,6 +166,7 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 	char *dst = path_join(out, "btrfs.ko");
 	char *strip[] = { "strip", "--strip-debug", "-o", dst, ko, NULL };
 	char *keyf = path_join(out, "btrfs.key");
+	char *sites = path_join(out, "sites");
 	int ret = -1, st;
 
 	if (spawn_run(cp, NULL, log)) {
@@ -175,12 +179,17 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 		lw_err("cannot write the variant tag into %s", btrfs);
 		goto out;
 	}
+	if (kmod_add_coverage(l, btrfs))
+		goto out;
 	st = compile(ks, btrfs, log);
 	if (st) {
 		lw_err("building btrfs.ko for %s failed (exit %d); see %s",
 		       v->name, st, log);
 		goto out;
 	}
+	if (kmod_sites_write(ko, sites, log) ||
+	    kmod_helper_build(l, ks, work, out, log))
+		goto out;
 	if (spawn_run(strip, NULL, log) ||
 	    write_file_atomic(keyf, key, strlen(key))) {
 		lw_err("cannot store %s (see %s)", dst, log);
@@ -188,6 +197,7 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 	}
 	ret = 0;
 out:
+	free(sites);
 	free(keyf);
 	free(dst);
 	free(ko);

@@ -32,6 +32,11 @@ static struct exec_features some_features(void)
 
 	for (int i = 0; i < EXEC_OVERLAP_BYTES; i++)
 		f.overlap[i] = i * 7;
+	f.delays = 2;
+	f.delays_fired = 1;
+	f.cov_on = 1;
+	for (unsigned int i = 0; i < COV_BYTES; i += 100)
+		f.cov[i] = i;
 	return f;
 }
 
@@ -45,6 +50,10 @@ static void features_pack_to_the_documented_bytes(void **state)
 	exec_features_pack(&f, b);
 	assert_memory_equal(b, "\x01\0\0\x80\x78\x56\x34\x12\5\0\0\0\1\2\3\x0f", 16);
 	assert_int_equal(b[16 + 10], 70);
+	/* Delays, coverage flag, then the edge bitmap. */
+	assert_memory_equal(b + 16 + EXEC_OVERLAP_BYTES, "\2\1\1\0", 4);
+	assert_int_equal(b[16 + EXEC_OVERLAP_BYTES + 4 + 300], 300 % 256);
+	assert_int_equal(EXEC_FEATURES, sizeof(f));
 	exec_features_unpack(b, &back);
 	assert_memory_equal(&back, &f, sizeof(f));
 	assert_int_equal(exec_bucket(0), 0);

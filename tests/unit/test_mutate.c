@@ -105,6 +105,43 @@ static void mutants_reach_every_op_and_new_paths(void **state)
 	assert_true(fresh > 0);
 }
 
+/*
+ * With a site table, mutants put delays at the table's sites, with times
+ * and hits in range; without one, no delay at a known site appears.
+ */
+static void delays_come_from_the_site_table(void **state)
+{
+	static const uint32_t ids[3] = { 11, 22, 33 };
+	unsigned int delays = 0, hits_above_1 = 0;
+	struct workload w, seed;
+	uint64_t rng = 5;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(seed_text, &seed, why, sizeof(why)), 0);
+	wl_mutate_sites(ids, 3);
+	for (int i = 0; i < 3000; i++) {
+		w = seed;
+		if (wl_mutate(&w, &rng, &seed))
+			continue;
+		assert_int_equal(wl_validate(&w, why, sizeof(why)), 0);
+		for (unsigned int t = 0; t < w.nthreads; t++)
+			for (unsigned int k = 0; k < w.threads[t].nops; k++) {
+				const struct wl_op *op = &w.threads[t].ops[k];
+
+				if (op->code != WL_DELAY)
+					continue;
+				delays++;
+				hits_above_1 += op->off > 1;
+				assert_true(op->arg == 11 || op->arg == 22 ||
+					    op->arg == 33);
+			}
+	}
+	wl_mutate_sites(NULL, 0);
+	assert_true(delays > 50);
+	assert_true(hits_above_1 > 0);
+}
+
 static void garbage_input_still_gives_a_workload(void **state)
 {
 	unsigned char junk[64], *out;
@@ -272,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mutants_are_valid_and_bounded),
 		cmocka_unit_test(mutants_reach_every_op_and_new_paths),
+		cmocka_unit_test(delays_come_from_the_site_table),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
 		cmocka_unit_test(forks_make_operations_concurrent),

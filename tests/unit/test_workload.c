@@ -130,7 +130,8 @@ static const char every_op[] =
 	"touch l1\n"
 	"mark 3\n"
 	"sleep 10ms\n"
-	"barrier 2\n";
+	"barrier 2\n"
+	"delay btrfs_sync_log 200ms hit 3\n";
 
 static void every_op_round_trips(void **state)
 {
