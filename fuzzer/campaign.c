@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fuzzer/campaign.h"
+#include "setup/kmod_helper.h"
 #include "fuzzer/campaign_vm.h"
 #include "fuzzer/finding_post.h"
 #include "fuzzer/finding_store.h"
@@ -387,6 +388,8 @@ static int run_campaign(struct campaign *c)
 
 	snprintf(c->release, sizeof(c->release), "%s",
 		 kstate_load(c->l, &ks) ? "?" : ks.release);
+	/* Findings are written as text: their delays by name. */
+	kmod_sites_know(c->l, o->variant);
 	if (mkdir_p(c->findings, 0755) || start_vms(c))
 		goto out;
 	printf("fuzz: %u VM(s) ready (%s); afl-fuzz for %u s%s\n", c->jobs,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fuzzer/fstests_export.h"
+#include "lib/delay_site.h"
 #include "lib/fsutil.h"
 
 #define MNT "$SCRATCH_MNT/"
@@ -313,6 +314,19 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 		fprintf(g->f, "\tlwfuzz_barrier %u %u\n", op->arg,
 			parties(g->w, op->arg));
 		break;
+	case WL_DELAY: {
+		char site[SITE_NAME_MAX + 1];
+
+		/*
+		 * Kept as the plan it was, not run: a stock kernel has no
+		 * lwfuzz.ko, so this test meets the race only as often as
+		 * the natural window allows.
+		 */
+		fprintf(g->f,
+			"\t# lwfuzz delay plan (needs lwfuzz.ko, not run here): %u ms at %s, hit %u\n",
+			op->len, site_text(op->arg, site), op->off);
+		break;
+	}
 	default:
 		emit_names(g, op);
 	}

@@ -202,3 +202,18 @@ out:
 	free(out);
 	return ret;
 }
+
+void kmod_sites_know(const struct layout *l, const char *variant)
+{
+	char *dir = layout_variant_dir(l, variant);
+	char *path = path_join(dir, "sites");
+	struct site_table t;
+	char why[256];
+
+	if (path_exists(path) && !site_table_load(path, &t, why, sizeof(why))) {
+		site_know_table(&t);
+		site_table_free(&t);
+	}
+	free(path);
+	free(dir);
+}

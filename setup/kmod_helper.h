@@ -21,6 +21,8 @@ int kmod_add_coverage(const struct layout *l, const char *btrfs);
 /* Build lwfuzz.ko in @work against @ks's headers into @out/lwfuzz.ko. */
 int kmod_helper_build(const struct layout *l, const struct kstate *ks,
 		      const char *work, const char *out, const char *log);
+/* Let this process print @variant's delay sites by name (if it has them). */
+void kmod_sites_know(const struct layout *l, const char *variant);
 /* The delay sites of the built (unstripped) module @ko into @path. */
 int kmod_sites_write(const char *ko, const char *path, const char *log);
 
