@@ -45,7 +45,7 @@ GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak e2e run bench museum clean format build-deps
+	fuzz-parsers fuzz-regress soak e2e run bench bench-coverage museum clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -168,6 +168,10 @@ run: setup
 # Benchmarks (figures, not pass/fail): replay speed against the reference.
 bench: setup
 	scripts/bench-replay.sh
+
+# What btrfs coverage and an armed delay cost an execution (one sitting).
+bench-coverage: setup
+	scripts/bench-coverage.sh
 
 # The bug museum: time for a campaign to find each reverted fix (up to
 # MUSEUM_MINUTES, 20, per variant). A benchmark, not a test.

@@ -29,10 +29,12 @@ static const char run_usage[] =
 	"  -d, --delay-ms N    set btrfs.dio_race_delay_ms (variants that have it)\n"
 	"  -n, --runs N        run the workload N times in one VM (default 1)\n"
 	"  -o, --out DIR       keep the artifacts: workload.lw, output.txt (the\n"
-	"                      text report), dmesg.txt, run-K/report.json and\n"
+	"                      text report), dmesg.txt, result.json, run-K/cov.bin\n"
+	"                      (the run's btrfs edges), run-K/report.json and\n"
 	"                      run-K/log.img of each failing run\n"
 	"  -f, --fsck          also run btrfs check --readonly on each crash state\n"
 	"  -T, --op-timeout S  a workload still running after S s hangs (default 60)\n"
+	"  -C, --no-cov        do not collect btrfs coverage (to measure its cost)\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: 0 clean in every run, 1 a check failed, 2 error or hang.\n";
 
@@ -41,7 +43,7 @@ static const char *const cmd = "run";
 struct run_opts {
 	const char *variant, *out, *workload;
 	unsigned int runs, op_timeout;
-	int delay_ms, fsck;
+	int delay_ms, fsck, no_cov;
 };
 
 static int parse(int argc, char **argv, struct run_opts *o)
@@ -53,6 +55,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "op-timeout", required_argument, NULL, 'T' },
+		{ "no-cov", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,7 +65,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		.variant = "stock", .runs = 1, .op_timeout = 60, .delay_ms = -1
 	};
 	opt_begin();
-	while ((c = getopt_long(argc, argv, ":k:d:n:o:fT:h", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":k:d:n:o:fT:Ch", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'k':
@@ -82,6 +85,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'f':
 			o->fsck = 1;
+			break;
+		case 'C':
+			o->no_cov = 1;
 			break;
 		case 'T':
 			if (opt_op_timeout(cmd, optarg, &o->op_timeout))
@@ -117,7 +123,8 @@ int cmd_run(int argc, char **argv)
 				   .runs = o.runs,
 				   .op_timeout = o.op_timeout,
 				   .delay_ms = o.delay_ms,
-				   .fsck = o.fsck };
+				   .fsck = o.fsck,
+				   .no_cov = o.no_cov };
 	char tmp[256] = "";
 
 	if (o.out && !dir_is_new_or_empty(o.out)) {

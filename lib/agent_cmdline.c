@@ -140,6 +140,8 @@ char **agent_run_cmd(const struct agent_run_args *a)
 		add_num(&s, "--delay-ms", a->delay_ms);
 	if (a->fsck)
 		add_raw(&s, "--fsck");
+	if (a->no_cov)
+		add_raw(&s, "--no-cov");
 	add_opt(&s, "--test-fault", a->test_fault);
 	return finish(&s);
 }
@@ -208,6 +210,7 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "fsck", no_argument, NULL, 'f' },
+		{ "no-cov", no_argument, NULL, 'C' },
 		{ "test-fault", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -260,6 +263,9 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
 			break;
 		case 'f':
 			a->fsck = 1;
+			break;
+		case 'C':
+			a->no_cov = 1;
 			break;
 		case 'F':
 			a->test_fault = optarg;

@@ -25,6 +25,7 @@ struct agent_run_args {
 	unsigned int timeout_s; /* a workload thread's bound, >= 1 */
 	int delay_ms; /* btrfs.dio_race_delay_ms; -1 leaves it alone */
 	int fsck;
+	int no_cov; /* do not collect btrfs coverage */
 	const char *test_fault; /* tests only: "panic:ID" or "hang:ID" */
 };
 

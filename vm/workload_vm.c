@@ -65,6 +65,7 @@ static int run_guest(const struct layout *l, const struct wl_run_params *o,
 	a.timeout_s = o->op_timeout;
 	a.delay_ms = o->delay_ms;
 	a.fsck = o->fsck;
+	a.no_cov = o->no_cov;
 	vo.cmd = agent_run_cmd(&a);
 	if (!vo.cmd || workload_disks(work, disks))
 		goto out;

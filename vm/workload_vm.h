@@ -14,6 +14,7 @@ struct wl_run_params {
 	unsigned int runs, op_timeout;
 	int delay_ms; /* -1: leave dio_race_delay_ms alone */
 	int fsck;
+	int no_cov; /* leave btrfs coverage off (its cost, scripts/bench-coverage.sh) */
 	int quiet; /* keep the guest's output in DIR/output.txt only */
 };
 

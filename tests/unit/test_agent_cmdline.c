@@ -82,6 +82,7 @@ static void run_args_round_trip(void **state)
 	a.timeout_s = 30;
 	a.delay_ms = 0;
 	a.fsck = 1;
+	a.no_cov = 1;
 	a.test_fault = "hang:3";
 	cmd = agent_run_cmd(&a);
 	assert_non_null(cmd);
@@ -100,6 +101,7 @@ static void run_args_round_trip(void **state)
 	assert_int_equal(back.timeout_s, 30);
 	assert_int_equal(back.delay_ms, 0);
 	assert_int_equal(back.fsck, 1);
+	assert_int_equal(back.no_cov, 1);
 	assert_string_equal(back.test_fault, "hang:3");
 	agent_cmd_free(cmd);
 
