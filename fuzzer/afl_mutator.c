@@ -5,7 +5,10 @@
  * not one becomes a small fresh workload), mutate it structurally
  * (mutate.h) and encode the mutant. API: AFL++ docs/custom_mutators.md.
  * The campaign names the variant's delay sites in LWFUZZ_SITES (a site
- * table, lib/delay_site.h); without it no delay is made up.
+ * table, lib/delay_site.h); without it no delay is made up. When AFL++
+ * keeps an input, the race sites its execution found (race_sites.h, in
+ * LWFUZZ_VM_DIR) are remembered for it: delays put into its mutants go
+ * there half of the time.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,11 +16,20 @@
 
 #include "lib/delay_site.h"
 #include "lib/hash.h"
+#include "lib/fsutil.h"
 #include "fuzzer/mutate.h"
+#include "fuzzer/race_sites.h"
 #include "lib/workload.h"
 
 #define MUTANTS_PER_ENTRY 8
 #define SEEN_SLOTS 65536 /* queue entries whose deterministic stage ran */
+#define HOT_SLOTS 4096 /* queue entries with race sites (a full table forgets) */
+#define HOT_SITES 32
+
+struct hot_entry {
+	uint64_t key; /* race_sites_key(); 0 is empty */
+	uint32_t n, ids[HOT_SITES];
+};
 
 struct mutator {
 	uint64_t rng;
@@ -27,6 +39,7 @@ struct mutator {
 	uint64_t det_entry; /* the entry in its deterministic stage */
 	unsigned int det_next, det_total;
 	struct site_table sites;
+	struct hot_entry hot[HOT_SLOTS];
 };
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
@@ -54,6 +67,16 @@ static int seen_before(struct mutator *m, uint64_t h)
 	return 0;
 }
 
+/* The race sites remembered for @w (NULL when none). */
+static const struct hot_entry *hot_of(struct mutator *m,
+				      const struct workload *w)
+{
+	uint64_t key = race_sites_key(w);
+	const struct hot_entry *e = &m->hot[key % HOT_SLOTS];
+
+	return e->key == key && e->n ? e : NULL;
+}
+
 void *afl_custom_init(void *afl, unsigned int seed)
 {
 	struct mutator *m = calloc(1, sizeof(*m));
@@ -79,6 +102,7 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 	int have_other;
 	size_t n = 0;
 	struct workload orig;
+	const struct hot_entry *hot;
 
 	if (wl_decode(buf, buf_size, &orig))
 		memset(&orig, 0, sizeof(orig));
@@ -96,6 +120,8 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 		}
 	}
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
+	hot = hot_of(m, &orig);
+	wl_mutate_hot_sites(hot ? hot->ids : NULL, hot ? hot->n : 0);
 	/* An execution costs seconds: never hand back an unchanged program. */
 	for (int tries = 0; tries < 8; tries++) {
 		w = orig;
@@ -146,6 +172,41 @@ const char *afl_custom_describe(void *data, size_t max_len)
 	(void)max_len;
 	strcpy(m->desc, "lwfuzz-workload");
 	return m->desc;
+}
+
+/*
+ * AFL++ keeps a new input: if the last execution (lwfuzz exec wrote its
+ * race sites) was this input's, remember them.
+ */
+uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
+				   const uint8_t *orig_queue)
+{
+	struct mutator *m = data;
+	const char *dir = getenv("LWFUZZ_VM_DIR");
+	char *path, *buf;
+	size_t len = 0, rlen = 0;
+	struct race_sites *rs;
+	struct workload w;
+
+	(void)orig_queue;
+	if (!m || !dir)
+		return 0;
+	path = path_join(dir, RACE_SITES_FILE);
+	rs = (struct race_sites *)read_file(path, &rlen);
+	buf = read_file((const char *)new_queue, &len);
+	if (rs && rlen == sizeof(*rs) && buf &&
+	    !wl_decode((unsigned char *)buf, len, &w) &&
+	    rs->hash == race_sites_key(&w) && rs->n) {
+		struct hot_entry *e = &m->hot[rs->hash % HOT_SLOTS];
+
+		e->key = rs->hash;
+		e->n = rs->n < HOT_SITES ? rs->n : HOT_SITES;
+		memcpy(e->ids, rs->ids, e->n * sizeof(*e->ids));
+	}
+	free(buf);
+	free(rs);
+	free(path);
+	return 0;
 }
 
 void afl_custom_deinit(void *data)

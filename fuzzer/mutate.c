@@ -29,10 +29,19 @@ static int insert_at(struct wl_thread *t, unsigned int at,
 static const uint32_t *site_ids;
 static unsigned int nr_sites;
 
+static const uint32_t *hot_ids;
+static unsigned int nr_hot;
+
 void wl_mutate_sites(const uint32_t *ids, unsigned int n)
 {
 	site_ids = ids;
 	nr_sites = n;
+}
+
+void wl_mutate_hot_sites(const uint32_t *ids, unsigned int n)
+{
+	hot_ids = ids;
+	nr_hot = n;
 }
 
 static uint32_t pick(uint64_t *r, uint32_t n)
@@ -212,12 +221,13 @@ static uint32_t delay_site(uint64_t *r, uint32_t id)
 	return site_ids[pick(r, nr_sites)];
 }
 
-/* A new "delay": a site, a time, which entry. */
+/* A new "delay": a site (a race site half of the time), a time, a hit. */
 static void delay_op(uint64_t *r, struct wl_op *op)
 {
 	memset(op, 0, sizeof(*op));
 	op->code = WL_DELAY;
-	op->arg = delay_site(r, 0);
+	op->arg = nr_hot && pick(r, 2) ? hot_ids[pick(r, nr_hot)] :
+					 delay_site(r, 0);
 	op->len = delay_ms(r);
 	op->off = delay_hit(r);
 }
@@ -228,7 +238,7 @@ static void insert_delay(struct workload *w, uint64_t *r)
 	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
 	struct wl_op op;
 
-	if (!nr_sites)
+	if (!nr_sites && !nr_hot)
 		return;
 	delay_op(r, &op);
 	insert_at(t, pick(r, t->nops + 1), &op);

@@ -23,6 +23,12 @@
  * made. @ids is kept, not copied.
  */
 void wl_mutate_sites(const uint32_t *ids, unsigned int n);
+/*
+ * The race sites of the workload about to be mutated (functions two of
+ * its threads ran); a new delay goes to one of them half of the time.
+ * NULL, 0: none known.
+ */
+void wl_mutate_hot_sites(const uint32_t *ids, unsigned int n);
 
 /* A small PRNG state (xorshift64*); never 0. */
 uint64_t mut_rand(uint64_t *state);

@@ -145,37 +145,44 @@ out:
 	return ret;
 }
 
+_Static_assert(AGENT_RACE_SITES <= EXEC_SITES,
+	       "every race site fits the reply");
+
 /* What one execution saw: the fuzzer's feedback. */
 struct exec_result {
 	struct driver_result dr;
 	struct replay_stats rs;
-	int cov_edges; /* -1: no coverage */
-	uint8_t cov[COV_BYTES];
+	struct agent_cov cov;
 };
 
 /*
  * The run's btrfs coverage: into the execution's reply when serving, else
- * into run-N/cov.bin (lib/cov_map.h) with a line saying how much.
+ * into run-N/cov.bin (lib/cov_map.h) with lines saying how much and which
+ * functions two threads both ran.
  */
 static void save_cov(const struct run_opts *o, unsigned int n,
 		     struct exec_result *er, const char *dir)
 {
-	static uint8_t bits[COV_BYTES];
-	int edges = agent_cov_end(er ? er->cov : bits);
+	static struct agent_cov mine;
+	struct agent_cov *c = er ? &er->cov : &mine;
+	char buf[SITE_NAME_MAX + 1];
 
-	if (er) {
-		er->cov_edges = edges;
+	agent_cov_end(c);
+	if (er)
 		return;
-	}
-	if (edges < 0) {
+	if (c->edges < 0) {
 		lw_err("run %u: cannot read the btrfs coverage", n);
 		return;
 	}
 	char *path = path_join(dir, "cov.bin");
 
-	if (write_file_atomic(path, bits, sizeof(bits)))
+	if (write_file_atomic(path, c->bits, sizeof(c->bits)))
 		lw_err("run %u: cannot write %s", n, path);
-	printf("run %u/%u: btrfs coverage: %d edges\n", n, o->a.runs, edges);
+	printf("run %u/%u: btrfs coverage: %d edges; %u functions ran in two or more threads",
+	       n, o->a.runs, c->edges, c->nsites);
+	for (unsigned int i = 0; i < c->nsites && i < 6; i++)
+		printf("%s%s", i ? ", " : " (", site_text(c->sites[i], buf));
+	printf("%s\n", c->nsites > 6 ? ", ...)" : c->nsites ? ")" : "");
 	free(path);
 }
 
@@ -213,7 +220,7 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 
 	if (er) {
 		memset(er, 0, sizeof(*er));
-		er->cov_edges = -1;
+		er->cov.edges = -1;
 	}
 	mkdir_p(dir, 0755);
 	if (recorder_start(&rc, why, sizeof(why))) {
@@ -324,9 +331,12 @@ static void features(const struct exec_result *er, struct exec_features *f)
 	memcpy(f->overlap, er->dr.overlap, DRIVER_OVERLAP_BYTES);
 	f->delays = exec_bucket(er->dr.delays);
 	f->delays_fired = exec_bucket(er->dr.delays_fired);
-	if (er->cov_edges >= 0) {
+	if (er->cov.edges >= 0) {
 		f->cov_on = 1;
-		memcpy(f->cov, er->cov, COV_BYTES);
+		memcpy(f->cov, er->cov.bits, COV_BYTES);
+		f->nsites = er->cov.nsites;
+		memcpy(f->sites, er->cov.sites,
+		       er->cov.nsites * sizeof(*f->sites));
 	}
 }
 
@@ -388,7 +398,7 @@ static int serve(struct run_opts *o)
 			break;
 		rm_rf(o->a.out);
 		memset(&er, 0, sizeof(er));
-		er.cov_edges = -1;
+		er.cov.edges = -1;
 		status = wl_decode(buf, len, &w) ? 2 : one_run(o, &w, 1, &er, NULL);
 		if (status == 2 && er.dr.stuck)
 			status = EXEC_STUCK;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/agent_cov.h"
 #include "guest/driver_int.h"
 #include "replay/dm_dev.h"
 #include "lib/fsutil.h"
@@ -168,6 +169,8 @@ static void *worker_main(void *arg)
 	struct worker *wk = arg;
 	struct run *r = wk->run;
 	const struct wl_thread *th = &r->w->threads[wk->t];
+
+	agent_cov_thread(wk->t);
 
 	for (unsigned int i = 0; i < th->nops; i++) {
 		pthread_mutex_lock(&r->lock);

@@ -12,7 +12,12 @@
  * every load of the same btrfs.ko whatever address the module got.
  *
  * Only task context counts (as with KCOV): an interrupt's blocks would cut
- * into the edges of the task it interrupted. The previous block is kept
+ * into the edges of the task it interrupted. The blocks a registered
+ * workload thread runs are also marked in that thread's own bitmap of
+ * 16-byte granules of the module's text, which the agent maps back to
+ * functions: the functions two racing threads both run are where a delay
+ * can change their interleaving. Only the thread itself writes its
+ * bitmap. The previous block is kept
  * per CPU, not per task (a module cannot add a field to task_struct): a
  * task switch between two btrfs blocks on one CPU makes one edge across
  * tasks. The map and the previous block are written without locks; a lost
@@ -23,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 
 #include "lwfuzz_cov.h"
 
@@ -48,4 +54,14 @@ void notrace __sanitizer_cov_trace_pc(void)
 	if (*slot != 0xff)
 		(*slot)++;
 	*prev = cur >> 1;
+	for (int t = 0; t < LWFUZZ_COV_THREADS; t++) {
+		unsigned long g;
+
+		if (READ_ONCE(lwfuzz_cov_area.pids[t]) != current->pid)
+			continue;
+		g = (off + LWFUZZ_COV_BIAS) >> LWFUZZ_COV_GRANULE_SHIFT;
+		if (g < LWFUZZ_COV_GRANULES)
+			lwfuzz_cov_area.threads[t][g / 8] |= 1u << (g % 8);
+		break;
+	}
 }

@@ -12,7 +12,10 @@
 
 struct lwfuzz_cov_area {
 	int on; /* collecting; written by lwfuzz.ko */
+	pid_t pids[LWFUZZ_COV_THREADS]; /* the workload threads; 0: none */
 	__u8 map[LWFUZZ_COV_MAP];
+	/* Laid out as the read returns them: threads right after the map. */
+	__u8 threads[LWFUZZ_COV_THREADS][LWFUZZ_COV_THREAD_BYTES];
 };
 
 extern struct lwfuzz_cov_area lwfuzz_cov_area;

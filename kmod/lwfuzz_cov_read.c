@@ -32,14 +32,23 @@ static ssize_t cov_write(struct file *file, const char __user *buf,
 			 size_t len, loff_t *pos)
 {
 	struct lwfuzz_cov_area *area = file->private_data;
-	char c;
+	char c, t;
 
 	if (!len || get_user(c, buf))
 		return -EFAULT;
 	switch (c) {
+	case 't':
+		if (len < 2 || get_user(t, buf + 1))
+			return -EFAULT;
+		if (t < '0' || t >= '0' + LWFUZZ_COV_THREADS)
+			return -EINVAL;
+		WRITE_ONCE(area->pids[t - '0'], current->pid);
+		break;
 	case '1':
 		WRITE_ONCE(area->on, 0);
+		memset(area->pids, 0, sizeof(area->pids));
 		memset(area->map, 0, sizeof(area->map));
+		memset(area->threads, 0, sizeof(area->threads));
 		/* The cleared map before any new hit. */
 		smp_wmb();
 		WRITE_ONCE(area->on, 1);
@@ -58,8 +67,10 @@ static ssize_t cov_read(struct file *file, char __user *buf, size_t len,
 {
 	struct lwfuzz_cov_area *area = file->private_data;
 
+	BUILD_BUG_ON(offsetof(struct lwfuzz_cov_area, threads) !=
+		     offsetof(struct lwfuzz_cov_area, map) + LWFUZZ_COV_MAP);
 	return simple_read_from_buffer(buf, len, pos, area->map,
-				       sizeof(area->map));
+				       LWFUZZ_COV_READ);
 }
 
 const struct proc_ops lwfuzz_cov_ops = {

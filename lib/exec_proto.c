@@ -144,6 +144,10 @@ void exec_features_pack(const struct exec_features *f,
 	out[2] = f->cov_on;
 	out[3] = 0;
 	memcpy(out + 4, f->cov, COV_BYTES);
+	out += 4 + COV_BYTES;
+	put_le32(out, f->nsites);
+	for (unsigned int i = 0; i < EXEC_SITES; i++)
+		put_le32(out + 4 + 4 * i, f->sites[i]);
 }
 
 void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
@@ -162,6 +166,12 @@ void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
 	f->delays_fired = in[1];
 	f->cov_on = in[2];
 	memcpy(f->cov, in + 4, COV_BYTES);
+	in += 4 + COV_BYTES;
+	f->nsites = get_le32(in);
+	if (f->nsites > EXEC_SITES)
+		f->nsites = EXEC_SITES;
+	for (unsigned int i = 0; i < EXEC_SITES; i++)
+		f->sites[i] = get_le32(in + 4 + 4 * i);
 }
 
 int exec_wait_ready(int fd, unsigned int timeout_s)

@@ -24,7 +24,9 @@
 
 /* Bytes of the operation-pair bitmap (the driver's overlap map fits). */
 #define EXEC_OVERLAP_BYTES 96
-#define EXEC_FEATURES (16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES)
+#define EXEC_SITES 128
+#define EXEC_FEATURES \
+	(16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES + 4 + 4 * EXEC_SITES)
 
 /* What one execution reached: the campaign's feedback. */
 struct exec_features {
@@ -43,6 +45,9 @@ struct exec_features {
 	uint8_t cov_on; /* 1: btrfs.ko collected coverage (cov is real) */
 	uint8_t reserved; /* 0 */
 	uint8_t cov[COV_BYTES]; /* the btrfs edges reached (lib/cov_map.h) */
+	/* Race sites: functions two threads ran (ids, lib/delay_site.h). */
+	uint32_t nsites;
+	uint32_t sites[EXEC_SITES];
 };
 
 /* The bucket of a count, as the features carry it. */

@@ -20,9 +20,15 @@
  *   read: one struct lwfuzz_delay_status per plan, in the order they were
  *   armed.
  * /proc/lwfuzz/cov (-ENODEV when btrfs.ko was built without coverage):
- *   write "1": clear the map and start collecting; "0": stop.
- *   read: the map, LWFUZZ_COV_MAP bytes, each an edge's hit count
- *   (saturating at 255).
+ *   write "1": clear everything and start collecting; "0": stop;
+ *   "tN" (N < LWFUZZ_COV_THREADS): the calling thread is workload thread
+ *   N, whose code is also mapped on its own (below).
+ *   read: the edge map, LWFUZZ_COV_MAP bytes, each an edge's hit count
+ *   (saturating at 255); then for each workload thread a bitmap of the
+ *   LWFUZZ_COV_GRANULES 16-byte granules of btrfs.ko's text it ran,
+ *   granule g covering [anchor - LWFUZZ_COV_BIAS + 16 g, + 16), where the
+ *   anchor is the address of btrfs.ko's __sanitizer_cov_trace_pc (in
+ *   /proc/kallsyms, which maps the granules back to functions).
  */
 #ifndef LWFUZZ_KMOD_H
 #define LWFUZZ_KMOD_H
@@ -60,5 +66,11 @@ struct lwfuzz_delay_status {
 
 #define LWFUZZ_COV_BITS 16
 #define LWFUZZ_COV_MAP (1u << LWFUZZ_COV_BITS)
+#define LWFUZZ_COV_THREADS 4 /* WL_MAX_THREADS */
+#define LWFUZZ_COV_GRANULE_SHIFT 4 /* functions are 16-byte aligned */
+#define LWFUZZ_COV_GRANULES (1u << 19) /* 8 MiB of text around the anchor */
+#define LWFUZZ_COV_BIAS (LWFUZZ_COV_GRANULES << LWFUZZ_COV_GRANULE_SHIFT >> 1)
+#define LWFUZZ_COV_THREAD_BYTES (LWFUZZ_COV_GRANULES / 8)
+#define LWFUZZ_COV_READ (LWFUZZ_COV_MAP + LWFUZZ_COV_THREADS * LWFUZZ_COV_THREAD_BYTES)
 
 #endif

@@ -12,11 +12,13 @@
 #   delay adds).
 # - A delay at a function btrfs.ko does not have is not armed: counted and
 #   named, and the run goes on.
+# - The race's two threads both run some btrfs functions in every run:
+#   the race sites the mutator puts delays at.
 # - Coverage: three runs of one workload on `stock` each reach thousands of
 #   btrfs edges, and any two share at least 90 % of their union (the
 #   collector's noise: background work, a per-CPU previous block).
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 13
 
 race=tests/e2e/workloads/prealloc-race-delay.lw
 
@@ -40,6 +42,10 @@ check "delay-buggy: the delay fired in every run (20 armed, 20 fired)" \
 	test "$(field "$WORK/buggy" delays)/$(field "$WORK/buggy" delays_fired)" = 20/20
 check "delay-buggy: the failing runs are missing-csum findings" \
 	grep -q 'missing-csum' "$WORK/buggy.txt"
+grep -m1 'functions ran in two or more threads' "$WORK/buggy.txt" | sed 's/^/# /'
+shared=$(sed -n 's/.* \([0-9]*\) functions ran in two or more threads.*/\1/p' "$WORK/buggy.txt" | sort -n | head -1)
+check "delay-buggy: every run names btrfs functions both threads ran (race sites)" \
+	test "${shared:-0}" -ge 1
 
 n=$(runs fixed 20 "$race" "$WORK/fixed")
 echo "# fixed: a check failed in ${n:-?} of 20 runs"

@@ -13,10 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "fuzzer/mutate.h"
+#include "fuzzer/race_sites.h"
+#include "lib/fsutil.h"
 #include "lib/workload.h"
 
 void *afl_custom_init(void *afl, unsigned int seed);
+uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
+				   const uint8_t *orig_queue);
 size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 		       unsigned char **out_buf, unsigned char *add_buf,
 		       size_t add_buf_size, size_t max_size);
@@ -140,6 +146,63 @@ static void delays_come_from_the_site_table(void **state)
 	wl_mutate_sites(NULL, 0);
 	assert_true(delays > 50);
 	assert_true(hits_above_1 > 0);
+}
+
+/*
+ * The race sites lwfuzz exec left for the input AFL++ just kept are where
+ * its mutants' new delays go (no site table here, so nowhere else).
+ */
+static void kept_inputs_delay_at_their_race_sites(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-hot-XXXXXX", *rsp, *qp;
+	unsigned char bin[WL_BIN_MAX], *out;
+	struct race_sites rs = { .n = 2, .ids = { 777, 888 } };
+	unsigned int at_hot = 0, other = 0;
+	struct workload w, m;
+	char why[256];
+	void *mut;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(wl_parse_text(seed_text, &w, why, sizeof(why)), 0);
+	n = wl_encode(&w, bin, sizeof(bin));
+	rs.hash = race_sites_key(&w);
+	rsp = path_join(dir, RACE_SITES_FILE);
+	qp = path_join(dir, "id:000001");
+	assert_int_equal(write_file_atomic(rsp, &rs, sizeof(rs)), 0);
+	assert_int_equal(write_file_atomic(qp, bin, n), 0);
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	mut = afl_custom_init(NULL, 3);
+	afl_custom_queue_new_entry(mut, (const uint8_t *)qp, NULL);
+	for (int i = 0; i < 400; i++) {
+		size_t len = afl_custom_fuzz(mut, bin, n, &out, NULL, 0,
+					     WL_BIN_MAX);
+
+		assert_int_equal(wl_decode(out, len, &m), 0);
+		for (unsigned int t = 0; t < m.nthreads; t++)
+			for (unsigned int k = 0; k < m.threads[t].nops; k++) {
+				const struct wl_op *op = &m.threads[t].ops[k];
+
+				if (op->code != WL_DELAY)
+					continue;
+				if (op->arg == 777 || op->arg == 888)
+					at_hot++;
+				else
+					other++;
+			}
+	}
+	afl_custom_deinit(mut);
+	unsetenv("LWFUZZ_VM_DIR");
+	unlink(rsp);
+	unlink(qp);
+	rmdir(dir);
+	free(rsp);
+	free(qp);
+	assert_true(at_hot > 0);
+	/* Random operation codes still make a delay now and then. */
+	assert_true(at_hot > other);
 }
 
 static void garbage_input_still_gives_a_workload(void **state)
@@ -310,6 +373,7 @@ int main(void)
 		cmocka_unit_test(mutants_are_valid_and_bounded),
 		cmocka_unit_test(mutants_reach_every_op_and_new_paths),
 		cmocka_unit_test(delays_come_from_the_site_table),
+		cmocka_unit_test(kept_inputs_delay_at_their_race_sites),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
 		cmocka_unit_test(forks_make_operations_concurrent),
