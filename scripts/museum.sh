@@ -45,7 +45,7 @@ executions() {
 rows=()
 for v in "${variants[@]}"; do
 	own=$(grep -l "($v reopens" corpus/seeds/*.lw | head -1)
-	test=$(sed -n 's/^# \(generic\/[0-9]*\).*/\1/p' "$own" 2>/dev/null | head -1)
+	test=$(sed -n "s/^# \\([a-z]*\\/[0-9]*\\).*/\\1/p" "$own" 2>/dev/null | head -1)
 	seeds=$out/$v/seeds
 	mkdir -p "$seeds"
 	for s in corpus/seeds/*.lw; do
