@@ -7,15 +7,18 @@
 #include "cmds/options.h"
 #include "setup/kmod_build.h"
 #include "setup/layout.h"
+#include "lib/json_quote.h"
 #include "lib/msg.h"
 #include "setup/variants.h"
+#include "vm/accel.h"
 
 static const char kernels_usage[] =
 	"usage: lwfuzz kernels [--json]\n\n"
 	"List the kernel variants (kmod-patch/variants), the kernel release set\n"
 	"up in the cache, the patches of kmod-patch/series each applies, and\n"
 	"whether each is built: 'built' (current), 'stale' (the patches or the\n"
-	"source changed since; run 'lwfuzz setup') or 'not built'.\n\n"
+	"source changed since; run 'lwfuzz setup') or 'not built'; and the\n"
+	"accelerator QEMU gets by default here (kvm, or tcg and why not kvm).\n\n"
 	"  -j, --json   one JSON object instead of text\n"
 	"  -h, --help   this text\n\n"
 	"Exit status: 0 listed, 2 error.\n";
@@ -37,9 +40,14 @@ static const char *state_of(const struct layout *l, const struct kstate *ks,
 static void print_text(const struct layout *l, const struct kstate *ks,
 		       const struct patch_set *ps)
 {
+	char why[256];
+	enum vm_accel a = vm_accel_probe(why, sizeof(why));
+
 	printf("kernel release: %s\n",
 	       ks->release[0] ? ks->release
 			      : "(not set up; run 'lwfuzz setup')");
+	printf("accelerator: %s%s%s%s\n", vm_accel_name(a), *why ? " (" : "",
+	       why, *why ? ")" : "");
 	for (size_t i = 0; i < ps->nvariants; i++) {
 		const struct variant *v = &ps->variants[i];
 
@@ -54,7 +62,13 @@ static void print_text(const struct layout *l, const struct kstate *ks,
 static void print_json(const struct layout *l, const struct kstate *ks,
 		       const struct patch_set *ps)
 {
-	printf("{\"release\": \"%s\", \"variants\": [", ks->release);
+	char why[256];
+	enum vm_accel a = vm_accel_probe(why, sizeof(why));
+
+	printf("{\"release\": \"%s\", \"accel\": \"%s\", \"accel_why\": ",
+	       ks->release, vm_accel_name(a));
+	json_quote(stdout, why);
+	printf(", \"variants\": [");
 	for (size_t i = 0; i < ps->nvariants; i++) {
 		const struct variant *v = &ps->variants[i];
 

@@ -31,6 +31,7 @@
 #include "lib/workload.h"
 #include "lib/workload_file.h"
 #include "setup/layout.h"
+#include "vm/accel.h"
 #include "vm/vm.h"
 #include "vm/workload_vm.h"
 
@@ -392,8 +393,9 @@ static int run_campaign(struct campaign *c)
 	kmod_sites_know(c->l, o->variant);
 	if (mkdir_p(c->findings, 0755) || start_vms(c))
 		goto out;
-	printf("fuzz: %u VM(s) ready (%s); afl-fuzz for %u s%s\n", c->jobs,
-	       o->variant, o->seconds, o->resume ? ", resuming" : "");
+	printf("fuzz: %u VM(s) ready (%s, %s); afl-fuzz for %u s%s\n",
+	       c->jobs, o->variant, vm_accel_name(vm_accel_current()),
+	       o->seconds, o->resume ? ", resuming" : "");
 	fflush(stdout);
 	c->t0 = lw_now();
 	ret = run_dir(c, "pending", 1);

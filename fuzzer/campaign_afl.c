@@ -18,6 +18,7 @@
 #include "lib/msg.h"
 #include "fuzzer/signature.h"
 #include "lib/spawn.h"
+#include "vm/accel.h"
 #include "vm/vm.h"
 
 /* AFL++'s name of instance @k: the main one, then secondaries. */
@@ -210,11 +211,12 @@ void fuzz_status_line(const struct campaign *c)
 	unsigned int restarts, edges = btrfs_edges(c);
 
 	count_executions(c, &execs, &points, &restarts);
-	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), btrfs edges %u, corpus %lu, findings %u, restarts %u\n",
+	printf("fuzz: %02u:%02u elapsed, %lu executions (%.2f/s), %lu crash states (%.1f/s), btrfs edges %u, corpus %lu, findings %u, restarts %u, %s\n",
 	       (unsigned int)el / 60, (unsigned int)el % 60, execs,
 	       el > 0 ? execs / el : 0.0, points, el > 0 ? points / el : 0.0,
 	       edges, stat_of(stats, "corpus_count"),
-	       finding_count(c->findings), restarts);
+	       finding_count(c->findings), restarts,
+	       vm_accel_name(vm_accel_current()));
 	fflush(stdout);
 	coverage_point(c, el, execs, edges);
 	free(stats);

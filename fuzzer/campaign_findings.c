@@ -20,6 +20,7 @@
 #include "lib/msg.h"
 #include "fuzzer/signature.h"
 #include "lib/spawn.h"
+#include "vm/accel.h"
 #include "vm/vm.h"
 
 /* 1 when @check is one of the failed checks of signature @sig. */
@@ -34,6 +35,16 @@ static int has_check(const char *sig, const char *check)
 			break;
 	}
 	return 0;
+}
+
+/*
+ * A finding's `kernel` file: the variant, its release and how QEMU ran it
+ * (a race found under KVM may need KVM's timing to show again).
+ */
+static char *finding_kernel_line(const struct campaign *c)
+{
+	return xasprintf("%s %s\naccel %s\n", c->o->variant, c->release,
+			 vm_accel_name(vm_accel_current()));
 }
 
 /* @stored: finding_store()'s verdict; @where its path (freed here). */
@@ -63,7 +74,7 @@ int fuzz_file_checker_finding(struct campaign *c, const struct workload *w,
 
 	if (!report || finding_signature(report, w, sig, sizeof(sig)))
 		return 0;
-	kernel = xasprintf("%s %s\n", c->o->variant, c->release);
+	kernel = finding_kernel_line(c);
 	summary = finding_summary(report, sig, kernel);
 	struct finding_file extra[] = {
 		{ "report.json", report, strlen(report) },
@@ -144,7 +155,7 @@ int fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm)
 	char *buf = read_file(lost, &len), sig[512], *where = NULL;
 	const char *tail = olen > 4096 ? output + olen - 4096 : output;
 	const char *input = lost;
-	char *kernel = xasprintf("%s %s\n", c->o->variant, c->release);
+	char *kernel = finding_kernel_line(c);
 	struct workload w;
 	struct finding_file extra[] = {
 		{ "console.txt", console, console ? strlen(console) : 0 },

@@ -84,8 +84,13 @@ char **qemu_argv(const struct vm_config *cfg)
 		return NULL;
 	add(&a, xasprintf("%s", cfg->qemu ? cfg->qemu : "qemu-system-x86_64"));
 	add2(&a, "-machine", xasprintf("q35"));
-	add2(&a, "-accel", xasprintf("tcg,thread=multi"));
-	add2(&a, "-cpu", xasprintf("max"));
+	if (cfg->accel == VM_ACCEL_KVM) {
+		add2(&a, "-accel", xasprintf("kvm"));
+		add2(&a, "-cpu", xasprintf("host"));
+	} else {
+		add2(&a, "-accel", xasprintf("tcg,thread=multi"));
+		add2(&a, "-cpu", xasprintf("max"));
+	}
 	add2(&a, "-smp", xasprintf("%u", cfg->cpus ? cfg->cpus : 2));
 	add2(&a, "-m", xasprintf("%u", cfg->mem_mb ? cfg->mem_mb : 1024));
 	add(&a, xasprintf("-nodefaults"));

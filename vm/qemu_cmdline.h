@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The QEMU command line for a guest under test: software emulation (this
- * machine's /dev/kvm cannot run a stock kernel), no firmware devices we do
- * not use, the console on the first serial port, the command's output on
+ * The QEMU command line for a guest under test: KVM or software
+ * emulation (vm/accel.h decides), no firmware devices we do not use, the console on the first serial port, the command's output on
  * the second, and disks on virtio-blk identified by serial number.
  */
 #ifndef LWFUZZ_QEMU_CMDLINE_H
 #define LWFUZZ_QEMU_CMDLINE_H
 
 #include <stddef.h>
+
+#include "vm/accel.h"
 
 #define VM_MAX_DISKS 16
 
@@ -20,6 +21,7 @@ struct vm_disk {
 
 struct vm_config {
 	const char *qemu; /* binary; NULL: qemu-system-x86_64 */
+	enum vm_accel accel; /* KVM, or TCG (AUTO means TCG here) */
 	const char *kernel;
 	const char *initrd;
 	const char *append; /* extra kernel command line, may be NULL */

@@ -16,6 +16,7 @@
 #include "lib/fsutil.h"
 #include "setup/initramfs.h"
 #include "lib/msg.h"
+#include "vm/accel.h"
 #include "vm/qemu_cmdline.h"
 #include "vm/vm.h"
 
@@ -275,6 +276,7 @@ out:
 static char **build_argv(struct run *r, int out_fd)
 {
 	struct vm_config cfg = {
+		.accel = vm_accel_current(),
 		.kernel = r->kernel,
 		.initrd = r->initrd,
 		.mem_mb = r->o->mem_mb,

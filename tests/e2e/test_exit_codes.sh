@@ -5,8 +5,9 @@
 # several commands take is refused in the same words by each.
 . "$(dirname "$0")/lib.sh"
 # 12 commands x (a bad option, --help) + 24 bad values + 6 "the same
-# message" + 1 missing value + 4 of lwfuzz itself + 1 no QEMU
-plan 60
+# message" + 1 missing value + 4 of lwfuzz itself + 4 of --accel + 1 no
+# QEMU
+plan 64
 
 cmds=(setup vm run fuzz exec repro minimize bisect export-fstests log
 	replay kernels)
@@ -87,5 +88,24 @@ refused "lwfuzz nosuch" 2 "unknown command 'nosuch'" "$LWFUZZ" nosuch
 "$LWFUZZ" >/dev/null 2>&1
 check "lwfuzz alone: exit 2" test $? = 2
 check "lwfuzz help: exit 0" bash -c '"$1" help >/dev/null' _ "$LWFUZZ"
+
+# --accel: a bad value by option or environment; a forced kvm where the
+# probe (shown by `lwfuzz kernels`) says no is refused with its reason,
+# where it says yes it is taken (the run then fails on its bad option).
+refused "--accel bogus" 2 "^lwfuzz: error: --accel 'bogus': not auto, kvm or tcg$" \
+	"$LWFUZZ" --accel bogus run "$none"
+refused "--accel (no value)" 2 "^lwfuzz: error: --accel needs a value" "$LWFUZZ" --accel
+refused "LWFUZZ_ACCEL=bogus" 2 "^lwfuzz: error: LWFUZZ_ACCEL 'bogus': not auto, kvm or tcg$" \
+	env LWFUZZ_ACCEL=bogus "$LWFUZZ" run "$none"
+why=$("$LWFUZZ" kernels | sed -n 's/^accelerator: tcg (\(.*\))$/\1/p')
+echo "# accelerator here: $("$LWFUZZ" kernels | grep '^accelerator')"
+if [ -n "$why" ]; then
+	refused "--accel kvm where KVM cannot boot a stock kernel" 2 \
+		"^lwfuzz: error: --accel kvm: $why; use --accel tcg$" \
+		"$LWFUZZ" --accel kvm run --nosuch-option
+else
+	refused "--accel kvm where KVM can: taken, the run's own option refused" 2 \
+		"in 'lwfuzz run'" "$LWFUZZ" --accel kvm run --nosuch-option
+fi
 
 check "nothing booted a VM" no_qemu_left
