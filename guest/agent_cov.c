@@ -75,7 +75,8 @@ static void load_funcs(void)
 		funcs[nfuncs++].name = xasprintf("%s", name);
 	}
 	fclose(f);
-	qsort(funcs, nfuncs, sizeof(*funcs), by_addr);
+	if (funcs && nfuncs)
+		qsort(funcs, nfuncs, sizeof(*funcs), by_addr);
 }
 
 static int ran(const uint8_t *map, unsigned long from, unsigned long to)

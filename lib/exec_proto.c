@@ -165,6 +165,7 @@ void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
 	f->delays = in[0];
 	f->delays_fired = in[1];
 	f->cov_on = in[2];
+	f->reserved = 0;
 	memcpy(f->cov, in + 4, COV_BYTES);
 	in += 4 + COV_BYTES;
 	f->nsites = get_le32(in);

@@ -138,13 +138,13 @@ int vm_accel_settle(enum vm_accel want)
 
 enum vm_accel vm_accel_current(void)
 {
-	enum vm_accel a;
+	enum vm_accel a = VM_ACCEL_TCG;
 
 	if (vm_accel_parse(getenv(ACCEL_ENV), &a) || a == VM_ACCEL_AUTO) {
 		/* Not settled by the command line: decide once, quietly. */
-		if (vm_accel_settle(VM_ACCEL_AUTO))
+		if (vm_accel_settle(VM_ACCEL_AUTO) ||
+		    vm_accel_parse(getenv(ACCEL_ENV), &a))
 			return VM_ACCEL_TCG;
-		vm_accel_parse(getenv(ACCEL_ENV), &a);
 	}
 	return a;
 }
