@@ -2,8 +2,9 @@
 /*
  * The btrfs coverage of one execution, as the agent takes it from
  * lwfuzz.ko's /proc/lwfuzz/cov: started when the workload's file system is
- * mounted, stopped after the last crash state was checked, so its edges
- * are what btrfs did for the workload and for replaying its crash states.
+ * mounted, stopped when the workload's log is complete (after its
+ * unmount), so its edges are what btrfs did for the workload; replaying
+ * the crash states is not counted.
  * Each workload thread also registers itself, and the functions of
  * btrfs.ko that two or more of them ran (named through /proc/kallsyms)
  * are the execution's race sites: where a delay can reorder them.

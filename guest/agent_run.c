@@ -254,6 +254,13 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		goto out;
 	}
 	t2 = lw_now();
+	/*
+	 * The workload's coverage only: replaying its crash states runs
+	 * btrfs's mount and log replay tens of times, which under TCG made
+	 * collection cost more than the replay itself.
+	 */
+	if (cov_on)
+		save_cov(o, n, er, dir);
 	if (er)
 		er->dr = dr;
 	printf("run %u/%u: workload done: %lu ops (%lu failed), %lu marks, %lu promises\n",
@@ -275,8 +282,6 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	       : ret == 1 ? "CORRUPT"
 			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
-	if (cov_on)
-		save_cov(o, n, er, dir);
 	if (ret != 2 && repoison(o->a.log, o->a.target)) {
 		lw_err("run %u: cannot restore the poison on %s", n,
 		       o->a.target);

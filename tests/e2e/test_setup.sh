@@ -24,7 +24,9 @@ check "kernels: --json names the release" \
 # A tree whose series has a patch that does not apply to linux-source-6.1.
 root=$WORK/root
 mkdir -p "$root"
-cp -r kmod-patch guest "$root"/
+mkdir -p "$root/lib"
+cp -r kmod-patch kmod guest "$root"/
+cp lib/lwfuzz_kmod.h "$root/lib/"
 cat >"$root/kmod-patch/9999-does-not-apply.patch" <<'PATCH'
 --- a/fs/btrfs/inode.c
 +++ b/fs/btrfs/inode.c
