@@ -45,7 +45,7 @@ GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak e2e run bench bench-coverage museum clean format build-deps
+	fuzz-parsers fuzz-regress soak e2e run bench bench-coverage race-discovery museum clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -172,6 +172,11 @@ bench: setup
 # What btrfs coverage and an armed delay cost an execution (one sitting).
 bench-coverage: setup
 	scripts/bench-coverage.sh
+
+# Does a campaign find the seed race from seeds that do not show it, with
+# the knob at 0 (RUNS campaigns of MINUTES on buggy and on fixed)?
+race-discovery: setup
+	scripts/race-discovery.sh
 
 # The bug museum: time for a campaign to find each reverted fix (up to
 # MUSEUM_MINUTES, 20, per variant). A benchmark, not a test.
