@@ -45,7 +45,7 @@ GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak e2e run bench bench-coverage race-discovery museum clean format build-deps
+	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -121,6 +121,11 @@ fuzz-parsers: fuzz-harnesses
 
 fuzz-regress: $(HARNESSES:%=build/fuzz/asan_%)
 	scripts/fuzz-regress.sh
+
+# The campaign tests: AFL++ campaigns of up to 12 minutes each, pass/fail
+# like make check's scripts but too long for it (tests/campaign/).
+check-campaigns: setup
+	tests/run.sh --scripts tests/campaign
 
 # A campaign of SOAK_MINUTES (30) on SOAK_KERNEL (stock), memory watched.
 soak: setup

@@ -18,7 +18,7 @@
 #   btrfs edges, and any two share at least 90 % of their union (the
 #   collector's noise: background work, a per-CPU previous block).
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 12
 
 race=tests/e2e/workloads/prealloc-race-delay.lw
 

@@ -17,7 +17,7 @@
 # counts only if it ran: AFL++ executions on fixed (OUT/.vm-K/executions,
 # one line each) at least half of what buggy needed to file its finding,
 # and at least 10.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../e2e/lib.sh"
 plan 12
 
 fix=$(awk '$1 == "fixed" { print $2 }' kmod-patch/variants)
