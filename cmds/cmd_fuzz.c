@@ -66,6 +66,10 @@ static const char fuzz_usage[] =
 	"                        each in the campaign's VM, minimized.lw)\n"
 	"      --no-record       do not rerun new findings in a fresh VM to keep\n"
 	"                        their log image, dmesg and report (record/)\n"
+	"      --triage N        at the end, run each new finding N times on its\n"
+	"                        variant and on the variants of its known fixes\n"
+	"                        (`lwfuzz triage`); the summary counts unexplained\n"
+	"                        and known findings apart\n"
 	"  -h, --help            this text\n\n"
 	"Ctrl-C (or SIGTERM) ends the campaign cleanly; --resume continues it.\n"
 	"When the file system holding OUT runs out of space the campaign stops\n"
@@ -92,6 +96,7 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 		{ "stop-on", required_argument, NULL, 's' },
 		{ "no-minimize", no_argument, NULL, 'm' },
 		{ "no-record", no_argument, NULL, 'R' },
+		{ "triage", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -153,6 +158,11 @@ static int parse(int argc, char **argv, struct fuzz_opts *o)
 			break;
 		case 'R':
 			o->no_record = 1;
+			break;
+		case 'A':
+			if (opt_uint(cmd, "--triage", optarg, 1, OPT_RUNS_MAX,
+				     "a number of runs", &o->triage_runs))
+				return -1;
 			break;
 		case 'h':
 			opt_help(fuzz_usage);

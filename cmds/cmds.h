@@ -17,6 +17,7 @@ int cmd_log(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);
 int cmd_exec(int argc, char **argv);

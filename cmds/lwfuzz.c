@@ -34,6 +34,8 @@ static const struct cmd cmds[] = {
 	  "shrink a workload while it still shows its finding", 1 },
 	{ "bisect", cmd_bisect,
 	  "find the patch that makes a finding appear or disappear", 1 },
+	{ "triage", cmd_triage,
+	  "sort findings by the known fix that makes each disappear", 1 },
 	{ "export-fstests", cmd_export,
 	  "write a finding as a standalone fstests test (dmlogwrites + xfs_io)", 0 },
 	{ "log", cmd_log, "print a dm-log-writes log: entries, flags, marks", 0 },

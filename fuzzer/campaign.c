@@ -415,6 +415,8 @@ out:
 		fuzz_vm_shutdown(&c->vm[k]);
 	if (ret == 0 && !o->no_record)
 		fuzz_record_new(c);
+	if (ret == 0 && o->triage_runs && c->n_new_dirs && !fuzz_stop)
+		fuzz_triage_new(c);
 	for (unsigned int i = 0; i < c->n_new_dirs; i++)
 		free(c->new_dirs[i]);
 	if (c->halt_why)
@@ -424,12 +426,15 @@ out:
 		unsigned int n = finding_count(c->findings);
 
 		fuzz_plot(o);
-		printf("fuzz: %u unique finding(s) in %s (%u new)%s\n", n,
+		printf("fuzz: %u unique finding(s) in %s (%u new%s%s)%s\n", n,
 		       c->findings, c->new_findings,
+		       c->triage_counts ? ": " : "",
+		       c->triage_counts ? c->triage_counts : "",
 		       fuzz_stop ? "; stopped by a signal, --resume continues"
 				 : "");
 		ret = n ? 1 : 0;
 	}
+	free(c->triage_counts);
 	free(c->findings);
 	return ret;
 }

@@ -24,6 +24,7 @@ struct fuzz_opts {
 	const char *foreign[8]; /* other machines' queues, for -F */
 	const char *stop_on;
 	unsigned int op_timeout_s;
+	unsigned int triage_runs; /* --triage N: 0 off */
 };
 
 #define MAX_JOBS 8
@@ -48,6 +49,7 @@ struct campaign {
 	int afl_started; /* the seeds are done; inputs in flight are AFL++'s */
 	char *halt_why; /* set when OUT can take no more: the campaign stops */
 	unsigned int kept_pending; /* inputs kept in OUT/pending */
+	char *triage_counts; /* the new findings' triage, for the summary */
 };
 
 /*
@@ -80,6 +82,8 @@ int fuzz_file_vm_finding(struct campaign *c, struct fuzz_vm *vm);
 /* After the campaign: shrink new findings in VM 0, record them anew. */
 void fuzz_minimize_new(struct campaign *c);
 void fuzz_record_new(struct campaign *c);
+/* Triage the new findings (--triage N); sets c->triage_counts. */
+void fuzz_triage_new(struct campaign *c);
 
 /* Free space below which a campaign stops rather than lose findings. */
 #define FUZZ_MIN_FREE (16ULL << 20)

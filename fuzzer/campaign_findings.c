@@ -16,6 +16,7 @@
 #include "fuzzer/finding_store.h"
 #include "lib/fsutil.h"
 #include "fuzzer/campaign.h"
+#include "fuzzer/triage.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
 #include "fuzzer/signature.h"
@@ -282,4 +283,33 @@ void fuzz_record_new(struct campaign *c)
 		free(log);
 	}
 	free(self);
+}
+
+/*
+ * Sort the new findings by the known fix that makes each disappear, in
+ * fresh VMs of the fix variants (fuzzer/triage.h).
+ */
+void fuzz_triage_new(struct campaign *c)
+{
+	struct wl_run_params p = { .runs = c->o->triage_runs,
+				   .op_timeout = c->o->op_timeout_s,
+				   .delay_ms = c->o->delay_ms,
+				   .quiet = 1 };
+	struct triage_verdict *v = calloc(c->n_new_dirs, sizeof(*v));
+	struct patch_set ps;
+	unsigned int n = 0;
+
+	if (!v)
+		abort();
+	if (layout_load_patches(c->l, &ps)) {
+		free(v);
+		return;
+	}
+	for (; n < c->n_new_dirs && !fuzz_stop; n++)
+		triage_finding(c->l, &ps, c->new_dirs[n], c->o->variant, &p,
+			       &v[n]);
+	triage_print_groups(c->new_dirs, v, n);
+	c->triage_counts = strdup(triage_counts(v, n));
+	variants_free(&ps);
+	free(v);
 }

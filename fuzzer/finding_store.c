@@ -104,6 +104,26 @@ char *finding_summary(const char *report_json, const char *sig,
 	return text;
 }
 
+char *finding_variant(const char *dir)
+{
+	char *path = path_join(dir, "kernel");
+	char *text = read_file(path, NULL), *v = NULL;
+
+	if (!text)
+		lw_err("cannot read %s: %s; name the finding's variant with -k",
+		       path, strerror(errno));
+	else
+		v = strndup(text, strcspn(text, " \t\n"));
+	if (v && !*v) {
+		lw_err("%s names no variant; name it with -k", path);
+		free(v);
+		v = NULL;
+	}
+	free(text);
+	free(path);
+	return v;
+}
+
 unsigned int finding_count(const char *findings)
 {
 	DIR *d = opendir(findings);

@@ -37,6 +37,13 @@ int finding_store(const char *findings, const char *sig,
 char *finding_summary(const char *report_json, const char *sig,
 		      const char *kernel);
 
+/*
+ * The variant a finding was found on: the first word of @dir/kernel, as a
+ * campaign writes it ("VARIANT RELEASE"). malloc'ed; NULL (said) when
+ * there is no such file.
+ */
+char *finding_variant(const char *dir);
+
 /* The number of findings stored in @findings. */
 unsigned int finding_count(const char *findings);
 

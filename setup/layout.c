@@ -122,7 +122,7 @@ int layout_load_patches(const struct layout *l, struct patch_set *ps)
 	char *sp = layout_src(l, "kmod-patch/series");
 	char *vp = layout_src(l, "kmod-patch/variants");
 	char *series = read_file(sp, NULL), *variants = read_file(vp, NULL);
-	char why[512];
+	char *fixes = NULL, why[512];
 	int ret = -1;
 
 	if (!series || !variants) {
@@ -131,9 +131,21 @@ int layout_load_patches(const struct layout *l, struct patch_set *ps)
 		goto out;
 	}
 	ret = variants_parse(ps, series, variants, why, sizeof(why));
+	if (!ret) {
+		char *fp = layout_src(l, "kmod-patch/fixes");
+
+		fixes = read_file(fp, NULL);
+		/* No kmod-patch/fixes: nothing is known to explain a finding. */
+		if (fixes && fixes_parse(ps, fixes, why, sizeof(why))) {
+			variants_free(ps);
+			ret = -1;
+		}
+		free(fp);
+	}
 	if (ret)
 		lw_err("%s", why);
 out:
+	free(fixes);
 	free(series);
 	free(variants);
 	free(sp);

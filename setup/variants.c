@@ -181,8 +181,58 @@ err:
 	return -1;
 }
 
+int fixes_parse(struct patch_set *ps, const char *text, char *why,
+		size_t whylen)
+{
+	char buf[4096], *w[MAX_WORDS];
+	unsigned int lineno = 0;
+	int nw;
+
+	while (next_line(&text, &lineno, buf, sizeof(buf), w, &nw)) {
+		struct known_fix *f = &ps->fixes[ps->nfixes];
+		size_t len = 0;
+
+		if (nw < 3 || ps->nfixes == VARIANT_MAX) {
+			snprintf(why, whylen,
+				 "kmod-patch/fixes line %u: expected 'BUG-VARIANT FIX-VARIANT LABEL'",
+				 lineno);
+			return -1;
+		}
+		for (int i = 0; i < 2; i++)
+			if (!variant_find(ps, w[i])) {
+				snprintf(why, whylen,
+					 "kmod-patch/fixes line %u: %s is not a variant of kmod-patch/variants",
+					 lineno, w[i]);
+				return -1;
+			}
+		if (!strcmp(w[0], w[1])) {
+			snprintf(why, whylen,
+				 "kmod-patch/fixes line %u: %s cannot fix itself",
+				 lineno, w[0]);
+			return -1;
+		}
+		snprintf(f->bug, sizeof(f->bug), "%s", w[0]);
+		snprintf(f->fix, sizeof(f->fix), "%s", w[1]);
+		for (int i = 2; i < nw; i++)
+			len += strlen(w[i]) + 1;
+		f->label = calloc(1, len);
+		if (!f->label)
+			abort();
+		for (int i = 2; i < nw; i++) {
+			if (i > 2)
+				strcat(f->label, " ");
+			strcat(f->label, w[i]);
+		}
+		ps->nfixes++;
+	}
+	return 0;
+}
+
 void variants_free(struct patch_set *ps)
 {
+	for (size_t i = 0; i < ps->nfixes; i++)
+		free(ps->fixes[i].label);
+	ps->nfixes = 0;
 	for (size_t i = 0; i < ps->nseries; i++)
 		free(ps->series[i]);
 	for (size_t i = 0; i < ps->nextra; i++)

@@ -19,6 +19,15 @@ struct variant {
 	int prefix; /* its patches are the series' first npatches */
 };
 
+/*
+ * A line of kmod-patch/fixes: findings on variant @bug that variant @fix
+ * does not show are explained by @label (`lwfuzz triage`).
+ */
+struct known_fix {
+	char bug[32], fix[32];
+	char *label;
+};
+
 struct patch_set {
 	char *series[PATCH_MAX]; /* patch file names, in order */
 	size_t nseries;
@@ -26,6 +35,8 @@ struct patch_set {
 	size_t nextra;
 	struct variant variants[VARIANT_MAX];
 	size_t nvariants;
+	struct known_fix fixes[VARIANT_MAX];
+	size_t nfixes;
 };
 
 /* The file name (under kmod-patch/) of @v's patch @i. */
@@ -38,6 +49,13 @@ const char *variant_patch(const struct patch_set *ps, const struct variant *v,
  */
 int variants_parse(struct patch_set *ps, const char *series_text,
 		   const char *variants_text, char *why, size_t whylen);
+/*
+ * Parse kmod-patch/fixes ("BUG-VARIANT FIX-VARIANT LABEL...") into
+ * @ps->fixes; both variants must be @ps's. 0, or -1 with the file and line
+ * in @why.
+ */
+int fixes_parse(struct patch_set *ps, const char *text, char *why,
+		size_t whylen);
 void variants_free(struct patch_set *ps);
 /* The variant called @name, or NULL. */
 const struct variant *variant_find(const struct patch_set *ps,

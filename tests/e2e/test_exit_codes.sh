@@ -4,13 +4,13 @@
 # command line is parsed, before anything is read or booted. An option
 # several commands take is refused in the same words by each.
 . "$(dirname "$0")/lib.sh"
-# 12 commands x (a bad option, --help) + 24 bad values + 6 "the same
-# message" + 1 missing value + 4 of lwfuzz itself + 4 of --accel + 1 no
-# QEMU
-plan 64
+# 13 commands x (a bad option, --help) + 27 bad values + 6 "the same
+# message" + 1 missing value + 1 not a finding + 4 of lwfuzz itself + 4
+# of --accel + 1 no QEMU
+plan 70
 
-cmds=(setup vm run fuzz exec repro minimize bisect export-fstests log
-	replay kernels)
+cmds=(setup vm run fuzz exec repro minimize bisect triage export-fstests
+	log replay kernels)
 # Never read: the options are refused before operands are looked at.
 none=$WORK/none.lw
 variants=$(sed 's/#.*//' kmod-patch/variants | awk 'NF { print $1 }' |
@@ -55,16 +55,17 @@ bad() {
 	seen[$opt]+=$(sed "s/'lwfuzz [a-z-]*'/'lwfuzz CMD'/; s/ '[^']*' for / 'V' for /" \
 		<<<"$LINE")$'\n'
 }
-for c in setup run fuzz repro minimize replay; do
+for c in setup run fuzz repro minimize replay triage; do
 	bad $c --kernel nosuch "$none"
 done
 bad vm --kernel nosuch -- true
 for c in run fuzz repro minimize bisect export-fstests; do
 	bad $c --delay-ms -5 "$none"
 done
-for c in run minimize bisect; do
+for c in run minimize bisect triage; do
 	bad $c --runs 0 "$none"
 done
+bad fuzz --triage 0
 # repro takes --runs 0 (no rerun): past the top instead.
 bad repro --runs 1001 "$none"
 bad run --op-timeout 0 "$none"
@@ -82,6 +83,10 @@ done
 
 refused "run --kernel (no value)" 2 "option '--kernel' needs a value, in 'lwfuzz run'" \
 	"$LWFUZZ" run --kernel
+
+refused "triage of a directory that is no finding" 2 \
+	"^lwfuzz: error: $WORK is not a finding (no workload.lw in it), in 'lwfuzz triage'" \
+	"$LWFUZZ" triage "$WORK"
 
 refused "lwfuzz help nosuch" 2 "unknown command 'nosuch'" "$LWFUZZ" help nosuch
 refused "lwfuzz nosuch" 2 "unknown command 'nosuch'" "$LWFUZZ" nosuch

@@ -148,6 +148,65 @@ static void errors_name_the_line(void **state)
 			 -1);
 }
 
+static const char fix_variants[] = "stock -\nbuggy 0002-b.patch\n"
+				   "fixed 0003-fix.patch\n"
+				   "stock-fix stock + 0003-fix.patch\n";
+
+/* kmod-patch/fixes: labels keep their words, variants must exist. */
+static void known_fixes(void **state)
+{
+	struct patch_set ps;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(variants_parse(&ps, series, fix_variants, why,
+					sizeof(why)),
+			 0);
+	assert_int_equal(fixes_parse(&ps,
+				     "# bug fix label\n"
+				     "buggy fixed the seed race  (patch 3)\n"
+				     "\n"
+				     "stock\tstock-fix log commit # comment\n",
+				     why, sizeof(why)),
+			 0);
+	assert_int_equal(ps.nfixes, 2);
+	assert_string_equal(ps.fixes[0].bug, "buggy");
+	assert_string_equal(ps.fixes[0].fix, "fixed");
+	assert_string_equal(ps.fixes[0].label, "the seed race (patch 3)");
+	assert_string_equal(ps.fixes[1].fix, "stock-fix");
+	assert_string_equal(ps.fixes[1].label, "log commit");
+	/* A variant made of a series patch on top of another: stock + 3. */
+	assert_int_equal(variant_find(&ps, "stock-fix")->npatches, 1);
+	assert_string_equal(variant_patch(&ps, variant_find(&ps, "stock-fix"),
+					  0),
+			    "0003-fix.patch");
+	variants_free(&ps);
+	assert_int_equal(ps.nfixes, 0);
+}
+
+static void known_fixes_errors(void **state)
+{
+	static const char *const bad[] = {
+		"buggy fixed\n", /* no label */
+		"buggy nosuch the fix\n", /* no such variant */
+		"nosuch fixed the fix\n",
+		"buggy buggy itself\n",
+	};
+	struct patch_set ps;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(variants_parse(&ps, series, fix_variants, why,
+						sizeof(why)),
+				 0);
+		assert_int_equal(fixes_parse(&ps, bad[i], why, sizeof(why)),
+				 -1);
+		assert_non_null(strstr(why, "kmod-patch/fixes line 1"));
+		variants_free(&ps);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +214,8 @@ int main(void)
 		cmocka_unit_test(prefix_names),
 		cmocka_unit_test(patch_lists),
 		cmocka_unit_test(errors_name_the_line),
+		cmocka_unit_test(known_fixes),
+		cmocka_unit_test(known_fixes_errors),
 	};
 
 	return cmocka_run_group_tests_name("variants", tests, NULL, NULL);
