@@ -246,9 +246,14 @@ void triage_print_groups(char *const *dirs, const struct triage_verdict *v,
 			       dirs[j], v[j].variant, v[j].tried[0].found,
 			       v[j].runs, v[j].via);
 		}
+		/* The label's words before its parenthesis name it. */
 		snprintf(labels + strlen(labels),
-			 sizeof(labels) - strlen(labels), "%s%.40s: %u",
-			 *labels ? ", " : "", v[i].label, count);
+			 sizeof(labels) - strlen(labels), "%s%.*s: %u",
+			 *labels ? ", " : "",
+			 strstr(v[i].label, " (") ?
+				 (int)(strstr(v[i].label, " (") - v[i].label) :
+				 (int)strlen(v[i].label),
+			 v[i].label, count);
 	}
 	printf("triage: %zu finding(s): %s%s%s%s\n", n, triage_counts(v, n),
 	       *labels ? " (" : "", labels, *labels ? ")" : "");
