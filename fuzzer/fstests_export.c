@@ -16,6 +16,7 @@ struct gen {
 	unsigned int syncs; /* fsyncs so far: mark and sum names */
 	uint8_t *osync; /* per path: opened O_DSYNC (1) or O_SYNC (2) */
 	const char *unsupported; /* an operation with no shell form */
+	int shared; /* more than one thread: changes are bracketed */
 };
 
 /* xfs_io fills with one byte; derive it from the seed, never zero. */
@@ -60,14 +61,43 @@ static int changes(const struct wl_op *op, uint16_t path)
 	       ((use & WL_F_PATH2) && wl_path_within(path, op->path2));
 }
 
-/* 1 when only thread @t changes @path: its fsync has one writer. */
-static int sole_writer(const struct workload *w, unsigned int t, uint16_t path)
+/* A path as a word for the helpers' file names: "d0/f1" -> "d0_f1". */
+static const char *path_key(uint16_t path, char *buf)
 {
-	for (unsigned int u = 0; u < w->nthreads; u++)
-		for (unsigned int i = 0; u != t && i < w->threads[u].nops; i++)
-			if (changes(&w->threads[u].ops[i], path))
-				return 0;
-	return 1;
+	wl_path_text(path, buf);
+	for (char *c = buf; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	return buf;
+}
+
+/* " d0_f1 d0": @path and the directories above it (not the top). */
+static void emit_keys(struct gen *g, uint16_t path)
+{
+	char key[WL_PATH_TEXT];
+
+	for (uint16_t p = path; p != WL_PATH_TOP; p = wl_path_parent(p))
+		fprintf(g->f, " %s", path_key(p, key));
+}
+
+/*
+ * In a workload of several threads every change is bracketed by
+ * lwfuzz_begin/lwfuzz_end with the paths it changes, so an fsync can tell
+ * whether another thread changed its file while it ran.
+ */
+static void emit_bracket(struct gen *g, const struct wl_op *op, int end)
+{
+	unsigned int use = wl_fields(op->code);
+	char key[WL_PATH_TEXT];
+
+	if (!g->shared || (!changes(op, op->path) && !changes(op, op->path2)))
+		return;
+	fprintf(g->f, "	lwfuzz_%s", end ? "end" : "begin");
+	if (use & WL_F_PATH)
+		fprintf(g->f, " %s", path_key(op->path, key));
+	if (use & WL_F_PATH2)
+		fprintf(g->f, " %s", path_key(op->path2, key));
+	fputc('\n', g->f);
 }
 
 /* "$SCRATCH_MNT/d0/f1" */
@@ -150,20 +180,16 @@ static void emit_open(struct gen *g, const struct wl_op *op)
 						      0;
 }
 
-static void emit_sync(struct gen *g, const struct wl_op *op, unsigned int t)
+static void emit_sync(struct gen *g, const struct wl_op *op)
 {
 	const char *cmd = op->code == WL_FSYNC ? "fsync" : "fdatasync";
-	unsigned int k = g->syncs++;
-	char text[WL_PATH_TEXT], p[64];
+	char text[WL_PATH_TEXT];
 
-	if (sole_writer(g->w, t, op->path))
-		fprintf(g->f, "\tlwfuzz_sync %s %s %u\n", cmd,
-			wl_path_text(op->path, text), k);
-	else
-		fprintf(g->f,
-			"\t$XFS_IO_PROG -c %s %s " QUIET
-			"\t# other threads change it: no content to promise\n",
-			cmd, mnt_path(op->path, p, sizeof(p)));
+	fprintf(g->f, "\tlwfuzz_sync %s %s %u", cmd,
+		wl_path_text(op->path, text), g->syncs++);
+	if (g->shared)
+		emit_keys(g, op->path);
+	fputc('\n', g->f);
 }
 
 static void emit_two(struct gen *g, const char *cmd, const struct wl_op *op)
@@ -250,7 +276,7 @@ static void emit_clone(struct gen *g, const struct wl_op *op)
 	xfs_io(g, op->path2, "", cmd);
 }
 
-static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
+static void emit_op(struct gen *g, const struct wl_op *op)
 {
 	char text[WL_PATH_TEXT], buf[96];
 
@@ -273,7 +299,7 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 		break;
 	case WL_FSYNC:
 	case WL_FDATASYNC:
-		emit_sync(g, op, t);
+		emit_sync(g, op);
 		break;
 	case WL_SYNC_RANGE:
 		snprintf(buf, sizeof(buf), "sync_range -b -w -a %u %u", op->off,
@@ -317,13 +343,9 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 	case WL_DELAY: {
 		char site[SITE_NAME_MAX + 1];
 
-		/*
-		 * Kept as the plan it was, not run: a stock kernel has no
-		 * lwfuzz.ko, so this test meets the race only as often as
-		 * the natural window allows.
-		 */
+		/* Without lwfuzz.ko the scratch device's writes wait instead. */
 		fprintf(g->f,
-			"\t# lwfuzz delay plan (needs lwfuzz.ko, not run here): %u ms at %s, hit %u\n",
+			"\t# lwfuzz delay plan (needs lwfuzz.ko; dm-delay stands in): %u ms at %s, hit %u\n",
 			op->len, site_text(op->arg, site), op->off);
 		break;
 	}
@@ -333,7 +355,7 @@ static void emit_op(struct gen *g, const struct wl_op *op, unsigned int t)
 }
 
 static void emit_header(FILE *f, const struct fstests_info *i,
-			const struct workload *w)
+			const struct workload *w, unsigned int delay)
 {
 	fprintf(f,
 		"#! /bin/bash\n"
@@ -351,25 +373,33 @@ static void emit_header(FILE *f, const struct fstests_info *i,
 	fprintf(f,
 		"#\n"
 		"# %u thread(s) of file operations run on btrfs over dm-log-writes;\n"
-		"# each fsync that returned marks the log. The log is then replayed to\n"
+		"# each fsync that returned marks the log. It promises its file's\n"
+		"# content when no other thread changed the file (or a directory\n"
+		"# above it) while it ran. The log is then replayed, in log order, to\n"
 		"# every FUA write and every such mark: mount (log replay), read every\n"
-		"# file, compare each fsynced file with its content when its fsync\n"
+		"# file, compare each promised file with its content when its fsync\n"
 		"# returned, unmount, btrfs check.\n"
 		"#\n"
 		". ./common/preamble\n"
 		"_begin_fstest auto log metadata recoveryloop\n\n"
-		"_cleanup()\n{\n\tcd /\n\t_log_writes_cleanup &> /dev/null\n"
-		"\trm -rf $tmp.*\n}\n\n"
-		". ./common/filter\n"
-		". ./common/dmlogwrites\n\n"
-		"_supported_fs btrfs\n"
-		"_require_scratch\n"
-		"_require_log_writes\n"
-		"_require_xfs_io_command \"falloc\"\n"
-		"_require_xfs_io_command \"fpunch\"\n"
-		"_require_xfs_io_command \"fzero\"\n"
-		"_require_attrs\n\n",
+		"_cleanup()\n{\n\tcd /\n\t_log_writes_cleanup &> /dev/null\n",
 		w->nthreads);
+	if (delay)
+		fputs("\t$DMSETUP_PROG remove lwfuzz-delay &> /dev/null\n", f);
+	fputs("\trm -rf $tmp.*\n}\n\n"
+	      ". ./common/filter\n"
+	      ". ./common/dmlogwrites\n\n"
+	      "_supported_fs btrfs\n"
+	      "_require_scratch\n"
+	      "_require_log_writes\n",
+	      f);
+	if (delay)
+		fputs("_require_dm_target delay\n", f);
+	fputs("_require_xfs_io_command \"falloc\"\n"
+	      "_require_xfs_io_command \"fpunch\"\n"
+	      "_require_xfs_io_command \"fzero\"\n"
+	      "_require_attrs\n\n",
+	      f);
 }
 
 /* Barriers, promises and the checks, as shell functions. */
@@ -381,14 +411,48 @@ static void emit_helpers(FILE *f)
 	      "\ttouch $tmp.barrier.$1/$BASHPID\n"
 	      "\twhile [ $(ls $tmp.barrier.$1 | wc -l) -lt $2 ]; do\n"
 	      "\t\tsleep 0.01\n\tdone\n}\n\n"
-	      "# lwfuzz_sync fsync|fdatasync FILE K: once it returned, FILE's content\n"
-	      "# is promised; mark the log synced_K.\n"
+	      "# lwfuzz_begin KEY... / lwfuzz_end KEY...: a change of these paths\n"
+	      "# (d0_f1 for d0/f1) is running / has ended.\n"
+	      "lwfuzz_begin()\n{\n"
+	      "\tlocal k\n"
+	      "\tlwfuzz_op=$((lwfuzz_op + 1))\n"
+	      "\tfor k; do\n"
+	      "\t\t: > $tmp.busy.$k.$BASHPID.$lwfuzz_op\n"
+	      "\tdone\n}\n\n"
+	      "lwfuzz_end()\n{\n"
+	      "\tlocal k\n"
+	      "\tfor k; do\n"
+	      "\t\techo >> $tmp.gen.$k\n"
+	      "\t\trm -f $tmp.busy.$k.$BASHPID.$lwfuzz_op\n"
+	      "\tdone\n}\n\n"
+	      "# lwfuzz_state KEY...: \"busy\" while a change of one of these paths\n"
+	      "# runs, else how many have ended.\n"
+	      "lwfuzz_state()\n{\n"
+	      "\tlocal k\n"
+	      "\tfor k; do\n"
+	      "\t\tcompgen -G \"$tmp.busy.$k.*\" > /dev/null && echo busy && return\n"
+	      "\tdone\n"
+	      "\tfor k; do\n"
+	      "\t\tcat $tmp.gen.$k 2> /dev/null\n"
+	      "\tdone | wc -l\n}\n\n"
+	      "# lwfuzz_sync fsync|fdatasync FILE K [KEY...]: once it returned, FILE's\n"
+	      "# content is promised (log mark synced_K), unless another thread\n"
+	      "# changed FILE or a directory above it (the KEYs) while the fsync ran\n"
+	      "# or before its promise was taken: lwfuzz's rule, a promise is made\n"
+	      "# only about what nobody changed during the durability point.\n"
 	      "lwfuzz_sync()\n{\n"
-	      "\t$XFS_IO_PROG -c $1 $SCRATCH_MNT/$2 >> $seqres.full 2>&1 || return\n"
-	      "\t[ -f $SCRATCH_MNT/$2 ] || return\n"
-	      "\techo $2 > $tmp.file.$3\n"
-	      "\tmd5sum < $SCRATCH_MNT/$2 > $tmp.sum.$3\n"
-	      "\t_log_writes_mark synced_$3\n}\n\n"
+	      "\tlocal cmd=$1 f=$2 k=$3 before sum\n"
+	      "\tshift 3\n"
+	      "\tbefore=$(lwfuzz_state \"$@\")\n"
+	      "\t$XFS_IO_PROG -c $cmd $SCRATCH_MNT/$f >> $seqres.full 2>&1 || return\n"
+	      "\t[ -f $SCRATCH_MNT/$f ] || return\n"
+	      "\tsum=$(md5sum < $SCRATCH_MNT/$f)\n"
+	      "\t_log_writes_mark synced_$k\n"
+	      "\tif [ $before = busy ] || [ $(lwfuzz_state \"$@\") != $before ]; then\n"
+	      "\t\techo \"$cmd $k of $f: another thread changed it meanwhile; no promise\" >> $seqres.full\n"
+	      "\t\treturn\n\tfi\n"
+	      "\techo $f > $tmp.file.$k\n"
+	      "\techo \"$sum\" > $tmp.sum.$k\n}\n\n"
 	      "# lwfuzz_check [K]: mount the replayed device, read every file,\n"
 	      "# compare promise K's file, unmount, btrfs check.\n"
 	      "lwfuzz_check()\n{\n"
@@ -396,7 +460,9 @@ static void emit_helpers(FILE *f)
 	      "\tfind $SCRATCH_MNT -type f -exec cat {} + > /dev/null\n"
 	      "\tif [ -n \"$1\" ]; then\n"
 	      "\t\tf=$(cat $tmp.file.$1)\n"
-	      "\t\tif ! md5sum < $SCRATCH_MNT/$f | cmp -s - $tmp.sum.$1; then\n"
+	      "\t\tif [ ! -f $SCRATCH_MNT/$f ]; then\n"
+	      "\t\t\techo \"$f is missing after fsync $1 returned\"\n"
+	      "\t\telif ! md5sum < $SCRATCH_MNT/$f | cmp -s - $tmp.sum.$1; then\n"
 	      "\t\t\techo \"$f differs from its content when fsync $1 returned\"\n"
 	      "\t\tfi\n\tfi\n"
 	      "\t_scratch_unmount\n"
@@ -404,23 +470,57 @@ static void emit_helpers(FILE *f)
 	      f);
 }
 
-static void emit_replay(FILE *f)
+/*
+ * A workload with lwfuzz delay plans: its stall inside btrfs becomes
+ * every write of the scratch device waiting @ms ms (dm-delay under
+ * dm-log-writes), during the workload only.
+ */
+static void emit_delay_dev(FILE *f, unsigned int ms)
+{
+	fprintf(f,
+		"# The finding ran with lwfuzz delay plans (lwfuzz.ko stalls a thread\n"
+		"# inside btrfs). Here every write of the scratch device waits %u ms\n"
+		"# during the workload instead (dm-delay under dm-log-writes): a log\n"
+		"# commit then takes longer than another thread's wait, the same kind\n"
+		"# of window. dm-log-writes logs a write when it completes and a mark\n"
+		"# at once, so the log order is what the kernel promised when.\n"
+		"lwfuzz_delay_size=$(blockdev --getsz $SCRATCH_DEV)\n"
+		"lwfuzz_delay()\n{\n"
+		"\tlocal t=\"0 $lwfuzz_delay_size delay $SCRATCH_DEV 0 0 $SCRATCH_DEV 0 $1\"\n"
+		"\t$DMSETUP_PROG suspend lwfuzz-delay &&\n"
+		"\t$DMSETUP_PROG load lwfuzz-delay --table \"$t\" &&\n"
+		"\t$DMSETUP_PROG resume lwfuzz-delay || _fail \"cannot set the write delay\"\n"
+		"}\n"
+		"$DMSETUP_PROG create lwfuzz-delay --table \\\n"
+		"\t\"0 $lwfuzz_delay_size delay $SCRATCH_DEV 0 0\" || _fail \"no dm-delay device\"\n"
+		"_log_writes_init /dev/mapper/lwfuzz-delay\n",
+		ms);
+}
+
+static void emit_replay(FILE *f, int delayed)
 {
 	fputs("_log_writes_unmount\n"
-	      "_log_writes_remove\n\n"
-	      "# Every FUA write (log commits, super blocks) ...\n"
+	      "_log_writes_remove\n", f);
+	if (delayed)
+		fputs("$DMSETUP_PROG remove lwfuzz-delay\n", f);
+	fputs("\n# The crash points in log order: every FUA write (log commits, super\n"
+	      "# blocks) and the moment each promised fsync returned.\n"
 	      "cur=$(_log_writes_find_next_fua 0)\n"
 	      "while [ -n \"$cur\" ]; do\n"
-	      "\t_log_writes_replay_log_range $cur $SCRATCH_DEV >> $seqres.full\n"
-	      "\tlwfuzz_check\n"
+	      "\techo $cur >> $tmp.points\n"
 	      "\tcur=$(_log_writes_find_next_fua $(($cur + 1)))\n"
-	      "done\n\n"
-	      "# ... and the moment each fsync returned.\n"
+	      "done\n"
 	      "for sum in $(ls $tmp.sum.* 2>/dev/null); do\n"
 	      "\tk=${sum##*.}\n"
-	      "\t_log_writes_replay_log synced_$k $SCRATCH_DEV >> $seqres.full\n"
+	      "\tentry=$($here/src/log-writes/replay-log --log $LOGWRITES_DEV \\\n"
+	      "\t\t--find --end-mark synced_$k)\n"
+	      "\t[ -n \"$entry\" ] || _fail \"no mark synced_$k in the log\"\n"
+	      "\techo $entry $k >> $tmp.points\n"
+	      "done\n"
+	      "while read entry k; do\n"
+	      "\t_log_writes_replay_log_range $entry $SCRATCH_DEV >> $seqres.full\n"
 	      "\tlwfuzz_check $k\n"
-	      "done\n\n"
+	      "done < <(sort -n -k1,1 $tmp.points 2>/dev/null)\n\n"
 	      "echo \"Silence is golden\"\n"
 	      "status=0\n"
 	      "exit\n",
@@ -435,7 +535,7 @@ static void emit_mkfs_mount(FILE *f, const struct wl_fs *fs)
 	wl_fs_features(fs, feat, sizeof(feat));
 	wl_fs_runtime_features(fs, rt, sizeof(rt));
 	wl_fs_mount_data(fs, data, sizeof(data));
-	fputs("_log_writes_init $SCRATCH_DEV\n_log_writes_mkfs", f);
+	fputs("_log_writes_mkfs", f);
 	if (feat[0])
 		fprintf(f, " -O %s", feat);
 	if (rt[0])
@@ -452,6 +552,7 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i,
 		     char *why, size_t whylen)
 {
 	struct gen g = { .w = w };
+	unsigned int delay = 0; /* the longest delay plan, ms */
 	char *text = NULL;
 	size_t len = 0;
 
@@ -462,8 +563,18 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i,
 		snprintf(why, whylen, "out of memory");
 		return NULL;
 	}
-	emit_header(g.f, i, w);
+	g.shared = w->nthreads > 1;
+	for (unsigned int t = 0; t < w->nthreads; t++)
+		for (unsigned int k = 0; k < w->threads[t].nops; k++)
+			if (w->threads[t].ops[k].code == WL_DELAY &&
+			    w->threads[t].ops[k].len > delay)
+				delay = w->threads[t].ops[k].len;
+	emit_header(g.f, i, w, delay);
 	emit_helpers(g.f);
+	if (delay)
+		emit_delay_dev(g.f, delay);
+	else
+		fputs("_log_writes_init $SCRATCH_DEV\n", g.f);
 	emit_mkfs_mount(g.f, &w->fs);
 	if (i->delay_ms >= 0)
 		fprintf(g.f,
@@ -473,16 +584,23 @@ char *fstests_script(const struct workload *w, const struct fstests_info *i,
 			i->delay_ms);
 	for (unsigned int t = 0; t < w->nthreads; t++) {
 		fprintf(g.f, "thread_%u()\n{\n", t);
-		for (unsigned int k = 0; k < w->threads[t].nops; k++)
-			emit_op(&g, &w->threads[t].ops[k], t);
+		for (unsigned int k = 0; k < w->threads[t].nops; k++) {
+			emit_bracket(&g, &w->threads[t].ops[k], 0);
+			emit_op(&g, &w->threads[t].ops[k]);
+			emit_bracket(&g, &w->threads[t].ops[k], 1);
+		}
 		fprintf(g.f, "\t:\n}\n\n");
 	}
+	if (delay)
+		fprintf(g.f, "lwfuzz_delay %u\n", delay);
 	for (unsigned int t = 0; t < w->nthreads; t++)
 		fprintf(g.f, "thread_%u &\n", t);
 	fprintf(g.f, "wait\n\n");
+	if (delay)
+		fprintf(g.f, "lwfuzz_delay 0\n");
 	if (i->delay_ms >= 0)
 		fprintf(g.f, "[ -w $knob ] && echo 0 > $knob\n");
-	emit_replay(g.f);
+	emit_replay(g.f, delay > 0);
 	fclose(g.f);
 	free(g.osync);
 	if (g.unsupported) {

@@ -9,6 +9,8 @@
  *   lwfuzz-agent run --workload F --data D --log L --target T --cow C
  *                [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]
  *   lwfuzz-agent apply LOG TARGET FROM TO
+ *   lwfuzz-agent restore LOG TARGET TO
+ *   lwfuzz-agent find LOG fua|mark FROM|NAME
  *   lwfuzz-agent expect-mark MNT FILE OFF LEN
  */
 #include <errno.h>
@@ -95,6 +97,99 @@ out:
 	return ret;
 }
 
+/*
+ * restore LOG TARGET TO: TARGET holds exactly the logged blocks of the
+ * crash state after entry TO, whatever earlier restores left there: the
+ * blocks of later entries are zeroed (the state of a fresh disk), then
+ * entries 0..TO are written again. The fstests harness of the tests
+ * (tests/fstests-harness) replays through this, in any order.
+ */
+static int agent_restore(int argc, char **argv)
+{
+	unsigned long long to;
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r = NULL;
+	char why[512];
+	int fd = -1, ret = 2;
+
+	if (argc != 4 || !e) {
+		lw_err("usage: lwfuzz-agent restore LOG TARGET TO");
+		goto out;
+	}
+	to = strtoull(argv[3], NULL, 10);
+	for (int pass = 0; pass < 2; pass++) {
+		log_close(r);
+		r = log_open(argv[1], 0, why, sizeof(why));
+		if (!r) {
+			lw_err("%s", why);
+			goto out;
+		}
+		if (fd < 0)
+			fd = open(argv[2], O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			lw_err("%s: %s", argv[2], strerror(errno));
+			goto out;
+		}
+		while (log_next(r, e, why, sizeof(why)) == 1) {
+			/* Pass 0: a later entry's blocks become a discard's zeroes. */
+			if (pass == 0 && e->index > to && e->nr_sectors &&
+			    !(e->flags & LOG_MARK)) {
+				struct log_entry z = *e;
+
+				z.flags = LOG_DISCARD;
+				if (log_apply(r, &z, fd))
+					goto out;
+			}
+			if (pass == 1 && e->index <= to && log_apply(r, e, fd))
+				goto out;
+		}
+	}
+	ret = fsync(fd) ? 2 : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	log_close(r);
+	free(e);
+	return ret;
+}
+
+/*
+ * find LOG fua FROM: the index of the first FUA entry at or after FROM;
+ * find LOG mark NAME: the index of the mark NAME. Prints nothing (exit 1)
+ * when there is none.
+ */
+static int agent_find(int argc, char **argv)
+{
+	struct log_entry *e = malloc(sizeof(*e));
+	struct log_reader *r;
+	unsigned long long from = 0;
+	char why[512];
+	int fua = argc == 4 && !strcmp(argv[2], "fua"), ret = 1;
+
+	if (argc != 4 || (!fua && strcmp(argv[2], "mark")) || !e) {
+		lw_err("usage: lwfuzz-agent find LOG fua|mark FROM|NAME");
+		free(e);
+		return 2;
+	}
+	if (fua)
+		from = strtoull(argv[3], NULL, 10);
+	r = log_open(argv[1], 0, why, sizeof(why));
+	if (!r) {
+		lw_err("%s", why);
+		free(e);
+		return 2;
+	}
+	while (ret == 1 && log_next(r, e, why, sizeof(why)) == 1)
+		if (fua ? e->index >= from && (e->flags & LOG_FUA) :
+			  (e->flags & LOG_MARK) && !strcmp(e->mark, argv[3])) {
+			printf("%llu\n", (unsigned long long)e->index);
+			ret = 0;
+		}
+	log_close(r);
+	free(e);
+	return ret;
+}
+
 /* expect-mark MNT FILE OFF LEN: the mark promising FILE's current bytes. */
 static int agent_expect_mark(int argc, char **argv)
 {
@@ -136,11 +231,17 @@ int main(int argc, char **argv)
 		return agent_run(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "apply"))
 		return agent_apply(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "restore"))
+		return agent_restore(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "find"))
+		return agent_find(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "expect-mark"))
 		return agent_expect_mark(argc - 1, argv + 1);
 	fprintf(stderr, "usage: lwfuzz-agent replay OPTIONS\n"
 			"       lwfuzz-agent run OPTIONS\n"
 			"       lwfuzz-agent apply LOG TARGET FROM TO\n"
+			"       lwfuzz-agent restore LOG TARGET TO\n"
+			"       lwfuzz-agent find LOG fua|mark FROM|NAME\n"
 			"       lwfuzz-agent expect-mark MNT FILE OFF LEN\n");
 	return 2;
 }

@@ -14,6 +14,8 @@ const char *const setup_packages[] = {
 	"busybox-static",
 	"btrfs-progs",
 	"dmsetup",
+	"xfsprogs", /* xfs_io, for exported fstests tests in the guest */
+	"attr", /* setfattr, the same */
 	"libdevmapper-dev",
 	"libblkid-dev",
 	"libbtrfsutil-dev",

@@ -20,7 +20,7 @@
 static const char *const guest_modules[] = {
 	"virtio_pci",	 "virtio_blk",	 "dm-mod",
 	"dm-log-writes", "dm-snapshot",	 "dm-thin-pool",
-	"dm-flakey",	 "crc32c-intel", "btrfs",
+	"dm-flakey",	 "dm-delay",	 "crc32c-intel", "btrfs",
 };
 
 /* Host tools the guest runs, at their host paths. */
@@ -28,6 +28,10 @@ static const char *const guest_tools[] = {
 	"/usr/sbin/mkfs.btrfs",
 	"/usr/bin/btrfs",
 	"/usr/sbin/dmsetup",
+	/* What exported fstests tests run (tests/fstests-harness). */
+	"/usr/bin/bash",
+	"/usr/sbin/xfs_io",
+	"/usr/bin/setfattr",
 };
 
 /*

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests: workloads as fstests tests. The scripts are checked with
- * `bash -n` and for the commands each operation must become; they are not
- * run against fstests here (fstests is not packaged in Debian).
+ * `bash -n` and for the commands each operation must become; they run in
+ * the guest against tests/fstests-harness in tests/e2e/test_export_run.sh
+ * (fstests is not packaged in Debian).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,11 +73,17 @@ static void operations_become_commands(void **state)
 	assert_non_null(strstr(s, "falloc 0 1048576"));
 	assert_non_null(
 		strstr(s, "-f -d -c \"pwrite -S 0x03 -b 1m 524288 65536\""));
-	assert_non_null(strstr(s, "lwfuzz_sync fdatasync f0 1"));
-	/* Thread 1 fsyncs a file thread 0 writes: nothing to promise. */
-	assert_non_null(strstr(s, "no content to promise"));
-	/* ... but f1 is its own. */
-	assert_non_null(strstr(s, "lwfuzz_sync fsync f1 3"));
+	/*
+	 * Every fsync is a promise unless another thread changes its file
+	 * while it runs: the changes are bracketed, the fsync names its file.
+	 */
+	assert_non_null(strstr(s, "lwfuzz_sync fdatasync f0 1 f0\n"));
+	assert_non_null(strstr(s, "\tlwfuzz_begin f0\n\t$XFS_IO_PROG -f -d -c \"pwrite -S 0x03"));
+	assert_non_null(strstr(s, "lwfuzz_sync fsync f0 2 f0\n"));
+	assert_non_null(strstr(s, "lwfuzz_sync fsync f1 3 f1\n"));
+	assert_null(strstr(s, "no content to promise"));
+	/* A sleep or a barrier changes nothing. */
+	assert_null(strstr(s, "lwfuzz_begin\n"));
 	assert_non_null(strstr(s, "chattr +C $SCRATCH_MNT/f1"));
 	assert_non_null(strstr(s, "fpunch 0 8192"));
 	assert_non_null(strstr(s, "lwfuzz_barrier 1 2"));
@@ -126,11 +133,47 @@ static void names_become_commands(void **state)
 	assert_non_null(strstr(s, "ln -s d0/f1 $SCRATCH_MNT/d0/l0"));
 	assert_non_null(strstr(s, "$SETFATTR_PROG -n user.x2"));
 	assert_non_null(strstr(s, "renameat2 -x $SCRATCH_MNT/d0/l0"));
-	assert_non_null(strstr(s, "lwfuzz_sync fsync d0 0"));
+	/* One thread: no brackets, no keys. */
+	assert_non_null(strstr(s, "lwfuzz_sync fsync d0 0\n"));
+	assert_null(strstr(s, "\tlwfuzz_begin "));
 	assert_non_null(strstr(s, "reflink $SCRATCH_MNT/d0/f1 0 8192 4096"));
 	assert_non_null(strstr(s, "msync -s"));
 	assert_non_null(strstr(s, "-c syncfs $SCRATCH_MNT"));
 	assert_non_null(strstr(s, "rmdir $SCRATCH_MNT/d1"));
+	free(s);
+}
+
+/* A file in a directory: changes of the directory count too. */
+static void keys_name_the_directories_above(void **state)
+{
+	char *s = script_of("mkdir d0\nopen d0/f1 creat\nbarrier 1\n"
+			    "fsync d0/f1\nthread\nbarrier 1\nrename d0 d1\n",
+			    -1);
+
+	(void)state;
+	assert_true(bash_accepts(s));
+	assert_non_null(strstr(s, "lwfuzz_sync fsync d0/f1 0 d0_f1 d0\n"));
+	assert_non_null(strstr(s, "lwfuzz_begin d0 d1\n"));
+	assert_null(strstr(s, "dm-delay"));
+	free(s);
+}
+
+/* Delay plans become every write of the scratch device waiting. */
+static void delay_plans_become_dm_delay(void **state)
+{
+	char *s = script_of("sync\nopen f0 creat\ndelay write_all_supers 1000ms\n"
+			    "barrier 1\nfsync f0\nthread\nbarrier 1\n"
+			    "sleep 300ms\nfsync f0\n",
+			    -1);
+
+	(void)state;
+	assert_true(bash_accepts(s));
+	assert_non_null(strstr(s, "_require_dm_target delay\n"));
+	assert_non_null(strstr(s, "_log_writes_init /dev/mapper/lwfuzz-delay\n"));
+	assert_non_null(strstr(s, "lwfuzz_delay 1000\nthread_0 &"));
+	assert_non_null(strstr(s, "wait\n\nlwfuzz_delay 0\n"));
+	assert_non_null(strstr(s, "$DMSETUP_PROG remove lwfuzz-delay\n"));
+	assert_null(strstr(s, "_log_writes_init $SCRATCH_DEV"));
 	free(s);
 }
 
@@ -165,6 +208,8 @@ int main(void)
 		cmocka_unit_test(operations_become_commands),
 		cmocka_unit_test(no_knob_unless_asked),
 		cmocka_unit_test(names_become_commands),
+		cmocka_unit_test(keys_name_the_directories_above),
+		cmocka_unit_test(delay_plans_become_dm_delay),
 		cmocka_unit_test(tmpfile_is_refused),
 		cmocka_unit_test(golden_output),
 	};
