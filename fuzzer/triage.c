@@ -89,7 +89,7 @@ static int explain(const struct layout *l, const struct patch_set *ps,
 		}
 		if (t->found == 0) {
 			v->label = f->label;
-			snprintf(v->via, sizeof(v->via), "%s", bug);
+			snprintf(v->via, sizeof(v->via), "%s", f->fix);
 			return 1;
 		}
 	}
@@ -242,9 +242,9 @@ void triage_print_groups(char *const *dirs, const struct triage_verdict *v,
 			    v[j].label != v[i].label)
 				continue;
 			count++;
-			printf("  %s (%s: %u of %u runs; gone on %s's fix)\n",
+			printf("  %s (%s: %u of %u runs; %s: 0 of %u)\n",
 			       dirs[j], v[j].variant, v[j].tried[0].found,
-			       v[j].runs, v[j].via);
+			       v[j].runs, v[j].via, v[j].runs);
 		}
 		/* The label's words before its parenthesis name it. */
 		snprintf(labels + strlen(labels),

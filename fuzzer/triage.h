@@ -33,7 +33,7 @@ struct triage_verdict {
 	size_t ntried;
 	enum triage_class class;
 	const char *label; /* TRIAGE_KNOWN: the fix's label (of the set) */
-	char via[32]; /* the variant whose fix it is (chained: not its own) */
+	char via[32]; /* TRIAGE_KNOWN: the fix variant that does not show it */
 };
 
 /*

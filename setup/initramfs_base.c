@@ -124,6 +124,8 @@ static struct ifs_list *base_list(const struct kstate *ks, const char *kdir,
 		ifs_add_dir(ifs, dirs[i]);
 	ifs_add_file(ifs, "bin/busybox", "/bin/busybox", 0755);
 	ifs_add_symlink(ifs, "bin/sh", "busybox");
+	/* Scripts say #!/bin/bash; Debian's bash is /usr/bin/bash. */
+	ifs_add_symlink(ifs, "bin/bash", "/usr/bin/bash");
 	for (size_t i = 0; i < sizeof(guest_tools) / sizeof(*guest_tools);
 	     i++) {
 		if (ifs_add_binary(ifs, guest_tools[i])) {
