@@ -517,10 +517,11 @@ static void emit_replay(FILE *f, int delayed)
 	      "\t[ -n \"$entry\" ] || _fail \"no mark synced_$k in the log\"\n"
 	      "\techo $entry $k >> $tmp.points\n"
 	      "done\n"
+	      "sort -n -k1,1 $tmp.points > $tmp.order 2>/dev/null\n"
 	      "while read entry k; do\n"
 	      "\t_log_writes_replay_log_range $entry $SCRATCH_DEV >> $seqres.full\n"
 	      "\tlwfuzz_check $k\n"
-	      "done < <(sort -n -k1,1 $tmp.points 2>/dev/null)\n\n"
+	      "done < $tmp.order\n\n"
 	      "echo \"Silence is golden\"\n"
 	      "status=0\n"
 	      "exit\n",
