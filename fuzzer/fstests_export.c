@@ -56,6 +56,10 @@ static int changes(const struct wl_op *op, uint16_t path)
 	case WL_SLEEP:
 	case WL_BARRIER:
 		return 0;
+	case WL_OPEN: /* a reopen changes nothing */
+		if (!(op->flags & (OPEN_CREAT | OPEN_TRUNC | OPEN_NOCOW)))
+			return 0;
+		break;
 	}
 	return ((use & WL_F_PATH) && wl_path_within(path, op->path)) ||
 	       ((use & WL_F_PATH2) && wl_path_within(path, op->path2));

@@ -177,6 +177,20 @@ static void delay_plans_become_dm_delay(void **state)
 	free(s);
 }
 
+/* Reopening a file changes nothing: no bracket. */
+static void reopen_is_no_change(void **state)
+{
+	char *s = script_of("open f0 creat\nopen f0 sync\nbarrier 1\nthread\n"
+			    "barrier 1\nfsync f0\n",
+			    -1);
+
+	(void)state;
+	assert_true(bash_accepts(s));
+	assert_non_null(strstr(s, "\tlwfuzz_begin f0\n\ttouch "));
+	assert_null(strstr(s, "\tlwfuzz_begin f0\n\tlwfuzz_end f0\n"));
+	free(s);
+}
+
 static void tmpfile_is_refused(void **state)
 {
 	struct fstests_info info = { .name = "lwfuzz-t", .delay_ms = -1 };
@@ -210,6 +224,7 @@ int main(void)
 		cmocka_unit_test(names_become_commands),
 		cmocka_unit_test(keys_name_the_directories_above),
 		cmocka_unit_test(delay_plans_become_dm_delay),
+		cmocka_unit_test(reopen_is_no_change),
 		cmocka_unit_test(tmpfile_is_refused),
 		cmocka_unit_test(golden_output),
 	};
