@@ -91,6 +91,18 @@ qemu_pids() {
 	pgrep -f "[q]emu-system-x86_64.*$WORK" | tr '\n' ' ' | sed 's/ $//'
 }
 
+# run_failed VARIANT N WORKLOAD OUT: `lwfuzz run` N times (output in
+# OUT.txt, artifacts in OUT); prints in how many runs a check failed.
+run_failed() {
+	"$LWFUZZ" run -k "$1" -n "$2" -o "$4" "$3" >"$4.txt" 2>&1
+	sed -n 's/^run: a check failed in \([0-9]*\) of.*/\1/p' "$4.txt" | tail -1
+}
+
+# delays_fired OUT: "ARMED FIRED", the delay plans of a run's OUT/result.json.
+delays_fired() {
+	echo "$(sed -n 's/.*"delays": \([0-9]*\).*/\1/p' "$1/result.json") $(sed -n 's/.*"delays_fired": \([0-9]*\).*/\1/p' "$1/result.json")"
+}
+
 no_qemu_left() {
 	! pgrep -f "[q]emu-system-x86_64.*$WORK" >/dev/null
 }

@@ -20,30 +20,21 @@
 . "$(dirname "$0")/lib.sh"
 plan 12
 
-# runs VARIANT WORKLOAD OUT: 5 runs; prints the failed-runs count.
-runs() {
-	"$LWFUZZ" run -k "$1" -n 5 -o "$3" "$2" >"$3.txt" 2>&1
-	sed -n 's/^run: a check failed in \([0-9]*\) of.*/\1/p' "$3.txt" | tail -1
-}
 
-# fired OUT: "armed fired" from OUT/result.json.
-fired() {
-	echo "$(sed -n 's/.*"delays": \([0-9]*\).*/\1/p' "$1/result.json") $(sed -n 's/.*"delays_fired": \([0-9]*\).*/\1/p' "$1/result.json")"
-}
 
 for case in k0 k1; do
 	wl=corpus/crashes/logcommit-$case-delay.lw
 	file=$(sed -n 's/^# file: \([^ ]*\).*/\1/p' "$wl")
-	n=$(runs stock "$wl" "$WORK/$case-stock")
-	f=$(fired "$WORK/$case-stock")
+	n=$(run_failed stock 5 "$wl" "$WORK/$case-stock")
+	f=$(delays_fired "$WORK/$case-stock")
 	echo "# $case stock: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
 	check "$case-stock: the second fsync's promise broken in 5 of 5 runs" \
 		test "${n:-0}" = 5
 	check "$case-stock: ... as name findings of $file" \
 		bash -c "test \$(grep -l '\"check\": \"name\".*\"path\": \"$file\"' '$WORK/$case-stock'/run-*/report.json | wc -l) = 5"
 	check "$case-stock: the delay fired in every run ($f)" test "$f" = "5 5"
-	n=$(runs logfix "$wl" "$WORK/$case-logfix")
-	f=$(fired "$WORK/$case-logfix")
+	n=$(run_failed logfix 5 "$wl" "$WORK/$case-logfix")
+	f=$(delays_fired "$WORK/$case-logfix")
 	echo "# $case logfix: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
 	check "$case-logfix: clean in 5 of 5 runs" test "${n:-x}" = 0
 	check "$case-logfix: the delay fired in every run ($f)" test "$f" = "5 5"

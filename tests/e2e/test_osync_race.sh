@@ -14,26 +14,19 @@
 . "$(dirname "$0")/lib.sh"
 plan 8
 
-runs() { # runs VARIANT WORKLOAD OUT: 5 runs; prints the failed-runs count
-	"$LWFUZZ" run -k "$1" -n 5 -o "$3" "$2" >"$3.txt" 2>&1
-	sed -n 's/^run: a check failed in \([0-9]*\) of.*/\1/p' "$3.txt" | tail -1
-}
-fired() { # fired OUT: "armed fired"
-	echo "$(sed -n 's/.*"delays": \([0-9]*\).*/\1/p' "$1/result.json") $(sed -n 's/.*"delays_fired": \([0-9]*\).*/\1/p' "$1/result.json")"
-}
 
 for c in prealloc-map presubmit; do
 	wl=corpus/crashes/osync-dio-$c-delay.lw
-	n=$(runs stock "$wl" "$WORK/$c")
-	f=$(fired "$WORK/$c")
+	n=$(run_failed stock 5 "$wl" "$WORK/$c")
+	f=$(delays_fired "$WORK/$c")
 	echo "# $c, O_SYNC, stock: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
 	check "$c: O_SYNC on stock fails in 5 of 5 runs" test "${n:-0}" = 5
 	check "$c: ... as missing-csum of f0 at [524288, 589824)" \
 		grep -q 'FINDING missing-csum f0 .* file \[524288, 589824)' "$WORK/$c.txt"
 	check "$c: the delay fired in every run ($f)" test "$f" = "5 5"
 	sed 's/^\topen f0 sync$/\topen f0 dsync/' "$wl" >"$WORK/$c-dsync.lw"
-	n=$(runs stock "$WORK/$c-dsync.lw" "$WORK/$c-dsync")
-	f=$(fired "$WORK/$c-dsync")
+	n=$(run_failed stock 5 "$WORK/$c-dsync.lw" "$WORK/$c-dsync")
+	f=$(delays_fired "$WORK/$c-dsync")
 	echo "# $c, O_DSYNC, stock: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
 	check "$c: O_DSYNC (FUA, no fsync) on stock: clean in 5 of 5 runs, the delay fired ($f)" \
 		test "${n:-x}/$f" = "0/5 5"

@@ -9,20 +9,12 @@
 . "$(dirname "$0")/lib.sh"
 plan 8
 
-# runs VARIANT WORKLOAD OUT: 5 runs; prints the failed-runs count.
-runs() {
-	"$LWFUZZ" run -k "$1" -n 5 -o "$3" "$2" >"$3.txt" 2>&1
-	sed -n 's/^run: a check failed in \([0-9]*\) of.*/\1/p' "$3.txt" | tail -1
-}
-fired() { # fired OUT: "armed fired"
-	echo "$(sed -n 's/.*"delays": \([0-9]*\).*/\1/p' "$1/result.json") $(sed -n 's/.*"delays_fired": \([0-9]*\).*/\1/p' "$1/result.json")"
-}
 
 for v in fixed buggy; do
 	for w in cow-older-map nocow-no-io-wait; do
 		out=$WORK/$v-$w
-		n=$(runs $v tests/e2e/workloads/testbed-$w.lw "$out")
-		f=$(fired "$out")
+		n=$(run_failed $v 5 tests/e2e/workloads/testbed-$w.lw "$out")
+		f=$(delays_fired "$out")
 		echo "# $w on $v: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
 		grep -m3 'FINDING' "$out.txt" | sed 's/^/# /'
 		check "$w on $v: clean in 5 of 5 runs" test "${n:-x}" = 0
