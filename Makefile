@@ -44,8 +44,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
-.PHONY: all setup check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum clean format build-deps
+.PHONY: all setup setup-6.12 check unit lint layout-check runner-selftest fuzz-harnesses \
+	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum series-compare clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -143,6 +143,10 @@ setup: build-deps
 	bin/lwfuzz setup
 	$(MAKE) all
 
+# The 6.12 series too (make check's end-to-end tests run it).
+setup-6.12: setup
+	bin/lwfuzz setup -s 6.12
+
 unit: $(UNIT_BIN)
 
 # The rules of docs/architecture.md, checked from the includes.
@@ -156,7 +160,7 @@ runner-selftest:
 # Everything lands in one summary line of tests/run.sh: the unit tests,
 # lint, the layout rules, the parser regression, the runner's self-test and
 # the end-to-end tests are its steps; make only builds what they run.
-check: setup
+check: setup setup-6.12
 	$(MAKE) unit $(HARNESSES:%=build/fuzz/asan_%)
 	tests/run.sh
 
@@ -182,6 +186,11 @@ bench-coverage: setup
 # the knob at 0 (RUNS campaigns of MINUTES on buggy and on fixed)?
 race-discovery: setup
 	scripts/race-discovery.sh
+
+# Every seed on stock and 6.12:stock (KERNELS="A B"), RUNS (2) each:
+# verdicts side by side and the time per execution.
+series-compare: setup-6.12
+	scripts/series-compare.sh $(or $(RUNS),2)
 
 # The bug museum: time for a campaign to find each reverted fix (up to
 # MUSEUM_MINUTES, 20, per variant). A benchmark, not a test.

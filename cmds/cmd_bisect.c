@@ -8,6 +8,7 @@
 #include "cmds/options.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
+#include "setup/series.h"
 #include "lib/msg.h"
 #include "lib/workload_file.h"
 #include "setup/setup.h"
@@ -17,13 +18,16 @@
 
 static const char bisect_usage[] =
 	"usage: lwfuzz bisect [OPTIONS] FINDING|WORKLOAD\n\n"
-	"Find the patch of kmod-patch/series that makes a finding appear or\n"
+	"Find the patch of a kernel series' patch series (kmod-patch/series;\n"
+	"6.12's is kmod-patch/6.12/series) that makes a finding appear or\n"
 	"disappear: build btrfs.ko with prefixes of the series and run the\n"
 	"workload N times on each. FINDING is a directory kept by `lwfuzz run\n"
 	"--out` (its workload.lw is used). Without --good/--bad every prefix\n"
 	"from 0 (Debian's source) to the whole series is tried; with them, a\n"
 	"binary search between the two. A REF is a variant name\n"
 	"({variants}) or a number of patches.\n\n"
+	"  -s, --series S      the kernel series (6.1 default, 6.12); a REF\n"
+	"                      such as 6.12:stock names it too\n"
 	"  -g, --good REF      a prefix where the finding does not show\n"
 	"  -b, --bad REF       a prefix where it shows\n"
 	"  -n, --runs N        runs per prefix (default 3)\n"
@@ -59,9 +63,10 @@ static int parse_ref(const struct patch_set *ps, const char *opt,
 }
 
 static int parse(int argc, char **argv, const char **good, const char **bad,
-		 struct wl_run_params *p)
+		 const struct kseries **series, struct wl_run_params *p)
 {
 	static const struct option longopts[] = {
+		{ "series", required_argument, NULL, 's' },
 		{ "good", required_argument, NULL, 'g' },
 		{ "bad", required_argument, NULL, 'b' },
 		{ "runs", required_argument, NULL, 'n' },
@@ -75,9 +80,18 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 		.runs = 3, .op_timeout = 60, .delay_ms = -1, .quiet = 1
 	};
 	opt_begin();
-	while ((c = getopt_long(argc, argv, ":g:b:n:d:h", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":s:g:b:n:d:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
+		case 's':
+			*series = kseries_find(optarg);
+			if (!*series) {
+				opt_usage_error(cmd,
+						"unknown kernel series '%s' for --series; choose one of: %s",
+						optarg, kseries_names());
+				return -1;
+			}
+			break;
 		case 'g':
 			*good = optarg;
 			break;
@@ -108,6 +122,11 @@ static int parse(int argc, char **argv, const char **good, const char **bad,
 		opt_usage_error(cmd, "--good and --bad go together");
 		return -1;
 	}
+	/* A REF with a series names it: "6.12:stock". */
+	if (!*series && *good && strchr(*good, ':'))
+		*series = kseries_of(*good);
+	if (!*series)
+		*series = kseries_default();
 	return 0;
 }
 
@@ -119,9 +138,10 @@ int cmd_bisect(int argc, char **argv)
 	struct patch_set ps;
 	struct workload w;
 	struct layout l;
+	const struct kseries *series = NULL;
 	struct kstate ks;
 	char *wl;
-	int ret = parse(argc, argv, &good, &bad, &p), g = -1, d = -1;
+	int ret = parse(argc, argv, &good, &bad, &series, &p), g = -1, d = -1;
 
 	if (ret)
 		return ret > 0 ? EXIT_CLEAN : EXIT_ERROR;
@@ -129,13 +149,14 @@ int cmd_bisect(int argc, char **argv)
 	ret = EXIT_ERROR;
 	if (wl_load_file(wl, &w) || layout_init(&l))
 		goto out_wl;
-	if (layout_load_patches(&l, &ps))
+	if (layout_load_patches(&l, series, &ps))
 		goto out_layout;
 	if (good && ((g = parse_ref(&ps, "--good", good)) < 0 ||
 		     (d = parse_ref(&ps, "--bad", bad)) < 0))
 		goto out;
-	if (kstate_load(&l, &ks)) {
-		lw_err("no kernel set up; run 'lwfuzz setup' first");
+	if (kstate_load(&l, series, &ks)) {
+		lw_err("no kernel of series %s set up; run 'lwfuzz setup -s %s' first",
+		       series->name, series->name);
 		goto out;
 	}
 	ret = bisect_run(&l, &ks, &ps, &w, &p, g, d);

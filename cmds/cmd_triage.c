@@ -10,7 +10,6 @@
 #include "lib/fsutil.h"
 #include "lib/msg.h"
 #include "setup/layout.h"
-#include "setup/variants.h"
 
 static const char triage_usage[] =
 	"usage: lwfuzz triage [OPTIONS] FINDING...\n\n"
@@ -97,7 +96,6 @@ int cmd_triage(int argc, char **argv)
 	const char *variant = NULL;
 	struct triage_verdict *v;
 	struct wl_run_params p;
-	struct patch_set ps;
 	struct layout l;
 	size_t n, done = 0;
 	int ret = parse(argc, argv, &variant, &p);
@@ -107,17 +105,12 @@ int cmd_triage(int argc, char **argv)
 	n = (size_t)(argc - optind);
 	if (layout_init(&l))
 		return EXIT_ERROR;
-	if (layout_load_patches(&l, &ps)) {
-		layout_free(&l);
-		return EXIT_ERROR;
-	}
 	v = calloc(n, sizeof(*v));
 	if (!v)
 		abort();
 	ret = EXIT_CLEAN;
 	for (size_t i = 0; i < n; i++) {
-		if (triage_finding(&l, &ps, argv[optind + i], variant, &p,
-				   &v[i]))
+		if (triage_finding(&l, argv[optind + i], variant, &p, &v[i]))
 			ret = EXIT_ERROR;
 		done++;
 	}
@@ -128,7 +121,6 @@ int cmd_triage(int argc, char **argv)
 		else if (v[i].class != TRIAGE_KNOWN)
 			ret = EXIT_FINDING;
 	free(v);
-	variants_free(&ps);
 	layout_free(&l);
 	return ret;
 }

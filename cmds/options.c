@@ -10,6 +10,7 @@
 #include "lib/fsutil.h"
 #include "lib/msg.h"
 #include "setup/layout.h"
+#include "setup/series.h"
 #include "setup/variants.h"
 
 void opt_begin(void)
@@ -182,7 +183,7 @@ int opt_kernel(const char *cmd, const char *arg, const char **variant)
 
 	if (layout_init(&l))
 		return -1;
-	if (layout_load_patches(&l, &ps))
+	if (layout_load_patches_for(&l, arg, &ps))
 		goto out;
 	if (variant_lookup(&ps, arg, &v)) {
 		lw_err("unknown kernel variant '%s' for --kernel, in 'lwfuzz %s'; choose one of: %s",
@@ -201,14 +202,24 @@ void opt_help(const char *usage)
 {
 	static const char mark[] = "{variants}";
 	const char *names = "those of kmod-patch/variants";
-	struct patch_set ps = { 0 };
+	char all[1024] = "";
 	struct layout l;
-	int loaded = 0;
 
+	/* Every series' variants: "stock, buggy, ..., 6.12:stock, ...". */
 	if (strstr(usage, mark) && !layout_init(&l)) {
-		loaded = !layout_load_patches(&l, &ps);
-		if (loaded)
-			names = variant_names(&ps);
+		size_t len = 0;
+
+		for (size_t i = 0; kseries_all[i] && len < sizeof(all); i++) {
+			struct patch_set ps;
+
+			if (layout_load_patches(&l, kseries_all[i], &ps))
+				continue;
+			len += snprintf(all + len, sizeof(all) - len, "%s%s",
+					len ? ", " : "", variant_names(&ps));
+			variants_free(&ps);
+		}
+		if (len)
+			names = all;
 		layout_free(&l);
 	}
 	for (const char *p = usage, *m; *p; p = m + strlen(mark)) {
@@ -220,8 +231,6 @@ void opt_help(const char *usage)
 		fwrite(p, 1, m - p, stdout);
 		fputs(names, stdout);
 	}
-	if (loaded)
-		variants_free(&ps);
 }
 
 char *opt_workload_of(const char *operand, int *is_dir)

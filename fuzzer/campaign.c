@@ -387,8 +387,10 @@ static int run_campaign(struct campaign *c)
 	c->findings = path_join(o->out, "findings");
 	struct kstate ks;
 
-	snprintf(c->release, sizeof(c->release), "%s",
-		 kstate_load(c->l, &ks) ? "?" : ks.release);
+	if (kstate_load_for(c->l, o->variant, &ks))
+		snprintf(ks.release, sizeof(ks.release), "?");
+	snprintf(c->release, sizeof(c->release), "%s", ks.release);
+	memcpy(c->origin, ks.origin, sizeof(c->origin));
 	/* Findings are written as text: their delays by name. */
 	kmod_sites_know(c->l, o->variant);
 	if (mkdir_p(c->findings, 0755) || start_vms(c))

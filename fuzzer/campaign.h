@@ -46,6 +46,7 @@ struct campaign {
 	char *new_dirs[256]; /* findings of this campaign, for the post work */
 	unsigned int n_new_dirs;
 	char release[64]; /* the guest kernel's */
+	char origin[512]; /* a user's own kernel: its image and modules */
 	int afl_started; /* the seeds are done; inputs in flight are AFL++'s */
 	char *halt_why; /* set when OUT can take no more: the campaign stops */
 	unsigned int kept_pending; /* inputs kept in OUT/pending */

@@ -39,13 +39,16 @@ static int has_check(const char *sig, const char *check)
 }
 
 /*
- * A finding's `kernel` file: the variant, its release and how QEMU ran it
- * (a race found under KVM may need KVM's timing to show again).
+ * A finding's `kernel` file: the variant, its release, how QEMU ran it (a
+ * race found under KVM may need KVM's timing to show again) and, for a
+ * user's own kernel, where it came from.
  */
 static char *finding_kernel_line(const struct campaign *c)
 {
-	return xasprintf("%s %s\naccel %s\n", c->o->variant, c->release,
-			 vm_accel_name(vm_accel_current()));
+	return xasprintf("%s %s\naccel %s\n%s%s%s", c->o->variant, c->release,
+			 vm_accel_name(vm_accel_current()),
+			 *c->origin ? "origin " : "", c->origin,
+			 *c->origin ? "\n" : "");
 }
 
 /* @stored: finding_store()'s verdict; @where its path (freed here). */
@@ -296,20 +299,13 @@ void fuzz_triage_new(struct campaign *c)
 				   .delay_ms = c->o->delay_ms,
 				   .quiet = 1 };
 	struct triage_verdict *v = calloc(c->n_new_dirs, sizeof(*v));
-	struct patch_set ps;
 	unsigned int n = 0;
 
 	if (!v)
 		abort();
-	if (layout_load_patches(c->l, &ps)) {
-		free(v);
-		return;
-	}
 	for (; n < c->n_new_dirs && !fuzz_stop; n++)
-		triage_finding(c->l, &ps, c->new_dirs[n], c->o->variant, &p,
-			       &v[n]);
+		triage_finding(c->l, c->new_dirs[n], c->o->variant, &p, &v[n]);
 	triage_print_groups(c->new_dirs, v, n);
 	c->triage_counts = strdup(triage_counts(v, n));
-	variants_free(&ps);
 	free(v);
 }

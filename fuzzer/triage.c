@@ -141,10 +141,11 @@ static void write_json(const char *dir, const struct triage_verdict *v)
 	free(path);
 }
 
-int triage_finding(const struct layout *l, const struct patch_set *ps,
-		   const char *dir, const char *variant,
-		   const struct wl_run_params *p, struct triage_verdict *v)
+int triage_finding(const struct layout *l, const char *dir,
+		   const char *variant, const struct wl_run_params *p,
+		   struct triage_verdict *v)
 {
+	struct patch_set set = { 0 }, *ps = &set;
 	char *min = path_join(dir, "minimized.lw");
 	char *wl = path_exists(min) ? min : path_join(dir, "workload.lw");
 	char *own = variant ? strdup(variant) : finding_variant(dir);
@@ -158,6 +159,9 @@ int triage_finding(const struct layout *l, const struct patch_set *ps,
 	if (!own)
 		goto out;
 	snprintf(v->variant, sizeof(v->variant), "%s", own);
+	/* The fixes known for a finding are those of its kernel series. */
+	if (layout_load_patches_for(l, own, ps))
+		goto out;
 	if (!variant_find(ps, own)) {
 		lw_err("%s: its variant %s is not in kmod-patch/variants (%s); name one with -k",
 		       dir, own, variant_names(ps));
@@ -178,6 +182,7 @@ int triage_finding(const struct layout *l, const struct patch_set *ps,
 	write_json(dir, v);
 	ret = 0;
 out:
+	variants_free(ps);
 	if (wl != min)
 		free(wl);
 	free(min);

@@ -39,7 +39,8 @@ struct triage_verdict {
 /*
  * Triage the finding in @dir (its minimized.lw, else workload.lw) found
  * on @variant (NULL: the one its `kernel` file names): @p->runs runs on
- * that variant, then on each fix variant of kmod-patch/fixes for it; when
+ * that variant, then on each fix variant of its kernel series' fixes file
+ * (kmod-patch/fixes, kmod-patch/6.12/fixes) for it; when
  * every fix variant still shows it, the same is asked of those variants'
  * own fixes (a finding on `buggy` that `fixed` still shows may be the
  * log-commit race that `logfix` removes). A fix counts when its variant
@@ -47,9 +48,9 @@ struct triage_verdict {
  * showed it in at least one. Prints a line per variant; writes
  * @dir/triage.json. 0 done (verdict in @v), -1 error (said).
  */
-int triage_finding(const struct layout *l, const struct patch_set *ps,
-		   const char *dir, const char *variant,
-		   const struct wl_run_params *p, struct triage_verdict *v);
+int triage_finding(const struct layout *l, const char *dir,
+		   const char *variant, const struct wl_run_params *p,
+		   struct triage_verdict *v);
 
 /*
  * Print findings grouped by verdict, unexplained first, then each known

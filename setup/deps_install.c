@@ -6,6 +6,7 @@
 
 #include "lib/msg.h"
 #include "setup/pkg_resolve.h"
+#include "setup/series.h"
 #include "setup/setup.h"
 #include "lib/spawn.h"
 
@@ -23,7 +24,6 @@ const char *const setup_packages[] = {
 	"cpio",
 	"kmod",
 	"libcmocka-dev",
-	"linux-source-6.1",
 	"xz-utils",
 	"binutils",
 	"patch",
@@ -50,8 +50,8 @@ static int apt_update(void)
 
 static int resolve_release(struct kstate *ks)
 {
-	char *argv[] = { "apt-cache", "depends", "linux-image-cloud-amd64",
-			 NULL };
+	char *argv[] = { "apt-cache", "depends",
+			 (char *)ks->series->image_meta, NULL };
 	char *out;
 	int st = spawn_capture(argv, &out);
 	int ret = -1;
@@ -136,6 +136,7 @@ static int apt_install(const char *missing)
 
 int deps_ensure(struct kstate *ks, int install, int update)
 {
+	const struct kseries *s = ks->series;
 	const char *pkgs[64];
 	char headers[128], missing[2048];
 	size_t n = 0;
@@ -149,7 +150,8 @@ int deps_ensure(struct kstate *ks, int install, int update)
 	if (resolve_release(ks)) {
 		if (updated || !install || geteuid() != 0 || apt_update() ||
 		    resolve_release(ks)) {
-			lw_err("cannot resolve linux-image-cloud-amd64 to a kernel release; run 'apt-get update' (as root) and retry");
+			lw_err("cannot resolve %s to a kernel release; run 'apt-get update' (as root) and retry",
+			       s->image_meta);
 			return -1;
 		}
 		updated = 1;
@@ -157,6 +159,7 @@ int deps_ensure(struct kstate *ks, int install, int update)
 	snprintf(headers, sizeof(headers), "linux-headers-%s", ks->release);
 	for (; setup_packages[n]; n++)
 		pkgs[n] = setup_packages[n];
+	pkgs[n++] = s->source_pkg;
 	pkgs[n++] = headers;
 	if (missing_packages(pkgs, n, missing, sizeof(missing))) {
 		if (!install || geteuid() != 0) {
@@ -176,16 +179,16 @@ int deps_ensure(struct kstate *ks, int install, int update)
 
 	snprintf(img, sizeof(img), "linux-image-%s", ks->release);
 	if (candidate(img, ks->image_version, sizeof(ks->image_version)) ||
-	    installed_version("linux-source-6.1", ks->source_version,
+	    installed_version(s->source_pkg, ks->source_version,
 			      sizeof(ks->source_version))) {
-		lw_err("apt-cache knows no version of %s or linux-source-6.1; run 'apt-get update'",
-		       img);
+		lw_err("apt-cache knows no version of %s or %s; run 'apt-get update'",
+		       img, s->source_pkg);
 		return -1;
 	}
 	/* The patches are written against the source; the headers and the
 	 * image come from the same Debian upload when the two agree. */
 	if (strcmp(ks->image_version, ks->source_version))
-		lw_info("note: %s is %s but linux-source-6.1 is %s", img,
-			ks->image_version, ks->source_version);
+		lw_info("note: %s is %s but %s is %s", img,
+			ks->image_version, s->source_pkg, ks->source_version);
 	return 0;
 }

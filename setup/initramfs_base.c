@@ -13,15 +13,54 @@
 #include "setup/initramfs.h"
 #include "setup/modules_dep.h"
 #include "lib/msg.h"
+#include "setup/series.h"
 #include "setup/setup.h"
 #include "setup/variants.h"
 
-/* What every guest loads; their dependencies come from the image's. */
-static const char *const guest_modules[] = {
-	"virtio_pci",	 "virtio_blk",	 "dm-mod",
-	"dm-log-writes", "dm-snapshot",	 "dm-thin-pool",
-	"dm-flakey",	 "dm-delay",	 "crc32c-intel", "btrfs",
+/*
+ * What every guest loads; their dependencies come from the image's. A
+ * Debian kernel has them all; a kernel of the user's own may lack the
+ * ones lwfuzz can do without.
+ */
+const struct guest_module guest_modules[] = {
+	{ "virtio_pci", "CONFIG_VIRTIO_PCI", 1 },
+	{ "virtio_blk", "CONFIG_VIRTIO_BLK", 1 },
+	{ "dm-mod", "CONFIG_BLK_DEV_DM", 1 },
+	{ "dm-log-writes", "CONFIG_DM_LOG_WRITES", 1 },
+	{ "dm-snapshot", "CONFIG_DM_SNAPSHOT", 1 },
+	{ "dm-thin-pool", "CONFIG_DM_THIN_PROVISIONING", 0 },
+	{ "dm-flakey", "CONFIG_DM_FLAKEY", 0 },
+	/* Exported fstests tests of workloads with delay plans. */
+	{ "dm-delay", "CONFIG_DM_DELAY", 0 },
+	{ "crc32c-intel", "CONFIG_CRYPTO_CRC32C_INTEL", 0 },
+	{ "btrfs", "CONFIG_BTRFS_FS", 1 },
+	{ NULL, NULL, 0 },
 };
+
+int guest_modules_check(const char *mdir, int all, char *why, size_t len)
+{
+	for (size_t i = 0; guest_modules[i].name; i++) {
+		const struct guest_module *m = &guest_modules[i];
+		int r;
+
+		if (!all && !m->needed)
+			continue;
+		r = moddep_present(mdir, m->name);
+		if (r < 0) {
+			snprintf(why, len,
+				 "cannot read the module indexes of %s; run depmod on it",
+				 mdir);
+			return -1;
+		}
+		if (!r) {
+			snprintf(why, len,
+				 "no %s: enable %s (as a module or built in)",
+				 m->name, m->config);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /* Host tools the guest runs, at their host paths. */
 static const char *const guest_tools[] = {
@@ -66,15 +105,25 @@ out:
 	return ret;
 }
 
+/* The guest modules @mdir has: all of them, or only what is there (@own). */
+static size_t module_names(const char *mdir, int own, const char **names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; guest_modules[i].name; i++)
+		if (!own || moddep_present(mdir, guest_modules[i].name) == 1)
+			names[n++] = guest_modules[i].name;
+	return n;
+}
+
 static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
-		       const char *release)
+		       const char *release, int own)
 {
 	char *mdir = xasprintf("%s/lib/modules/%s", kdir, release);
 	char why[512], *order = xasprintf("%s", "");
+	const char *names[sizeof(guest_modules) / sizeof(*guest_modules)];
 	struct mod_load *mods;
-	int n = moddep_load_order(mdir, guest_modules,
-				  sizeof(guest_modules) /
-					  sizeof(*guest_modules),
+	int n = moddep_load_order(mdir, names, module_names(mdir, own, names),
 				  &mods, why, sizeof(why));
 
 	if (n < 0)
@@ -84,9 +133,10 @@ static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 			xasprintf("lib/modules/%s/%s", release, mods[i].path);
 		/*
 		 * The variant's own btrfs.ko, built out of tree, in the stock
-		 * one's place: the same name, so the same dependencies.
+		 * one's place: the same name, so the same dependencies. A
+		 * user's kernel brings its btrfs as it is.
 		 */
-		char *host = strcmp(mods[i].name, "btrfs")
+		char *host = own || strcmp(mods[i].name, "btrfs")
 				     ? path_join(mdir, mods[i].path)
 				     : path_join(vdir, "btrfs.ko");
 		char *o = xasprintf("%s/%s\n", order, name);
@@ -97,7 +147,9 @@ static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		free(name);
 		free(host);
 	}
-	if (n >= 0 && add_helper(ifs, vdir, release, &order)) {
+	/* lwfuzz.ko is built against Debian's headers only: a user's kernel
+	 * runs without coverage and delay plans. */
+	if (n >= 0 && !own && add_helper(ifs, vdir, release, &order)) {
 		moddep_free_order(mods, n);
 		n = -1;
 	}
@@ -134,7 +186,7 @@ static struct ifs_list *base_list(const struct kstate *ks, const char *kdir,
 			goto err;
 		}
 	}
-	if (add_modules(ifs, kdir, vdir, ks->release))
+	if (add_modules(ifs, kdir, vdir, ks->release, ks->series->own))
 		goto err;
 	return ifs;
 err:
@@ -167,7 +219,7 @@ out:
 int initramfs_build_base(const struct layout *l, const struct kstate *ks,
 			 const struct variant *v, int *built)
 {
-	char *kdir = layout_kernel_dir(l, ks->release);
+	char *kdir = layout_kernel_dir(l, ks);
 	char *vdir = layout_variant_dir(l, v->name);
 	char *cpio = path_join(vdir, "base.cpio");
 	char *keyf = path_join(vdir, "base.key");

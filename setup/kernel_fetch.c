@@ -11,8 +11,7 @@
 #include "lib/msg.h"
 #include "setup/setup.h"
 #include "lib/spawn.h"
-
-#define SOURCE_TARBALL "/usr/src/linux-source-6.1.tar.xz"
+#include "setup/series.h"
 
 int cache_check_space(const struct layout *l, unsigned long long need_mb)
 {
@@ -102,7 +101,7 @@ static int unpack_image(const char *deb, const char *tmp, const char *release)
 
 int kernel_fetch(const struct layout *l, const struct kstate *ks)
 {
-	char *dir = layout_kernel_dir(l, ks->release);
+	char *dir = layout_kernel_dir(l, ks);
 	char *tmp = xasprintf("%s.tmp", dir);
 	char *debs = path_join(l->cache, "debs");
 	char *pkg = xasprintf("linux-image-%s", ks->release);
@@ -148,18 +147,19 @@ out:
 
 int source_extract(const struct layout *l, const struct kstate *ks)
 {
+	const char *pkg = ks->series->source_pkg;
 	char *dir = xasprintf("%s/src/%s", l->cache, ks->source_version);
 	char *tmp = xasprintf("%s.tmp", dir);
-	char *argv[] = { "tar", "-xf", SOURCE_TARBALL,
-			 "-C",	tmp,   "linux-source-6.1/fs/btrfs",
-			 NULL };
+	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
+	char *btrfs = xasprintf("%s/fs/btrfs", pkg);
+	char *argv[] = { "tar", "-xf", tarball, "-C", tmp, btrfs, NULL };
 	int ret = -1;
 
 	if (entry_matches(dir, ks->source_version)) {
 		ret = 0;
 		goto out;
 	}
-	lw_info("extracting fs/btrfs from %s", SOURCE_TARBALL);
+	lw_info("extracting fs/btrfs from %s", tarball);
 	rm_rf(tmp);
 	if (mkdir_p(tmp, 0755)) {
 		lw_err("cannot create %s: %s", tmp, strerror(errno));
@@ -179,6 +179,8 @@ int source_extract(const struct layout *l, const struct kstate *ks)
 out:
 	if (ret)
 		rm_rf(tmp);
+	free(btrfs);
+	free(tarball);
 	free(tmp);
 	free(dir);
 	return ret;

@@ -13,6 +13,7 @@
 #include "lib/msg.h"
 #include "setup/setup.h"
 #include "lib/spawn.h"
+#include "setup/series.h"
 #include "setup/variants.h"
 
 /* Bump when the build recipe below changes what it produces. */
@@ -31,7 +32,8 @@ int kmod_key(const struct layout *l, const struct kstate *ks,
 	if (kmod_helper_key(l, &h))
 		return -1;
 	for (size_t i = 0; i < v->npatches; i++) {
-		char *rel = xasprintf("kmod-patch/%s", variant_patch(ps, v, i));
+		char *rel = xasprintf("%s/%s", ks->series->patch_dir,
+				      variant_patch(ps, v, i));
 		char *path = layout_src(l, rel);
 		int ret = hash_file(&h, path);
 
@@ -74,7 +76,8 @@ static int apply_patches(const struct layout *l, const struct kstate *ks,
 			 const char *tree, const char *log)
 {
 	for (size_t i = 0; i < v->npatches; i++) {
-		char *rel = xasprintf("kmod-patch/%s", variant_patch(ps, v, i));
+		char *rel = xasprintf("%s/%s", ks->series->patch_dir,
+				      variant_patch(ps, v, i));
 		char *path = layout_src(l, rel);
 		/* No fuzz: a patch that only applies loosely has drifted. */
 		char *argv[] = { "patch",    "-p1", "--batch", "--forward",
@@ -84,8 +87,9 @@ static int apply_patches(const struct layout *l, const struct kstate *ks,
 		free(rel);
 		free(path);
 		if (st) {
-			lw_err("patch %s no longer applies to linux-source-6.1 %s (see %s); refresh it against that tree",
-			       variant_patch(ps, v, i), ks->source_version, log);
+			lw_err("patch %s/%s no longer applies to %s %s (see %s); refresh it against that tree",
+			       ks->series->patch_dir, variant_patch(ps, v, i),
+			       ks->series->source_pkg, ks->source_version, log);
 			return -1;
 		}
 	}
@@ -157,9 +161,9 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 		    const char *work, const char *out, const char *key,
 		    const char *log)
 {
-	char *pristine = xasprintf("%s/src/%s/linux-source-6.1", l->cache,
-				   ks->source_version);
-	char *tree = path_join(work, "linux-source-6.1");
+	char *pristine = xasprintf("%s/src/%s/%s", l->cache,
+				   ks->source_version, ks->series->source_pkg);
+	char *tree = path_join(work, ks->series->source_pkg);
 	char *btrfs = path_join(tree, "fs/btrfs");
 	char *cp[] = { "cp", "-a", pristine, (char *)work, NULL };
 	char *ko = path_join(btrfs, "btrfs.ko");
@@ -213,7 +217,7 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 	char key[32], cached[32];
 	char *dir = layout_variant_dir(l, v->name);
 	char *out = xasprintf("%s.tmp", dir);
-	char *work = xasprintf("%s/build/%s", l->cache, v->name);
+	char *work = layout_build_dir(l, v->name);
 	char *logs = path_join(l->cache, "logs");
 	char *log = xasprintf("%s/build-%s.log", logs, v->name);
 	int ret = -1;

@@ -9,6 +9,7 @@
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
+#include "setup/series.h"
 #include "setup/variants.h"
 
 static char *default_cache(void)
@@ -54,14 +55,44 @@ void layout_free(struct layout *l)
 	free(l->cache);
 }
 
-char *layout_kernel_dir(const struct layout *l, const char *release)
+/* "6.12:stock" -> cache/WHAT/6.12/stock (kbuild refuses ':' in M=). */
+static char *entry_dir(const struct layout *l, const char *what,
+		       const char *variant)
 {
-	return xasprintf("%s/kernel/%s", l->cache, release);
+	char *dir = xasprintf("%s/%s/%s", l->cache, what, variant);
+	char *colon = strrchr(dir, ':');
+
+	if (colon)
+		*colon = '/';
+	return dir;
+}
+
+char *layout_kernel_dir(const struct layout *l, const struct kstate *ks)
+{
+	/* "own:NAME" -> kernel/own/NAME: apart from Debian's releases, even
+	 * when the user's kernel has the same release. */
+	if (ks->series->own)
+		return entry_dir(l, "kernel", ks->name);
+	return xasprintf("%s/kernel/%s", l->cache, ks->release);
+}
+
+char *layout_kernel_image(const struct layout *l, const struct kstate *ks)
+{
+	char *dir = layout_kernel_dir(l, ks);
+	char *img = xasprintf("%s/boot/vmlinuz-%s", dir, ks->release);
+
+	free(dir);
+	return img;
 }
 
 char *layout_variant_dir(const struct layout *l, const char *variant)
 {
-	return xasprintf("%s/variants/%s", l->cache, variant);
+	return entry_dir(l, "variants", variant);
+}
+
+char *layout_build_dir(const struct layout *l, const char *variant)
+{
+	return entry_dir(l, "build", variant);
 }
 
 char *layout_src(const struct layout *l, const char *rel)
@@ -87,9 +118,22 @@ static void get_field(const char *text, const char *key, char *out, size_t len)
 	}
 }
 
-int kstate_load(const struct layout *l, struct kstate *ks)
+/* cache/STATE-FILE of a series; a user's kernel keeps its own. */
+static char *state_path(const struct layout *l, const struct kstate *ks)
 {
-	char *path = path_join(l->cache, "kernel.state");
+	char *dir, *path;
+
+	if (!ks->series->own)
+		return path_join(l->cache, ks->series->state_file);
+	dir = layout_kernel_dir(l, ks);
+	path = path_join(dir, "kernel.state");
+	free(dir);
+	return path;
+}
+
+static int load(const struct layout *l, struct kstate *ks)
+{
+	char *path = state_path(l, ks);
 	char *text = read_file(path, NULL);
 
 	free(path);
@@ -100,16 +144,39 @@ int kstate_load(const struct layout *l, struct kstate *ks)
 		  sizeof(ks->image_version));
 	get_field(text, "source_version", ks->source_version,
 		  sizeof(ks->source_version));
+	get_field(text, "origin", ks->origin, sizeof(ks->origin));
 	free(text);
 	return ks->release[0] ? 0 : -1;
 }
 
+int kstate_load(const struct layout *l, const struct kseries *s,
+		struct kstate *ks)
+{
+	memset(ks, 0, sizeof(*ks));
+	ks->series = s;
+	return s->own ? -1 : load(l, ks);
+}
+
+int kstate_load_for(const struct layout *l, const char *kernel,
+		    struct kstate *ks)
+{
+	const struct kseries *s = kseries_of(kernel);
+
+	memset(ks, 0, sizeof(*ks));
+	if (!s || strlen(kernel) >= sizeof(ks->name))
+		return -1;
+	ks->series = s;
+	if (s->own)
+		snprintf(ks->name, sizeof(ks->name), "%s", kernel);
+	return load(l, ks);
+}
+
 int kstate_save(const struct layout *l, const struct kstate *ks)
 {
-	char *path = path_join(l->cache, "kernel.state");
-	char *text =
-		xasprintf("release=%s\nimage_version=%s\nsource_version=%s\n",
-			  ks->release, ks->image_version, ks->source_version);
+	char *path = state_path(l, ks);
+	char *text = xasprintf(
+		"release=%s\nimage_version=%s\nsource_version=%s\norigin=%s\n",
+		ks->release, ks->image_version, ks->source_version, ks->origin);
 	int ret = write_file_atomic(path, text, strlen(text));
 
 	free(text);
@@ -117,14 +184,17 @@ int kstate_save(const struct layout *l, const struct kstate *ks)
 	return ret;
 }
 
-int layout_load_patches(const struct layout *l, struct patch_set *ps)
+int layout_load_patches(const struct layout *l, const struct kseries *s,
+			struct patch_set *ps)
 {
-	char *sp = layout_src(l, "kmod-patch/series");
-	char *vp = layout_src(l, "kmod-patch/variants");
+	char *dir = layout_src(l, s->patch_dir);
+	char *sp = path_join(dir, "series");
+	char *vp = path_join(dir, "variants");
 	char *series = read_file(sp, NULL), *variants = read_file(vp, NULL);
 	char *fixes = NULL, why[512];
 	int ret = -1;
 
+	memset(ps, 0, sizeof(*ps));
 	if (!series || !variants) {
 		lw_err("cannot read %s: %s (is LWFUZZ_ROOT right?)",
 		       series ? vp : sp, strerror(errno));
@@ -132,25 +202,64 @@ int layout_load_patches(const struct layout *l, struct patch_set *ps)
 	}
 	ret = variants_parse(ps, series, variants, why, sizeof(why));
 	if (!ret) {
-		char *fp = layout_src(l, "kmod-patch/fixes");
+		char *fp = path_join(dir, "fixes");
 
 		fixes = read_file(fp, NULL);
 		/* No kmod-patch/fixes: nothing is known to explain a finding. */
-		if (fixes && fixes_parse(ps, fixes, why, sizeof(why))) {
+		if ((fixes && fixes_parse(ps, fixes, why, sizeof(why))) ||
+		    variants_qualify(ps, s->prefix, why, sizeof(why))) {
 			variants_free(ps);
 			ret = -1;
 		}
 		free(fp);
 	}
-	if (ret)
+	/* The parser names kmod-patch/FILE; say which series' it was. */
+	if (ret && *s->prefix)
+		lw_err("%s (series %s, %s/)", why, s->name, s->patch_dir);
+	else if (ret)
 		lw_err("%s", why);
 out:
+	free(dir);
 	free(fixes);
 	free(series);
 	free(variants);
 	free(sp);
 	free(vp);
 	return ret;
+}
+
+/* A user's kernel is one variant of its own: no patches, no fixes. */
+static int own_patches(const struct layout *l, const char *kernel,
+		       struct patch_set *ps)
+{
+	struct kstate ks;
+
+	if (kstate_load_for(l, kernel, &ks)) {
+		lw_err("no kernel %s is set up; add it with 'lwfuzz setup --own %s --image VMLINUZ --modules DIR'",
+		       kernel, kernel + strlen("own:"));
+		return -1;
+	}
+	snprintf(ps->prefix, sizeof(ps->prefix), "own:");
+	snprintf(ps->variants[0].name, sizeof(ps->variants[0].name), "%s",
+		 kernel);
+	ps->nvariants = 1;
+	return 0;
+}
+
+int layout_load_patches_for(const struct layout *l, const char *kernel,
+			    struct patch_set *ps)
+{
+	const struct kseries *s = kseries_of(kernel);
+
+	memset(ps, 0, sizeof(*ps));
+	if (!s) {
+		lw_err("kernel '%s' names no kernel series; the series are %s (e.g. 6.12:stock), or own:NAME",
+		       kernel, kseries_names());
+		return -1;
+	}
+	if (s->own)
+		return own_patches(l, kernel, ps);
+	return layout_load_patches(l, s, ps);
 }
 
 int layout_commit_dir(const char *tmp, const char *dst)

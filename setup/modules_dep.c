@@ -157,6 +157,24 @@ out:
 	return ret;
 }
 
+int moddep_present(const char *mdir, const char *name)
+{
+	static const char *const no_config[] = { NULL };
+	struct kmod_ctx *ctx = kmod_new(mdir, no_config);
+	struct kmod_list *found = NULL;
+	int err;
+
+	if (!ctx)
+		return -1;
+	kmod_set_log_priority(ctx, 0);
+	err = kmod_module_new_from_lookup(ctx, name, &found);
+	kmod_module_unref_list(found);
+	kmod_unref(ctx);
+	if (err < 0)
+		return -1;
+	return found != NULL;
+}
+
 void moddep_free_order(struct mod_load *order, int n)
 {
 	for (int i = 0; i < n; i++)

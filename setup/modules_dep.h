@@ -30,4 +30,10 @@ int moddep_load_order(const char *mdir, const char *const names[], size_t n,
 		      struct mod_load **out, char *why, size_t whylen);
 void moddep_free_order(struct mod_load *order, int n);
 
+/*
+ * 1 when module @name is in @mdir's modules.dep or built in (as
+ * modprobe names it), 0 when neither, -1 when the indexes cannot be read.
+ */
+int moddep_present(const char *mdir, const char *name);
+
 #endif

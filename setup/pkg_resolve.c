@@ -28,12 +28,19 @@ static const char *skip_digits(const char *s)
 
 int pkg_release_valid(const char *s)
 {
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 2; i++) {
 		s = skip_digits(s);
-		if (!s || *s++ != (i < 2 ? '.' : '-'))
+		if (!s || *s++ != '.')
 			return 0;
 	}
 	s = skip_digits(s);
+	/* 6.1's ABI number ("-57") or 6.12's Debian upload ("+deb12"). */
+	if (s && *s == '-')
+		s = skip_digits(s + 1);
+	else if (s && !strncmp(s, "+deb", 4))
+		s = skip_digits(s + 4);
+	else
+		return 0;
 	return s && !strcmp(s, "-cloud-amd64");
 }
 

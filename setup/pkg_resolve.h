@@ -10,13 +10,17 @@
 #include <stddef.h>
 
 /*
- * From `apt-cache depends linux-image-cloud-amd64`, the kernel release
- * ("6.1.0-56-cloud-amd64") of its "Depends: linux-image-RELEASE" line.
+ * From `apt-cache depends` of a cloud image meta package, the kernel
+ * release ("6.1.0-56-cloud-amd64", "6.12.118+deb12-cloud-amd64") of its
+ * "Depends: linux-image-RELEASE" line.
  * Returns 0, or -1 when no well-formed release is there.
  */
 int pkg_parse_kernel_release(const char *text, char *release, size_t len);
 
-/* 1 if @s looks like "MAJ.MIN.PATCH-ABI-cloud-amd64", else 0. */
+/*
+ * 1 if @s looks like "MAJ.MIN.PATCH-ABI-cloud-amd64" (6.1) or
+ * "MAJ.MIN.PATCH+debN-cloud-amd64" (6.12), else 0.
+ */
 int pkg_release_valid(const char *s);
 
 /*

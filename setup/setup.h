@@ -46,4 +46,30 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 int initramfs_build_base(const struct layout *l, const struct kstate *ks,
 			 const struct variant *v, int *built);
 
+/*
+ * Set up a kernel of the user's own as "own:@name": the image and the
+ * modules directory (lib/modules/RELEASE, or a modules_install root)
+ * copied into the cache, checked for the guest modules lwfuzz needs (one
+ * line naming the missing option), and its initramfs. 0, or -1 (said).
+ */
+int own_kernel_setup(const struct layout *l, const char *name,
+		     const char *image, const char *modules);
+
+/* A module the guest loads, and the kernel option that provides it. */
+struct guest_module {
+	const char *name; /* as modprobe names it: "dm-log-writes" */
+	const char *config; /* CONFIG_DM_LOG_WRITES */
+	int needed; /* lwfuzz cannot run without it */
+};
+/* Every guest module, NULL-terminated. */
+extern const struct guest_module guest_modules[];
+
+/*
+ * Does the modules directory @mdir (lib/modules/RELEASE, indexed) have
+ * every needed guest module (@all: every guest module) as a module or
+ * built in? 0, or -1 with one line in @why: "no dm-log-writes: enable
+ * CONFIG_DM_LOG_WRITES (as a module or built in)".
+ */
+int guest_modules_check(const char *mdir, int all, char *why, size_t len);
+
 #endif

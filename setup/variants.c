@@ -228,6 +228,38 @@ int fixes_parse(struct patch_set *ps, const char *text, char *why,
 	return 0;
 }
 
+static int qualify(char *name, size_t size, const char *prefix, char *why,
+		   size_t whylen)
+{
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s%s", prefix, name);
+	if (strlen(full) >= size) {
+		snprintf(why, whylen, "kernel name %s is longer than %zu bytes",
+			 full, size - 1);
+		return -1;
+	}
+	memcpy(name, full, strlen(full) + 1);
+	return 0;
+}
+
+int variants_qualify(struct patch_set *ps, const char *prefix, char *why,
+		     size_t whylen)
+{
+	struct variant *v = ps->variants;
+	struct known_fix *f = ps->fixes;
+
+	snprintf(ps->prefix, sizeof(ps->prefix), "%s", prefix);
+	for (size_t i = 0; i < ps->nvariants; i++)
+		if (qualify(v[i].name, sizeof(v[i].name), prefix, why, whylen))
+			return -1;
+	for (size_t i = 0; i < ps->nfixes; i++)
+		if (qualify(f[i].bug, sizeof(f[i].bug), prefix, why, whylen) ||
+		    qualify(f[i].fix, sizeof(f[i].fix), prefix, why, whylen))
+			return -1;
+	return 0;
+}
+
 void variants_free(struct patch_set *ps)
 {
 	for (size_t i = 0; i < ps->nfixes; i++)
@@ -272,7 +304,7 @@ void variant_of_prefix(const struct patch_set *ps, size_t k,
 		}
 	}
 	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "series-%zu", k);
+	snprintf(out->name, sizeof(out->name), "%sseries-%zu", ps->prefix, k);
 	set_prefix(out, k);
 }
 
@@ -280,7 +312,8 @@ int variant_lookup(const struct patch_set *ps, const char *name,
 		   struct variant *out)
 {
 	const struct variant *v = variant_find(ps, name);
-	const char *digits = name + strlen("series-");
+	size_t plen = strlen(ps->prefix);
+	const char *digits = name + plen + strlen("series-");
 	char *end;
 	unsigned long k;
 
@@ -288,8 +321,9 @@ int variant_lookup(const struct patch_set *ps, const char *name,
 		*out = *v;
 		return 0;
 	}
-	if (strncmp(name, "series-", strlen("series-")) || *digits < '0' ||
-	    *digits > '9')
+	if (strncmp(name, ps->prefix, plen) ||
+	    strncmp(name + plen, "series-", strlen("series-")) ||
+	    *digits < '0' || *digits > '9')
 		return -1;
 	k = strtoul(digits, &end, 10);
 	if (*end || k > ps->nseries)

@@ -37,6 +37,7 @@ struct patch_set {
 	size_t nvariants;
 	struct known_fix fixes[VARIANT_MAX];
 	size_t nfixes;
+	char prefix[16]; /* its kernel series' name prefix: "" or "6.12:" */
 };
 
 /* The file name (under kmod-patch/) of @v's patch @i. */
@@ -56,6 +57,13 @@ int variants_parse(struct patch_set *ps, const char *series_text,
  */
 int fixes_parse(struct patch_set *ps, const char *text, char *why,
 		size_t whylen);
+/*
+ * Give every variant and fix of @ps the series prefix @prefix ("6.12:"), so
+ * its names are the kernel names commands take and its cache entries are
+ * apart from other series'. 0, or -1 with the name too long in @why.
+ */
+int variants_qualify(struct patch_set *ps, const char *prefix, char *why,
+		     size_t whylen);
 void variants_free(struct patch_set *ps);
 /* The variant called @name, or NULL. */
 const struct variant *variant_find(const struct patch_set *ps,
@@ -66,7 +74,8 @@ const char *variant_names(const struct patch_set *ps);
 /*
  * The variant applying the first @k patches of the series: a variant of
  * kmod-patch/variants where one applies exactly that prefix, else
- * "series-K" (the name `lwfuzz bisect` builds and caches it under).
+ * "series-K" (the name `lwfuzz bisect` builds and caches it under), with
+ * the set's series prefix.
  */
 void variant_of_prefix(const struct patch_set *ps, size_t k,
 		       struct variant *out);

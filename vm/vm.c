@@ -221,13 +221,12 @@ static int prepare(struct run *r)
 	struct kstate ks;
 	int fd, ret = -1;
 
-	if (kstate_load(r->l, &ks)) {
-		lw_err("no kernel set up in %s; run 'lwfuzz setup' first",
-		       r->l->cache);
+	if (kstate_load_for(r->l, r->o->variant, &ks)) {
+		lw_err("no kernel of %s's series set up in %s; run 'lwfuzz setup -k %s' first",
+		       r->o->variant, r->l->cache, r->o->variant);
 		goto out;
 	}
-	r->kernel = xasprintf("%s/kernel/%s/boot/vmlinuz-%s", r->l->cache,
-			      ks.release, ks.release);
+	r->kernel = layout_kernel_image(r->l, &ks);
 	r->base = path_join(vdir, "base.cpio");
 	if (!path_exists(r->base) || !path_exists(r->kernel)) {
 		lw_err("variant %s is not built (no %s); run 'lwfuzz setup'",

@@ -19,7 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 plan 9
 
-release=$("$LWFUZZ" kernels | sed -n 's/^kernel release: //p')
+release=$("$LWFUZZ" kernels | sed -n 's/^series 6\.1: kernel release //p')
 mk() { # mk NAME WORKLOAD: a finding of `stock` in $WORK/NAME
 	mkdir -p "$WORK/$1"
 	cp "$2" "$WORK/$1/workload.lw"

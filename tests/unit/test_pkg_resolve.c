@@ -54,6 +54,22 @@ static void release_validation(void **state)
 	assert_false(pkg_release_valid("6.1-56-cloud-amd64"));
 	assert_false(pkg_release_valid("6.1.0-x-cloud-amd64"));
 	assert_false(pkg_release_valid("6.1.0-56-cloud-amd64-extra"));
+	/* 6.12 in bookworm: the Debian upload instead of an ABI number. */
+	assert_true(pkg_release_valid("6.12.118+deb12-cloud-amd64"));
+	assert_false(pkg_release_valid("6.12.118+deb-cloud-amd64"));
+	assert_false(pkg_release_valid("6.12.118+dfsg12-cloud-amd64"));
+	assert_false(pkg_release_valid("6.12.118+deb12-amd64"));
+}
+
+static void release_of_6_12(void **state)
+{
+	const char *out = "linux-image-6.12-cloud-amd64\n"
+			  "  Depends: linux-image-6.12.118+deb12-cloud-amd64\n";
+	char rel[64];
+
+	(void)state;
+	assert_int_equal(pkg_parse_kernel_release(out, rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "6.12.118+deb12-cloud-amd64");
 }
 
 static void candidate_version(void **state)
@@ -99,6 +115,7 @@ int main(void)
 		cmocka_unit_test(release_skips_malformed),
 		cmocka_unit_test(release_missing_or_too_long),
 		cmocka_unit_test(release_validation),
+		cmocka_unit_test(release_of_6_12),
 		cmocka_unit_test(candidate_version),
 		cmocka_unit_test(missing_packages),
 	};

@@ -5,8 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "setup/layout.h"
+#include "setup/series.h"
 #include "setup/variants.h"
 
 static const char series[] = "# the series\n"
@@ -207,6 +210,71 @@ static void known_fixes_errors(void **state)
 	}
 }
 
+/* A series' names: "6.12:stock", its fixes and bisect prefixes alike. */
+static void series_names(void **state)
+{
+	struct patch_set ps;
+	struct variant v;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(variants_parse(&ps, series,
+					"stock -\nbuggy 0002-b.patch\n", why,
+					sizeof(why)),
+			 0);
+	assert_int_equal(fixes_parse(&ps, "buggy stock the fix\n", why,
+				     sizeof(why)),
+			 0);
+	assert_int_equal(variants_qualify(&ps, "6.12:", why, sizeof(why)), 0);
+	assert_string_equal(variant_names(&ps), "6.12:stock, 6.12:buggy");
+	assert_null(variant_find(&ps, "stock"));
+	assert_string_equal(ps.fixes[0].bug, "6.12:buggy");
+	assert_string_equal(ps.fixes[0].fix, "6.12:stock");
+	variant_of_prefix(&ps, 1, &v);
+	assert_string_equal(v.name, "6.12:series-1");
+	assert_int_equal(variant_lookup(&ps, "6.12:series-1", &v), 0);
+	assert_int_equal(v.npatches, 1);
+	assert_int_equal(variant_lookup(&ps, "series-1", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "6.12:series-2", &v), -1);
+	assert_int_equal(variant_lookup(&ps, "6.12:buggy", &v), 0);
+	variants_free(&ps);
+
+	/* A name that no longer fits is refused, not cut. */
+	assert_int_equal(variants_parse(&ps, series,
+					"a-name-of-twenty-eight-chars -\n", why,
+					sizeof(why)),
+			 0);
+	assert_int_equal(variants_qualify(&ps, "6.12:", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "6.12:a-name-of-twenty-eight-chars"));
+	variants_free(&ps);
+}
+
+/* Which series a kernel name belongs to, and where its cache entry is. */
+static void series_of_names(void **state)
+{
+	struct layout l = { .root = "/src", .cache = "/c" };
+	char *dir;
+
+	(void)state;
+	assert_ptr_equal(kseries_of("stock"), kseries_default());
+	assert_string_equal(kseries_of("buggy")->name, "6.1");
+	assert_string_equal(kseries_of("6.12:stock")->name, "6.12");
+	assert_string_equal(kseries_of("6.12:series-1")->patch_dir,
+			    "kmod-patch/6.12");
+	assert_null(kseries_of("5.10:stock"));
+	assert_null(kseries_of("a-very-long-series-name:stock"));
+	assert_string_equal(kseries_names(), "6.1, 6.12");
+	dir = layout_variant_dir(&l, "6.12:stock");
+	assert_string_equal(dir, "/c/variants/6.12/stock");
+	free(dir);
+	dir = layout_variant_dir(&l, "stock");
+	assert_string_equal(dir, "/c/variants/stock");
+	free(dir);
+	dir = layout_build_dir(&l, "6.12:stock-logfix");
+	assert_string_equal(dir, "/c/build/6.12/stock-logfix");
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +284,8 @@ int main(void)
 		cmocka_unit_test(errors_name_the_line),
 		cmocka_unit_test(known_fixes),
 		cmocka_unit_test(known_fixes_errors),
+		cmocka_unit_test(series_names),
+		cmocka_unit_test(series_of_names),
 	};
 
 	return cmocka_run_group_tests_name("variants", tests, NULL, NULL);
