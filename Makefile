@@ -90,6 +90,11 @@ build/tests/test_mutate: tests/unit/test_mutate.c fuzzer/afl_mutator.c $(TEST_AR
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -o $@ $< fuzzer/afl_mutator.c $(TEST_ARCHIVES) $(TEST_LIBS)
 
+# The template test holds the guest's template code to log files it writes.
+build/tests/test_fs_template: tests/unit/test_fs_template.c guest/fs_template.c $(TEST_ARCHIVES)
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -o $@ $< guest/fs_template.c $(TEST_ARCHIVES) $(TEST_LIBS)
+
 build/tests/%: tests/unit/%.c $(TEST_ARCHIVES)
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -o $@ $< $(TEST_ARCHIVES) $(TEST_LIBS)
@@ -174,9 +179,12 @@ e2e: all
 run: setup
 	scripts/demo.sh
 
-# Benchmarks (figures, not pass/fail): replay speed against the reference.
+# Benchmarks (figures, not pass/fail): replay speed against the reference,
+# and an execution's cost against the code path before templates and
+# shared mounts (scripts/bench-exec.sh).
 bench: setup
 	scripts/bench-replay.sh
+	scripts/bench-exec.sh
 
 # What btrfs coverage and an armed delay cost an execution (one sitting).
 bench-coverage: setup

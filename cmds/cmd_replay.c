@@ -30,6 +30,9 @@ static const char replay_usage[] =
 	"  -s, --start-mark M    check only after mark M\n"
 	"  -e, --end-mark M      stop at mark M\n"
 	"  -f, --fsck            also run btrfs check --readonly on each state\n"
+	"      --no-share        mount every crash state, even one whose contents\n"
+	"                        equal the previous point's (the cost sharing\n"
+	"                        saves; the verdicts are the same)\n"
 	"  -j, --json FILE       write the JSON report to FILE (- for stdout)\n"
 	"  -K, --keep DIR        save the image of each failing crash state\n"
 	"      --device-size N   bytes of the recorded device (default: from the\n"
@@ -45,7 +48,7 @@ struct replay_opts {
 	const char *log, *image;
 	unsigned long long device_bytes;
 	unsigned int timeout;
-	int fsck;
+	int fsck, no_share;
 };
 
 static int parse(int argc, char **argv, struct replay_opts *o)
@@ -56,6 +59,7 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 		{ "start-mark", required_argument, NULL, 's' },
 		{ "end-mark", required_argument, NULL, 'e' },
 		{ "fsck", no_argument, NULL, 'f' },
+		{ "no-share", no_argument, NULL, 'N' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "keep", required_argument, NULL, 'K' },
 		{ "device-size", required_argument, NULL, 'D' },
@@ -87,6 +91,9 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 			break;
 		case 'f':
 			o->fsck = 1;
+			break;
+		case 'N':
+			o->no_share = 1;
 			break;
 		case 'j':
 			o->json = optarg;
@@ -156,7 +163,8 @@ int cmd_replay(int argc, char **argv)
 				      .keep = o.keep,
 				      .device_bytes = o.device_bytes,
 				      .timeout_s = o.timeout,
-				      .fsck = o.fsck };
+				      .fsck = o.fsck,
+				      .no_share = o.no_share };
 	ret = replay_vm(&l, &vo, &report);
 	if (report && write_json(o.json, report))
 		ret = EXIT_ERROR;

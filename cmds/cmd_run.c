@@ -35,6 +35,12 @@ static const char run_usage[] =
 	"  -f, --fsck          also run btrfs check --readonly on each crash state\n"
 	"  -T, --op-timeout S  a workload still running after S s hangs (default 60)\n"
 	"  -C, --no-cov        do not collect btrfs coverage (to measure its cost)\n"
+	"      --no-share      mount every crash state, even one whose contents\n"
+	"                      equal the previous point's (to measure what\n"
+	"                      sharing that mount saves; same verdicts)\n"
+	"      --no-template   run mkfs.btrfs through dm-log-writes every run and\n"
+	"                      make the crash-state devices anew (the set-up\n"
+	"                      before templates; to measure what they save)\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: 0 clean in every run, 1 a check failed, 2 error or hang.\n";
 
@@ -43,7 +49,7 @@ static const char *const cmd = "run";
 struct run_opts {
 	const char *variant, *out, *workload;
 	unsigned int runs, op_timeout;
-	int delay_ms, fsck, no_cov;
+	int delay_ms, fsck, no_cov, no_share, no_template;
 };
 
 static int parse(int argc, char **argv, struct run_opts *o)
@@ -56,6 +62,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "op-timeout", required_argument, NULL, 'T' },
 		{ "no-cov", no_argument, NULL, 'C' },
+		{ "no-share", no_argument, NULL, 'N' },
+		{ "no-template", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,6 +96,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'C':
 			o->no_cov = 1;
+			break;
+		case 'N':
+			o->no_share = 1;
+			break;
+		case 'M':
+			o->no_template = 1;
 			break;
 		case 'T':
 			if (opt_op_timeout(cmd, optarg, &o->op_timeout))
@@ -124,7 +138,9 @@ int cmd_run(int argc, char **argv)
 				   .op_timeout = o.op_timeout,
 				   .delay_ms = o.delay_ms,
 				   .fsck = o.fsck,
-				   .no_cov = o.no_cov };
+				   .no_cov = o.no_cov,
+				   .no_share = o.no_share,
+				   .no_template = o.no_template };
 	char tmp[256] = "";
 
 	if (o.out && !dir_is_new_or_empty(o.out)) {

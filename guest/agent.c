@@ -54,6 +54,7 @@ static int agent_replay(int argc, char **argv)
 	cfg.start_mark = a.start_mark;
 	cfg.end_mark = a.end_mark;
 	cfg.fsck = a.fsck;
+	cfg.no_share = a.no_share;
 	cfg.report_path = a.report;
 	return replay_run(&cfg);
 }

@@ -11,6 +11,7 @@
 
 #include "guest/agent_cov.h"
 #include "guest/driver.h"
+#include "guest/fs_template.h"
 #include "lib/delay_site.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
@@ -75,33 +76,49 @@ static uint64_t log_bytes(const char *dev)
 }
 
 /*
- * Put the poison back where the replay wrote, so the next run's replay
- * starts from an all-poison target again (the host poisoned it whole).
+ * The file systems mkfs made so far in this agent's life, by mkfs
+ * arguments, and which one the replay target holds over its poison (NULL:
+ * poison alone, as the host made it).
  */
-static int repoison(const char *log, const char *target)
+#define TEMPLATES 8
+static struct fs_template templates[TEMPLATES];
+static size_t ntemplates;
+static const struct fs_template *target_base;
+
+static const struct fs_template *template_of(const char *key)
 {
-	struct log_entry *e = malloc(sizeof(*e));
-	struct log_reader *r;
-	char why[512];
-	int fd = open(target, O_RDWR | O_CLOEXEC), ret = 0;
+	for (size_t i = 0; i < ntemplates; i++)
+		if (!strcmp(templates[i].key, key))
+			return &templates[i];
+	return NULL;
+}
 
-	r = e && fd >= 0 ? log_open(log, 0, why, sizeof(why)) : NULL;
-	if (!r)
-		ret = -1;
-	while (r && !ret && log_next(r, e, why, sizeof(why)) == 1) {
-		uint64_t ss = log_super(r)->sectorsize;
+/* Keep what the log's mkfs wrote, for the next runs with @key. */
+static void template_keep(const char *key, const char *log)
+{
+	char why[256];
 
-		if (e->nr_sectors && !(e->flags & LOG_MARK))
-			ret = poison_range(fd, e->sector * ss,
-					   e->nr_sectors * ss);
+	if (ntemplates == TEMPLATES)
+		return;
+	if (fs_template_capture(&templates[ntemplates], key, log, why,
+				sizeof(why))) {
+		lw_err("no file system template for '%s': %s", key, why);
+		return;
 	}
-	if (fd >= 0 && fsync(fd))
-		ret = -1;
-	log_close(r);
-	if (fd >= 0)
-		close(fd);
-	free(e);
-	return ret;
+	ntemplates++;
+}
+
+/* Make the target hold @want over its poison (see target_base). */
+static int target_set_base(const char *target, const struct fs_template *want)
+{
+	if (target_base == want)
+		return 0;
+	if (fs_template_switch(target, target_base, want)) {
+		target_base = NULL;
+		return -1;
+	}
+	target_base = want;
+	return 0;
 }
 
 /* The kernel's whole message buffer, for the artifacts. */
@@ -198,6 +215,7 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 			       .log = o->a.log,
 			       .mnt = "/mnt/work",
 			       .fs = &w->fs };
+	char key[256];
 	struct driver_cfg dc = { .mnt = rc.mnt,
 				 .dm_name = RECORDER_DM_NAME,
 				 .timeout_s = o->a.timeout_s,
@@ -212,6 +230,9 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 				   .points =
 					   POINT_FLUSH | POINT_FUA | POINT_MARK,
 				   .fsck = o->a.fsck,
+				   .no_share = o->a.no_share,
+				   /* The next run's replay reuses them. */
+				   .keep_views = !o->a.no_template,
 				   .report_path = report,
 				   .quiet = 1,
 				   .stats = er ? &er->rs : NULL };
@@ -223,6 +244,15 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		er->cov.edges = -1;
 	}
 	mkdir_p(dir, 0755);
+	recorder_mkfs_key(&w->fs, key, sizeof(key));
+	rc.tpl = o->a.no_template ? NULL : template_of(key);
+	if (rc.tpl) {
+		rcfg.from_first = 1;
+		rcfg.index_base = rc.tpl->nr_entries;
+	}
+	if (rc.tpl && !er)
+		printf("run %u/%u: no mkfs: the file system mkfs made for an earlier run (%llu log entries)\n",
+		       n, o->a.runs, (unsigned long long)rc.tpl->nr_entries);
 	if (recorder_start(&rc, why, sizeof(why))) {
 		lw_err("run %u: %s", n, why);
 		goto out;
@@ -275,6 +305,11 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		res->delays_fired += dr.delays_fired;
 	}
 	fflush(stdout);
+	if (target_set_base(o->a.target, rc.tpl)) {
+		lw_err("run %u: cannot prepare the replay target %s", n,
+		       o->a.target);
+		goto out;
+	}
 	ret = replay_run(&rcfg);
 	printf("run %u/%u: %s (set-up %.2f s, workload %.2f s, replay+check %.2f s)\n",
 	       n, o->a.runs,
@@ -282,18 +317,27 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 	       : ret == 1 ? "CORRUPT"
 			  : "ERROR",
 	       t1 - t0, t2 - t1, lw_now() - t2);
-	if (ret != 2 && repoison(o->a.log, o->a.target)) {
+	t2 = lw_now();
+	if (ret != 2 && fs_template_restore(target_base, o->a.log, o->a.target)) {
 		lw_err("run %u: cannot restore the poison on %s", n,
 		       o->a.target);
 		ret = 2;
 	}
+	if (!er)
+		printf("run %u/%u: the target's poison restored in %.2f s\n", n,
+		       o->a.runs, lw_now() - t2);
 	if (ret == 1) {
 		char *img = path_join(dir, "log.img");
+		int bad = rc.tpl ? fs_template_save_log(rc.tpl, o->a.log,
+							log_bytes(o->a.log), img)
+				 : save_log(o->a.log, img);
 
-		if (save_log(o->a.log, img))
+		if (bad)
 			lw_err("run %u: cannot save the log into %s", n, img);
 		free(img);
 	}
+	if (ret != 2 && !rc.tpl && !o->a.no_template)
+		template_keep(key, o->a.log);
 out:
 	if (ret == 2)
 		recorder_stop(&rc, why, sizeof(why));
@@ -460,8 +504,11 @@ int agent_run(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return 2;
 	know_sites();
-	if (o.a.serve)
-		return set_knob(o.a.delay_ms) ? 2 : serve(&o);
+	if (o.a.serve) {
+		ret = set_knob(o.a.delay_ms) ? 2 : serve(&o);
+		replay_release_views();
+		return ret;
+	}
 	if (wl_load_file(o.a.workload, &w) || set_knob(o.a.delay_ms))
 		return 2;
 	res.runs = o.a.runs;
@@ -471,6 +518,7 @@ int agent_run(int argc, char **argv)
 			break;
 		run_result_add(&res, ret);
 	}
+	replay_release_views();
 	char *dmesg = path_join(o.a.out, "dmesg.txt");
 	char *result = path_join(o.a.out, RUN_RESULT_FILE);
 

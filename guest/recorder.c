@@ -12,6 +12,7 @@
 
 #include "replay/dm_dev.h"
 #include "lib/fsutil.h"
+#include "guest/fs_template.h"
 #include "guest/recorder.h"
 #include "lib/spawn.h"
 
@@ -28,50 +29,53 @@ static int sectors_of(const char *dev, uint64_t *sectors)
 	return ret;
 }
 
-int recorder_start(struct recorder *rc, char *why, size_t whylen)
-{
-	char params[256], *out = NULL;
-	uint64_t sectors;
+struct mkfs_args {
+	char feat[128], rt[64], node[16], data[160];
+};
 
-	if (sectors_of(rc->data, &sectors)) {
-		snprintf(why, whylen, "%s: %s", rc->data, strerror(errno));
-		return -1;
-	}
-	snprintf(params, sizeof(params), "%s %s", rc->data, rc->log);
-	if (dm_dev_create(RECORDER_DM_NAME, sectors, "log-writes", params,
-			  rc->node, sizeof(rc->node), why, whylen))
-		return -1;
-	rc->live = 1;
+static void mkfs_args_of(const struct wl_fs *fs, struct mkfs_args *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (!fs)
+		return;
+	wl_fs_features(fs, m->feat, sizeof(m->feat));
+	wl_fs_runtime_features(fs, m->rt, sizeof(m->rt));
+	if (wl_fs_nodesize(fs))
+		snprintf(m->node, sizeof(m->node), "%u", wl_fs_nodesize(fs));
+	wl_fs_mount_data(fs, m->data, sizeof(m->data));
+}
+
+void recorder_mkfs_key(const struct wl_fs *fs, char *key, size_t len)
+{
+	struct mkfs_args m;
+
+	mkfs_args_of(fs, &m);
+	snprintf(key, len, "-O %s -R %s -n %s", m.feat, m.rt, m.node);
+}
+
+static int run_mkfs(struct recorder *rc, const struct mkfs_args *m, char *why,
+		    size_t whylen)
+{
 	/* -K: no discard, so the replay target's poison survives where the
 	 * file system never writes. */
-	char *mkfs[12] = { "mkfs.btrfs", "-f", "-q", "-K" }, feat[128] = "",
-	     rt[64] = "", node[16] = "", data[160] = "";
+	char *mkfs[12] = { "mkfs.btrfs", "-f", "-q", "-K" }, *out = NULL;
 	int n = 4, st;
 
-	if (rc->fs) {
-		wl_fs_features(rc->fs, feat, sizeof(feat));
-		wl_fs_runtime_features(rc->fs, rt, sizeof(rt));
-		if (wl_fs_nodesize(rc->fs))
-			snprintf(node, sizeof(node), "%u",
-				 wl_fs_nodesize(rc->fs));
-		wl_fs_mount_data(rc->fs, data, sizeof(data));
-	}
-	if (feat[0]) {
+	if (m->feat[0]) {
 		mkfs[n++] = "-O";
-		mkfs[n++] = feat;
+		mkfs[n++] = (char *)m->feat;
 	}
-	if (rt[0]) {
+	if (m->rt[0]) {
 		mkfs[n++] = "-R";
-		mkfs[n++] = rt;
+		mkfs[n++] = (char *)m->rt;
 	}
-	if (node[0]) {
+	if (m->node[0]) {
 		mkfs[n++] = "-n";
-		mkfs[n++] = node;
+		mkfs[n++] = (char *)m->node;
 	}
 	mkfs[n++] = rc->node;
 	mkfs[n] = NULL;
 	st = spawn_capture_all(mkfs, &out);
-
 	if (st) {
 		snprintf(why, whylen, "mkfs.btrfs %s failed (%d): %s", rc->node,
 			 st, out ? out : "");
@@ -83,9 +87,50 @@ int recorder_start(struct recorder *rc, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot mark the log");
 		return -1;
 	}
+	return 0;
+}
+
+/* The template's file system onto the data device, not through the log. */
+static int put_template(struct recorder *rc, char *why, size_t whylen)
+{
+	int fd = open(rc->data, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", rc->data, strerror(errno));
+		return -1;
+	}
+	ret = fs_template_write(rc->tpl, fd);
+	if (ret)
+		snprintf(why, whylen, "writing the template onto %s: %s",
+			 rc->data, strerror(errno));
+	close(fd);
+	return ret ? -1 : fs_template_forget_devices(why, whylen);
+}
+
+int recorder_start(struct recorder *rc, char *why, size_t whylen)
+{
+	char params[256];
+	struct mkfs_args m;
+	uint64_t sectors;
+
+	if (sectors_of(rc->data, &sectors)) {
+		snprintf(why, whylen, "%s: %s", rc->data, strerror(errno));
+		return -1;
+	}
+	mkfs_args_of(rc->fs, &m);
+	if (rc->tpl && put_template(rc, why, whylen))
+		return -1;
+	snprintf(params, sizeof(params), "%s %s", rc->data, rc->log);
+	if (dm_dev_create(RECORDER_DM_NAME, sectors, "log-writes", params,
+			  rc->node, sizeof(rc->node), why, whylen))
+		return -1;
+	rc->live = 1;
+	if (!rc->tpl && run_mkfs(rc, &m, why, whylen))
+		return -1;
 	mkdir_p(rc->mnt, 0755);
-	if (mount(rc->node, rc->mnt, "btrfs", 0, data[0] ? data : NULL) < 0) {
-		snprintf(why, whylen, "mount %s -o '%s': %s", rc->node, data,
+	if (mount(rc->node, rc->mnt, "btrfs", 0, m.data[0] ? m.data : NULL) <
+	    0) {
+		snprintf(why, whylen, "mount %s -o '%s': %s", rc->node, m.data,
 			 strerror(errno));
 		return -1;
 	}

@@ -142,6 +142,10 @@ char **agent_run_cmd(const struct agent_run_args *a)
 		add_raw(&s, "--fsck");
 	if (a->no_cov)
 		add_raw(&s, "--no-cov");
+	if (a->no_share)
+		add_raw(&s, "--no-share");
+	if (a->no_template)
+		add_raw(&s, "--no-template");
 	add_opt(&s, "--test-fault", a->test_fault);
 	return finish(&s);
 }
@@ -161,6 +165,8 @@ char **agent_replay_cmd(const struct agent_replay_args *a)
 	add_opt(&s, "--report", a->report);
 	if (a->fsck)
 		add_raw(&s, "--fsck");
+	if (a->no_share)
+		add_raw(&s, "--no-share");
 	return finish(&s);
 }
 
@@ -211,6 +217,8 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "no-cov", no_argument, NULL, 'C' },
+		{ "no-share", no_argument, NULL, 'N' },
+		{ "no-template", no_argument, NULL, 'M' },
 		{ "test-fault", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -267,6 +275,12 @@ int agent_run_parse(int argc, char **argv, struct agent_run_args *a, char *why,
 		case 'C':
 			a->no_cov = 1;
 			break;
+		case 'N':
+			a->no_share = 1;
+			break;
+		case 'M':
+			a->no_template = 1;
+			break;
 		case 'F':
 			a->test_fault = optarg;
 			break;
@@ -302,6 +316,7 @@ int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 		{ "end-mark", required_argument, NULL, 'e' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "fsck", no_argument, NULL, 'f' },
+		{ "no-share", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -337,6 +352,9 @@ int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 			break;
 		case 'f':
 			a->fsck = 1;
+			break;
+		case 'N':
+			a->no_share = 1;
 			break;
 		default:
 			return refuse("unknown option", argv[optind - 1], why,

@@ -26,6 +26,8 @@ struct agent_run_args {
 	int delay_ms; /* btrfs.dio_race_delay_ms; -1 leaves it alone */
 	int fsck;
 	int no_cov; /* do not collect btrfs coverage */
+	int no_share; /* every crash state on a mount of its own (benchmarks) */
+	int no_template; /* mkfs every run (benchmarks; guest/fs_template.h) */
 	const char *test_fault; /* tests only: "panic:ID" or "hang:ID" */
 };
 
@@ -36,6 +38,7 @@ struct agent_replay_args {
 	const char *points, *start_mark, *end_mark; /* NULL: the defaults */
 	const char *report; /* the JSON report's path, or NULL */
 	int fsck;
+	int no_share; /* every crash state on a mount of its own (benchmarks) */
 };
 
 /*

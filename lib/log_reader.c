@@ -295,6 +295,24 @@ int log_read_data(struct log_reader *r, const struct log_entry *e, uint64_t off,
 	return read_at(r->fd, buf, len, e->data_offset + off);
 }
 
+static void le64_put(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+void log_super_encode(void *buf, uint64_t nr_entries, uint32_t sectorsize)
+{
+	unsigned char *p = buf;
+
+	memset(p, 0, sectorsize);
+	le64_put(p, LOG_MAGIC);
+	le64_put(p + 8, LOG_VERSION);
+	le64_put(p + 16, nr_entries);
+	for (int i = 0; i < 4; i++)
+		p[24 + i] = sectorsize >> (8 * i);
+}
+
 const char *log_flags_str(uint64_t flags)
 {
 	static const char *const names[] = { "FLUSH", "FUA", "DISCARD", "MARK",

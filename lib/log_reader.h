@@ -78,6 +78,13 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 int log_read_data(struct log_reader *r, const struct log_entry *e, uint64_t off,
 		  void *buf, size_t len);
 
+/*
+ * A log's super block as the kernel writes it (28 bytes into @buf, which
+ * holds @sectorsize bytes; the rest zeroed): for writing a log that joins
+ * two logs' entries (guest/fs_template).
+ */
+void log_super_encode(void *buf, uint64_t nr_entries, uint32_t sectorsize);
+
 /* "FLUSH|FUA|METADATA" for @flags (static buffer); "-" for none. */
 const char *log_flags_str(uint64_t flags);
 

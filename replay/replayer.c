@@ -112,16 +112,43 @@ struct run_state {
 	struct log_reader *log;
 	int target_fd;
 	uint64_t target_sectors;
-	char snap[64];
-	char cow[2][64]; /* two halves of the COW disk, used in turn */
-	int snap_live;
 	FILE *report;
 	unsigned long points_total, points_done, points_failed, findings;
 	unsigned long extents, reg_extents, files_read, bad_marks;
 	double t_apply, t_snap, t_mount, t_check, t_umount, t_fsck;
+	double t_count, t_entries, t_views; /* once per replay, not per point */
 	struct promise_set promises;
 	double t0;
+	/*
+	 * A crash point with no write or discard since the previous one has
+	 * the same device contents: it shares that point's mount and its
+	 * findings about the contents, and only its promises are checked
+	 * anew (a mark may promise more or forget). Off with --fsck, which
+	 * needs each state unmounted.
+	 */
+	int dirty; /* a write or discard since the last state mounted */
+	int mounted; /* that state is still mounted at cfg->mnt */
+	int have_last; /* last_* below describe it */
+	struct check_failure *last_fail; /* its content findings */
+	size_t last_nfail;
+	unsigned long last_extents, last_reg_extents, last_files;
+	unsigned long points_shared;
 };
+
+/*
+ * The devices crash states are viewed through. They outlive one replay
+ * when the caller keeps them (replay_cfg.keep_views): an agent running
+ * execution after execution makes them once, not three creates and three
+ * removes per execution.
+ */
+static struct view_devs {
+	char snap[64];
+	char cow[2][64]; /* two halves of the COW disk, used in turn */
+	int snap_live;
+	unsigned long views; /* made so far: which COW half is next */
+	char target[256], cow_path[256]; /* what they were made over */
+	uint64_t target_sectors;
+} vd;
 
 static void mount_finding(struct failure_sink *s, int err, const char *kmsg)
 {
@@ -149,7 +176,8 @@ static void fsck_check(const char *dev, struct failure_sink *s)
 	free(out);
 }
 
-static void check_mounted(struct run_state *rs, struct failure_sink *s)
+/* The checks of the device contents (the promises are checked apart). */
+static void check_contents(struct run_state *rs, struct failure_sink *s)
 {
 	struct csum_oracle_stats st;
 	char why[512];
@@ -161,13 +189,11 @@ static void check_mounted(struct run_state *rs, struct failure_sink *s)
 			 "cannot walk the trees: %s", why);
 		s->report(s, &f);
 	}
-	rs->extents += st.extents;
-	rs->reg_extents += st.reg_extents;
 	long files = read_check(rs->cfg->mnt, s);
 
-	promise_check(rs->cfg->mnt, &rs->promises, s);
-	if (files > 0)
-		rs->files_read += files;
+	rs->last_extents = st.extents;
+	rs->last_reg_extents = st.reg_extents;
+	rs->last_files = files > 0 ? (unsigned long)files : 0;
 }
 
 /*
@@ -175,10 +201,22 @@ static void check_mounted(struct run_state *rs, struct failure_sink *s)
  * view takes the other one, because dm-snapshot hands a COW device's
  * exceptions over to a new table that names the same COW device.
  */
+static void drop_views(void);
+
 static int make_cows(struct run_state *rs, char *why, size_t whylen)
 {
 	uint64_t bytes;
-	int fd = open(rs->cfg->cow_path, O_RDONLY | O_CLOEXEC);
+	int fd;
+
+	if (vd.cow[0][0] && !strcmp(vd.target, rs->cfg->target_path) &&
+	    !strcmp(vd.cow_path, rs->cfg->cow_path) &&
+	    vd.target_sectors == rs->target_sectors)
+		return 0;
+	drop_views();
+	snprintf(vd.target, sizeof(vd.target), "%s", rs->cfg->target_path);
+	snprintf(vd.cow_path, sizeof(vd.cow_path), "%s", rs->cfg->cow_path);
+	vd.target_sectors = rs->target_sectors;
+	fd = open(rs->cfg->cow_path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
 		snprintf(why, whylen, "%s: %s", rs->cfg->cow_path,
@@ -196,8 +234,8 @@ static int make_cows(struct run_state *rs, char *why, size_t whylen)
 		snprintf(name, sizeof(name), COW_NAME, i);
 		snprintf(params, sizeof(params), "%s %llu", rs->cfg->cow_path,
 			 (unsigned long long)i * half);
-		if (dm_dev_create(name, half, "linear", params, rs->cow[i],
-				  sizeof(rs->cow[i]), why, whylen))
+		if (dm_dev_create(name, half, "linear", params, vd.cow[i],
+				  sizeof(vd.cow[i]), why, whylen))
 			return -1;
 	}
 	return 0;
@@ -207,40 +245,107 @@ static int make_cows(struct run_state *rs, char *why, size_t whylen)
 static int fresh_view(struct run_state *rs, char *why, size_t whylen)
 {
 	char params[512];
-	int cow = rs->points_done & 1;
+	/* Per view, not per point: shared points make no view. */
+	int cow = vd.views++ & 1;
 
 	snprintf(params, sizeof(params), "%s %s N 8", rs->cfg->target_path,
-		 rs->cow[cow]);
-	if (rs->snap_live)
+		 vd.cow[cow]);
+	if (vd.snap_live)
 		return dm_dev_reload(SNAP_NAME, rs->target_sectors, "snapshot",
 				     params, why, whylen);
 	if (dm_dev_create(SNAP_NAME, rs->target_sectors, "snapshot", params,
-			  rs->snap, sizeof(rs->snap), why, whylen))
+			  vd.snap, sizeof(vd.snap), why, whylen))
 		return -1;
-	rs->snap_live = 1;
+	vd.snap_live = 1;
 	return 0;
 }
 
-static void drop_views(struct run_state *rs)
+static void drop_views(void)
 {
 	char name[32];
 
-	if (rs->snap_live && dm_dev_remove(SNAP_NAME))
+	if (vd.snap_live && dm_dev_remove(SNAP_NAME))
 		lw_err("cannot remove %s", SNAP_NAME);
-	rs->snap_live = 0;
+	vd.snap_live = 0;
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), COW_NAME, i);
-		if (rs->cow[i][0] && dm_dev_remove(name))
+		if (vd.cow[i][0] && dm_dev_remove(name))
 			lw_err("cannot remove %s", name);
-		rs->cow[i][0] = '\0';
+		vd.cow[i][0] = '\0';
 	}
 }
 
-/* Mount a snapshot of the target as it is now and run every check. */
-static int check_state(struct run_state *rs, struct failure_sink *s)
+void replay_release_views(void)
 {
+	drop_views();
+}
+
+/* Keep the content findings of the state just checked for the next point. */
+static void keep_contents(struct run_state *rs, const struct point_sink *ps)
+{
+	size_t n = ps->fail.nchecks;
+
+	free(rs->last_fail);
+	rs->last_fail = NULL;
+	if (n) {
+		rs->last_fail = malloc(n * sizeof(*rs->last_fail));
+		if (!rs->last_fail)
+			abort();
+		memcpy(rs->last_fail, ps->fail.checks,
+		       n * sizeof(*rs->last_fail));
+	}
+	rs->last_nfail = n;
+	rs->have_last = 1;
+	rs->dirty = 0;
+}
+
+static void count_contents(struct run_state *rs)
+{
+	rs->extents += rs->last_extents;
+	rs->reg_extents += rs->last_reg_extents;
+	rs->files_read += rs->last_files;
+}
+
+static void unmount_last(struct run_state *rs)
+{
+	double t = lw_now();
+
+	if (!rs->mounted)
+		return;
+	if (umount(rs->cfg->mnt) < 0)
+		lw_err("umount %s: %s", rs->cfg->mnt, strerror(errno));
+	rs->mounted = 0;
+	rs->t_umount += lw_now() - t;
+}
+
+/* The same contents as the last state: its findings, new promises. */
+static void check_shared(struct run_state *rs, struct point_sink *ps)
+{
+	double t = lw_now();
+
+	for (size_t i = 0; i < rs->last_nfail; i++)
+		ps->sink.report(&ps->sink, &rs->last_fail[i]);
+	count_contents(rs);
+	if (rs->mounted)
+		promise_check(rs->cfg->mnt, &rs->promises, &ps->sink);
+	rs->t_check += lw_now() - t;
+	rs->points_shared++;
+}
+
+/* Mount a snapshot of the target as it is now and run every check. */
+static int check_state(struct run_state *rs, struct point_sink *ps)
+{
+	struct failure_sink *s = &ps->sink;
 	char why[512], kmsg[1536];
 	int kfd, ret;
+
+	if (!rs->cfg->fsck && !rs->cfg->no_share && rs->have_last &&
+	    !rs->dirty) {
+		check_shared(rs, ps);
+		return 0;
+	}
+	unmount_last(rs);
+	rs->have_last = 0;
 
 	double t = lw_now();
 
@@ -257,24 +362,29 @@ static int check_state(struct run_state *rs, struct failure_sink *s)
 	rs->t_snap += lw_now() - t;
 	t = lw_now();
 	kfd = kmsg_open();
-	if (mount(rs->snap, rs->cfg->mnt, "btrfs", 0, NULL) < 0) {
+	if (mount(vd.snap, rs->cfg->mnt, "btrfs", 0, NULL) < 0) {
 		ret = errno;
 		kmsg_read(kfd, kmsg, sizeof(kmsg));
 		mount_finding(s, ret, kmsg);
 		rs->t_mount += lw_now() - t;
+		rs->last_extents = rs->last_reg_extents = rs->last_files = 0;
+		keep_contents(rs, ps);
 	} else {
+		rs->mounted = 1;
 		rs->t_mount += lw_now() - t;
 		t = lw_now();
-		check_mounted(rs, s);
+		check_contents(rs, s);
+		keep_contents(rs, ps);
+		count_contents(rs);
+		promise_check(rs->cfg->mnt, &rs->promises, s);
 		rs->t_check += lw_now() - t;
-		t = lw_now();
-		if (umount(rs->cfg->mnt) < 0)
-			lw_err("umount %s: %s", rs->cfg->mnt, strerror(errno));
-		rs->t_umount += lw_now() - t;
-		t = lw_now();
-		if (rs->cfg->fsck)
-			fsck_check(rs->snap, s);
-		rs->t_fsck += lw_now() - t;
+		/* The next point may share this mount (see run_state). */
+		if (rs->cfg->fsck) {
+			unmount_last(rs);
+			t = lw_now();
+			fsck_check(vd.snap, s);
+			rs->t_fsck += lw_now() - t;
+		}
 	}
 	kmsg_close(kfd);
 	return 0;
@@ -287,7 +397,7 @@ static void report_point(struct run_state *rs, const struct log_entry *e,
 		rs->points_failed++;
 		rs->findings += ps->sink.count;
 		ps->fail.point = rs->points_done;
-		ps->fail.entry = e->index;
+		ps->fail.entry = e->index + rs->cfg->index_base;
 		ps->fail.flags = log_flags_str(e->flags);
 		ps->fail.mark = e->mark;
 		if (rs->report)
@@ -303,13 +413,14 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
 	int ret;
 
 	rs->points_done++;
-	ret = check_state(rs, &ps.sink);
+	ret = check_state(rs, &ps);
 	double dt = lw_now() - rs->t0;
 
 	if (!rs->cfg->quiet || ps.sink.count)
 		printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
 		       rs->points_done, rs->points_total,
-		       (unsigned long long)e->index, log_flags_str(e->flags),
+		       (unsigned long long)(e->index + rs->cfg->index_base),
+		       log_flags_str(e->flags),
 		       e->mark[0] ? " " : "", e->mark,
 		       ps.sink.count ? "FAILED" : "ok",
 		       dt > 0 ? rs->points_done / dt : 0.0);
@@ -368,11 +479,12 @@ static int track_mark(struct run_state *rs, const struct log_entry *e)
 	if (kind == MARK_BAD) {
 		/* Not ours to judge the crash state by; say so once each. */
 		lw_err("entry %llu: malformed promise mark '%s' ignored",
-		       (unsigned long long)e->index, e->mark);
+		       (unsigned long long)(e->index + rs->cfg->index_base),
+		       e->mark);
 		rs->bad_marks++;
 		return 0;
 	}
-	x.entry = e->index;
+	x.entry = e->index + rs->cfg->index_base;
 	if (promise_set_apply(&rs->promises, kind, &x)) {
 		lw_err("out of memory for promises");
 		return -1;
@@ -389,11 +501,17 @@ static int replay_loop(struct run_state *rs, const char *start)
 	if (!e)
 		return -1;
 	while (!err && (ret = log_next(rs->log, e, why, sizeof(why))) == 1) {
+		double t = lw_now();
 		int r = log_apply(rs->log, e, rs->target_fd);
+
+		rs->t_entries += lw_now() - t;
+		if (e->nr_sectors || (e->flags & LOG_DISCARD))
+			rs->dirty = 1;
 
 		if (r) {
 			lw_err("replaying entry %llu onto %s: %s",
-			       (unsigned long long)e->index,
+			       (unsigned long long)(e->index +
+						    rs->cfg->index_base),
 			       rs->cfg->target_path, strerror(-r));
 			err = 1;
 			break;
@@ -465,9 +583,12 @@ int replay_run(const struct replay_cfg *cfg)
 	struct run_state rs = { .cfg = cfg, .target_fd = -1 };
 
 	seen_checks = 0;
-	const char *start = cfg->start_mark ? cfg->start_mark : "mkfs";
+	const char *start = cfg->start_mark ? cfg->start_mark
+			    : cfg->from_first ? NULL
+					      : "mkfs";
 	char why[512], *tmp = NULL;
 	int has_start, err = 1;
+	double t = lw_now();
 
 	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
 	if (!rs.log) {
@@ -480,7 +601,7 @@ int replay_run(const struct replay_cfg *cfg)
 		lw_err("start mark '%s' is not in the log", cfg->start_mark);
 		goto out;
 	}
-	if (!has_start) {
+	if (!has_start && start) {
 		/* No mkfs mark: check from the first entry on. */
 		start = NULL;
 		rs.points_total = 0;
@@ -491,12 +612,15 @@ int replay_run(const struct replay_cfg *cfg)
 	}
 	log_close(rs.log);
 	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
+	rs.t_count = lw_now() - t;
 	if (!rs.log || open_target(&rs))
 		goto out;
+	t = lw_now();
 	if (make_cows(&rs, why, sizeof(why))) {
 		lw_err("%s", why);
 		goto out;
 	}
+	rs.t_views = lw_now() - t;
 	if (cfg->report_path) {
 		tmp = xasprintf("%s.tmp", cfg->report_path);
 		rs.report = fopen(tmp, "w");
@@ -504,7 +628,9 @@ int replay_run(const struct replay_cfg *cfg)
 			lw_err("%s: %s", tmp, strerror(errno));
 			goto out;
 		}
-		report_head(&rs, start);
+		/* The template's entries ended with the mark "mkfs". */
+		report_head(&rs, cfg->from_first && cfg->index_base ? "mkfs"
+								    : start);
 	}
 	printf("replay: %lu crash points%s%s%s\n", rs.points_total,
 	       start ? " after mark '" : "", start ? start : "",
@@ -513,6 +639,7 @@ int replay_run(const struct replay_cfg *cfg)
 	mkdir_p(cfg->mnt, 0755);
 	rs.t0 = lw_now();
 	err = replay_loop(&rs, start) ? 1 : 0;
+	unmount_last(&rs);
 	if (rs.report) {
 		int bad = report_tail(&rs, err);
 
@@ -528,7 +655,15 @@ int replay_run(const struct replay_cfg *cfg)
 		printf("replay: ms per crash point: flush %.1f, new view %.1f, mount %.1f, checks %.1f, umount %.1f, fsck %.1f\n",
 		       rs.t_apply / n, rs.t_snap / n, rs.t_mount / n,
 		       rs.t_check / n, rs.t_umount / n, rs.t_fsck / n);
+		printf("replay: %lu of %lu crash points had the previous one's contents (its mount shared, promises checked anew)\n",
+		       rs.points_shared, rs.points_done);
 	}
+	t = lw_now();
+	if (!cfg->keep_views)
+		drop_views();
+	rs.t_views += lw_now() - t;
+	printf("replay: once per replay: reading the log %.0f ms, applying its entries %.0f ms, making and removing devices %.0f ms\n",
+	       rs.t_count * 1000, rs.t_entries * 1000, rs.t_views * 1000);
 	printf("replay: %s: %lu of %lu crash points checked (%lu extents, %lu regular, %lu file reads), %lu failed, %lu findings (%.1f points/s)\n",
 	       err		  ? "ERROR"
 	       : rs.points_failed ? "CORRUPT"
@@ -537,7 +672,10 @@ int replay_run(const struct replay_cfg *cfg)
 	       rs.files_read, rs.points_failed, rs.findings,
 	       rs.points_done / (lw_now() - rs.t0 + 1e-9));
 out:
-	drop_views(&rs);
+	unmount_last(&rs);
+	free(rs.last_fail);
+	if (err || !cfg->keep_views)
+		drop_views();
 	promise_set_free(&rs.promises);
 	free(tmp);
 	if (rs.target_fd >= 0)

@@ -8,6 +8,8 @@
 #ifndef LWFUZZ_REPLAYER_H
 #define LWFUZZ_REPLAYER_H
 
+#include <stdint.h>
+
 /* Which entries are crash points. */
 #define POINT_FLUSH (1u << 0)
 #define POINT_FUA (1u << 1)
@@ -24,7 +26,22 @@ struct replay_cfg {
 	unsigned int points; /* POINT_* */
 	const char *start_mark; /* NULL: "mkfs" if the log has it */
 	const char *end_mark; /* NULL: to the end */
+	/*
+	 * A log whose file system came from a template (guest/fs_template.h):
+	 * it has no mkfs mark, every crash point counts, and its entries are
+	 * numbered after the template's @index_base, as in the log saved.
+	 */
+	int from_first;
+	uint64_t index_base;
+	/*
+	 * Leave the view devices (dm-snapshot and its COW halves) for the
+	 * next replay over the same target and COW disk; the caller removes
+	 * them with replay_release_views() when done.
+	 */
+	int keep_views;
 	int fsck; /* also run btrfs check --readonly */
+	int no_share; /* a mount per crash state even when the contents equal
+			 the previous one's (today's cost, for benchmarks) */
 	const char *report_path; /* JSON report; NULL: none */
 	int quiet; /* no line per crash point */
 	struct replay_stats *stats; /* filled at the end when not NULL */
@@ -43,5 +60,8 @@ int replay_parse_points(const char *s, unsigned int *points);
 
 /* 0: every crash state passed, 1: a check failed, 2: error (printed). */
 int replay_run(const struct replay_cfg *cfg);
+
+/* Remove the view devices a replay with keep_views left. */
+void replay_release_views(void);
 
 #endif

@@ -32,7 +32,7 @@ bin/lwfuzz vm -k stock -t 3600 -d "$work/big.img" -d "$work/small.img" \
 	-f scripts/bench/guest_bench.sh -f scripts/bench/guest_reference.sh \
 	-f "$work/fua.txt" -- sh /in/guest_bench.sh | tee "$work/bench.txt"
 awk '
-/^bench:/ { pts[$2] = $4; secs[$2] = $6; mem[$2] = $8 }
+/^bench:/ { pts[$2] = $4; secs[$2] = $6; mem[$2] = $8; verdict[$2] = $10 }
 END {
 	ours = pts["lwfuzz"] / secs["lwfuzz"]
 	fsck = pts["lwfuzz-fua-fsck"] / secs["lwfuzz-fua-fsck"]
@@ -41,5 +41,7 @@ END {
 	printf "lwfuzz replay --points fua --fsck:                      %d points, %.1f points/s\n", pts["lwfuzz-fua-fsck"], fsck
 	printf "reference (generic/482 method, FUA points, fsck):        %d points, %.1f points/s\n", pts["reference"], ref
 	printf "ratio lwfuzz / reference: %.1fx (default checks), %.1fx (same points, fsck too)\n", ours / ref, fsck / ref
+	noshare = pts["lwfuzz-no-share"] / secs["lwfuzz-no-share"]
+	printf "lwfuzz replay --no-share (a mount per crash state):     %d points, %.1f points/s; today / that: %.2fx; verdicts %s, %s\n", pts["lwfuzz-no-share"], noshare, ours / noshare, verdict["lwfuzz"], verdict["lwfuzz-no-share"]
 	printf "replayer peak memory: %s KiB on the big log, %s KiB on the small log\n", mem["lwfuzz"], mem["lwfuzz-small"]
 }' "$work/bench.txt"

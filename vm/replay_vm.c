@@ -112,6 +112,7 @@ static int run_guest(const struct layout *l, const struct replay_vm_opts *o,
 	a.start_mark = o->start;
 	a.end_mark = o->end;
 	a.fsck = o->fsck;
+	a.no_share = o->no_share;
 	vo.cmd = agent_replay_cmd(&a);
 	if (!vo.cmd)
 		goto out;

@@ -20,6 +20,7 @@ struct replay_vm_opts {
 	unsigned long long device_bytes; /* 0: from the log or the image */
 	unsigned int timeout_s;
 	int fsck;
+	int no_share; /* a mount per crash state (benchmarks, A/B checks) */
 };
 
 /*

@@ -66,6 +66,8 @@ static int run_guest(const struct layout *l, const struct wl_run_params *o,
 	a.delay_ms = o->delay_ms;
 	a.fsck = o->fsck;
 	a.no_cov = o->no_cov;
+	a.no_share = o->no_share;
+	a.no_template = o->no_template;
 	vo.cmd = agent_run_cmd(&a);
 	if (!vo.cmd || workload_disks(work, disks))
 		goto out;

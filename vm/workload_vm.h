@@ -15,6 +15,8 @@ struct wl_run_params {
 	int delay_ms; /* -1: leave dio_race_delay_ms alone */
 	int fsck;
 	int no_cov; /* leave btrfs coverage off (its cost, scripts/bench-coverage.sh) */
+	int no_share; /* a mount per crash state (the cost it saves, make bench) */
+	int no_template; /* mkfs every run (the cost templates save) */
 	int quiet; /* keep the guest's output in DIR/output.txt only */
 };
 

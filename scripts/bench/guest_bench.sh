@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs in the guest for scripts/bench-replay.sh: lwfuzz's replayer on the
-# big log (default checks, then with --fsck) and on the small log (for
+# big log (default checks, then without shared mounts, then with --fsck) and on the small log (for
 # peak memory), then the reference loop on the big log.
 # Disks: 0 big log, 1 small log, 2 target, 3 cow.
 set -e
@@ -13,9 +13,11 @@ run() {
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	pts=$(sed -n 's/.*: \([0-9]*\) of [0-9]* crash points checked.*/\1/p' /tmp/out.txt)
 	mem=$(sed -n 's/^replay: peak memory \([0-9]*\) KiB/\1/p' /tmp/out.txt)
-	echo "bench: $name points $pts seconds $(echo "$t1 - $t0" | bc) peak_kib $mem"
+	verdict=$(sed -n 's/^replay: \([A-Z]*\): .*/\1/p' /tmp/out.txt)
+	echo "bench: $name points $pts seconds $(echo "$t1 - $t0" | bc) peak_kib $mem verdict $verdict"
 }
 run lwfuzz --log "$LWFUZZ_DISK0"
+run lwfuzz-no-share --log "$LWFUZZ_DISK0" --no-share
 run lwfuzz-fua-fsck --log "$LWFUZZ_DISK0" --points fua --fsck
 run lwfuzz-small --log "$LWFUZZ_DISK1"
 sh /in/guest_reference.sh "$LWFUZZ_DISK0" "$LWFUZZ_DISK2" "$LWFUZZ_DISK3"

@@ -83,6 +83,7 @@ static void run_args_round_trip(void **state)
 	a.delay_ms = 0;
 	a.fsck = 1;
 	a.no_cov = 1;
+	a.no_share = 1;
 	a.test_fault = "hang:3";
 	cmd = agent_run_cmd(&a);
 	assert_non_null(cmd);
@@ -102,6 +103,7 @@ static void run_args_round_trip(void **state)
 	assert_int_equal(back.delay_ms, 0);
 	assert_int_equal(back.fsck, 1);
 	assert_int_equal(back.no_cov, 1);
+	assert_int_equal(back.no_share, 1);
 	assert_string_equal(back.test_fault, "hang:3");
 	agent_cmd_free(cmd);
 
@@ -117,6 +119,7 @@ static void run_args_round_trip(void **state)
 	assert_null(back.workload);
 	assert_int_equal(back.delay_ms, -1);
 	assert_int_equal(back.runs, 1);
+	assert_int_equal(back.no_share, 0);
 	assert_null(strstr(cmd[2], "--delay-ms"));
 	agent_cmd_free(cmd);
 }
@@ -150,6 +153,15 @@ static void replay_args_round_trip(void **state)
 	assert_null(back.end_mark);
 	assert_string_equal(back.report, "/out/report.json");
 	assert_int_equal(back.fsck, 0);
+	assert_int_equal(back.no_share, 0);
+	agent_cmd_free(cmd);
+
+	a.no_share = 1;
+	cmd = agent_replay_cmd(&a);
+	n = run_in_shell(cmd, args);
+	assert_int_equal(agent_replay_parse(n, args, &back, why, sizeof(why)),
+			 0);
+	assert_int_equal(back.no_share, 1);
 	agent_cmd_free(cmd);
 }
 
