@@ -13,40 +13,6 @@
 #include "lib/log_reader.h"
 #include "lib/poison.h"
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-				  off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
-static int write_at(int fd, const void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pwrite(fd, (const char *)buf + done, len - done,
-				   off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
 static void add_write(struct fs_template *t, const struct log_entry *e,
 		      uint64_t raw_base)
 {
@@ -95,7 +61,7 @@ int fs_template_capture(struct fs_template *t, const char *key,
 	t->raw = malloc(t->raw_len);
 	fd = open(log_dev, O_RDONLY | O_CLOEXEC);
 	if (!t->raw || fd < 0 ||
-	    read_at(fd, t->raw, t->raw_len, t->sectorsize)) {
+	    pread_full(fd, t->raw, t->raw_len, t->sectorsize)) {
 		snprintf(why, whylen, "cannot read %zu bytes of %s: %s",
 			 t->raw_len, log_dev, strerror(errno));
 		goto err;
@@ -125,7 +91,7 @@ int fs_template_write(const struct fs_template *t, int fd)
 	for (size_t i = 0; i < t->nwrites; i++) {
 		const struct fs_template_write *w = &t->writes[i];
 
-		if (write_at(fd, t->raw + w->raw_off, w->len, w->off))
+		if (pwrite_full(fd, t->raw + w->raw_off, w->len, w->off))
 			return -1;
 	}
 	return fsync(fd);
@@ -160,7 +126,7 @@ static int rewrite_overlap(const struct fs_template *t, int fd, uint64_t off,
 							 : off + len;
 
 		if (a < b &&
-		    write_at(fd, t->raw + w->raw_off + (a - w->off), b - a, a))
+		    pwrite_full(fd, t->raw + w->raw_off + (a - w->off), b - a, a))
 			return -1;
 	}
 	return 0;
@@ -218,15 +184,15 @@ int fs_template_save_log(const struct fs_template *t, const char *log_dev,
 		goto out;
 	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	log_super_encode(buf, t->nr_entries + log_super(r)->nr_entries, ss);
-	if (out < 0 || write_at(out, buf, ss, 0) ||
-	    write_at(out, t->raw, t->raw_len, ss))
+	if (out < 0 || pwrite_full(out, buf, ss, 0) ||
+	    pwrite_full(out, t->raw, t->raw_len, ss))
 		goto out;
 	for (uint64_t done = ss; done < log_bytes;) {
 		size_t want = log_bytes - done < (1 << 20) ? log_bytes - done
 							   : (1 << 20);
 
-		if (read_at(in, buf, want, done) ||
-		    write_at(out, buf, want, done + t->raw_len))
+		if (pread_full(in, buf, want, done) ||
+		    pwrite_full(out, buf, want, done + t->raw_len))
 			goto out;
 		done += want;
 	}

@@ -6,6 +6,7 @@
 #define LWFUZZ_FSUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* mkdir -p; 0 or -1 with errno. */
 int mkdir_p(const char *path, unsigned int mode);
@@ -29,6 +30,12 @@ int write_file_atomic(const char *path, const void *buf, size_t len);
 int copy_file(const char *src, const char *dst, unsigned int mode);
 /* 1 if @path exists (any type), else 0. */
 int path_exists(const char *path);
+/*
+ * All @len bytes at @off of @fd, retrying short transfers and EINTR: 0,
+ * or -errno (-EIO for an early end).
+ */
+int pread_full(int fd, void *buf, size_t len, uint64_t off);
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 /* 1 if @path is a directory. */
 int is_dir(const char *path);
 /* 1 if @path does not exist or is a regular file: what may be replaced. */

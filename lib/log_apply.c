@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fsutil.h"
 #include "lib/log_apply.h"
 
 #define CHUNK (1 << 20)
@@ -26,24 +27,6 @@ static int zero_range(int fd, uint64_t off, uint64_t len)
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
 		      len) < 0)
 		return -errno;
-	return 0;
-}
-
-static int write_all_at(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= n;
-		off += n;
-	}
 	return 0;
 }
 
@@ -68,7 +51,7 @@ int log_apply(struct log_reader *r, const struct log_entry *e, int fd)
 		if (log_read_data(r, e, done, buf, n))
 			ret = -EIO;
 		else
-			ret = write_all_at(fd, buf, n, off + done);
+			ret = pwrite_full(fd, buf, n, off + done);
 		done += n;
 	}
 	free(buf);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fsutil.h"
 #include "lib/log_reader.h"
 
 struct log_reader {
@@ -39,28 +40,11 @@ static uint32_t le32_at(const unsigned char *p)
 	return le32toh(v);
 }
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n =
-			pread(fd, (char *)buf + done, len - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
 static int read_super(struct log_reader *r, char *why, size_t whylen)
 {
 	unsigned char buf[28];
 
-	if (r->size < sizeof(buf) || read_at(r->fd, buf, sizeof(buf), 0)) {
+	if (r->size < sizeof(buf) || pread_full(r->fd, buf, sizeof(buf), 0)) {
 		snprintf(why, whylen,
 			 "log is %llu bytes, too short for a super block",
 			 (unsigned long long)r->size);
@@ -260,7 +244,7 @@ int log_next(struct log_reader *r, struct log_entry *e, char *why,
 	e->index = r->next_index;
 	e->log_offset = r->next_offset;
 	if (r->size < ss || e->log_offset > r->size - ss ||
-	    read_at(r->fd, r->sector, ss, e->log_offset)) {
+	    pread_full(r->fd, r->sector, ss, e->log_offset)) {
 		snprintf(
 			why, whylen,
 			"entry %llu: header at byte %llu is past the end of the log (%llu bytes); truncated?",
@@ -292,7 +276,7 @@ int log_read_data(struct log_reader *r, const struct log_entry *e, uint64_t off,
 {
 	if (off > e->data_bytes || len > e->data_bytes - off)
 		return -1;
-	return read_at(r->fd, buf, len, e->data_offset + off);
+	return pread_full(r->fd, buf, len, e->data_offset + off);
 }
 
 static void le64_put(unsigned char *p, uint64_t v)
