@@ -150,6 +150,13 @@ static struct view_devs {
 	uint64_t target_sectors;
 } vd;
 
+/* The entry's number in the whole log (a template's entries first). */
+static unsigned long long entry_no(const struct run_state *rs,
+				   const struct log_entry *e)
+{
+	return (unsigned long long)e->index + rs->cfg->index_base;
+}
+
 static void mount_finding(struct failure_sink *s, int err, const char *kmsg)
 {
 	struct check_failure f = { .check = "mount" };
@@ -397,7 +404,7 @@ static void report_point(struct run_state *rs, const struct log_entry *e,
 		rs->points_failed++;
 		rs->findings += ps->sink.count;
 		ps->fail.point = rs->points_done;
-		ps->fail.entry = e->index + rs->cfg->index_base;
+		ps->fail.entry = entry_no(rs, e);
 		ps->fail.flags = log_flags_str(e->flags);
 		ps->fail.mark = e->mark;
 		if (rs->report)
@@ -419,7 +426,7 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
 	if (!rs->cfg->quiet || ps.sink.count)
 		printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
 		       rs->points_done, rs->points_total,
-		       (unsigned long long)(e->index + rs->cfg->index_base),
+		       entry_no(rs, e),
 		       log_flags_str(e->flags),
 		       e->mark[0] ? " " : "", e->mark,
 		       ps.sink.count ? "FAILED" : "ok",
@@ -479,12 +486,12 @@ static int track_mark(struct run_state *rs, const struct log_entry *e)
 	if (kind == MARK_BAD) {
 		/* Not ours to judge the crash state by; say so once each. */
 		lw_err("entry %llu: malformed promise mark '%s' ignored",
-		       (unsigned long long)(e->index + rs->cfg->index_base),
+		       entry_no(rs, e),
 		       e->mark);
 		rs->bad_marks++;
 		return 0;
 	}
-	x.entry = e->index + rs->cfg->index_base;
+	x.entry = entry_no(rs, e);
 	if (promise_set_apply(&rs->promises, kind, &x)) {
 		lw_err("out of memory for promises");
 		return -1;
@@ -510,8 +517,7 @@ static int replay_loop(struct run_state *rs, const char *start)
 
 		if (r) {
 			lw_err("replaying entry %llu onto %s: %s",
-			       (unsigned long long)(e->index +
-						    rs->cfg->index_base),
+			       entry_no(rs, e),
 			       rs->cfg->target_path, strerror(-r));
 			err = 1;
 			break;
