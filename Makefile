@@ -195,8 +195,8 @@ bench-coverage: setup
 race-discovery: setup
 	scripts/race-discovery.sh
 
-# Every seed on stock and 6.12:stock (KERNELS="A B"), RUNS (2) each:
-# verdicts side by side and the time per execution.
+# Every seed (or SEEDS="a b") on stock and 6.12:stock (KERNELS="A B"),
+# RUNS (2) each: verdicts side by side and the time per execution.
 series-compare: setup-6.12
 	scripts/series-compare.sh $(or $(RUNS),2)
 

@@ -88,7 +88,7 @@ static int explain(const struct layout *l, const struct patch_set *ps,
 			continue;
 		}
 		if (t->found == 0) {
-			v->label = f->label;
+			snprintf(v->label, sizeof(v->label), "%s", f->label);
 			snprintf(v->via, sizeof(v->via), "%s", f->fix);
 			return 1;
 		}
@@ -118,7 +118,7 @@ static void write_json(const char *dir, const struct triage_verdict *v)
 	json_quote(f, v->variant);
 	fprintf(f, ",\n  \"runs\": %u,\n  \"class\": \"%s\",\n  \"label\": ",
 		v->runs, class_name[v->class]);
-	if (v->label)
+	if (v->label[0])
 		json_quote(f, v->label);
 	else
 		fputs("null", f);
@@ -238,13 +238,13 @@ void triage_print_groups(char *const *dirs, const struct triage_verdict *v,
 			continue;
 		for (size_t j = 0; j < i; j++)
 			first &= !(v[j].class == TRIAGE_KNOWN &&
-				   v[j].label == v[i].label);
+				   !strcmp(v[j].label, v[i].label));
 		if (!first)
 			continue;
 		printf("triage: known: %s:\n", v[i].label);
 		for (size_t j = i; j < n; j++) {
 			if (v[j].class != TRIAGE_KNOWN ||
-			    v[j].label != v[i].label)
+			    strcmp(v[j].label, v[i].label))
 				continue;
 			count++;
 			printf("  %s (%s: %u of %u runs; %s: 0 of %u)\n",

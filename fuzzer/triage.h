@@ -32,7 +32,7 @@ struct triage_verdict {
 	struct triage_try tried[VARIANT_MAX + 1]; /* [0]: its own variant */
 	size_t ntried;
 	enum triage_class class;
-	const char *label; /* TRIAGE_KNOWN: the fix's label (of the set) */
+	char label[256]; /* TRIAGE_KNOWN: the fix's label */
 	char via[32]; /* TRIAGE_KNOWN: the fix variant that does not show it */
 };
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make series-compare`: every seed of corpus/seeds on two kernels, side by
 # side in one sitting (default stock and 6.12:stock; KERNELS="A B" to
-# choose): each seed's verdict per kernel and the mean time per execution
+# choose; SEEDS="a b" for some seeds only): each seed's verdict per kernel and the mean time per execution
 # (the guest's set-up, workload and replay+check), RUNS runs per seed
 # (default 2). The seeds alternate between the kernels so drift on a
 # shared machine spreads over both. A figure, not a test: a verdict that
@@ -16,9 +16,14 @@ work=$(mktemp -d /tmp/lwfuzz-series.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export TMPDIR=$work
 
+if [ -n "${SEEDS:-}" ]; then
+	wls=$(for s in $SEEDS; do echo "corpus/seeds/$s.lw"; done)
+else
+	wls=$(ls corpus/seeds/*.lw)
+fi
 n=0
-total=$(ls corpus/seeds/*.lw | wc -l)
-for wl in corpus/seeds/*.lw; do
+total=$(wc -w <<<"$wls")
+for wl in $wls; do
 	s=$(basename "$wl" .lw)
 	n=$((n + 1))
 	for k in "${kernels[@]}"; do

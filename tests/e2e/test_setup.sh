@@ -17,7 +17,7 @@ check "setup: warm cache rebuilds nothing ($nvariants variants)" \
 
 out=$("$LWFUZZ" kernels 2>&1)
 check "kernels: all $nvariants variants built" \
-	test "$(grep -cE '^[a-z0-9-]+ +built' <<<"$out")" = "$nvariants"
+	test "$(grep -cE '^ +[a-z0-9-]+ +built' <<<"$out")" = "$nvariants"
 check "kernels: --json names the release" \
 	bash -c "'$LWFUZZ' kernels --json | grep -q '\"release\": \"6\\.1\\.'"
 
@@ -42,7 +42,7 @@ rc=$?
 echo "$out" | tail -3 | sed 's/^/# /'
 check "setup: a patch that no longer applies fails (exit 2)" test $rc = 2
 check "setup: ... naming the patch" \
-	grep -q "patch 9999-does-not-apply.patch no longer applies" <<<"$out"
+	grep -q "patch kmod-patch/9999-does-not-apply.patch no longer applies" <<<"$out"
 check "setup: ... leaving no variant in the cache" \
 	test ! -e "$cache/variants/broken" -a ! -e "$cache/variants/broken.tmp"
 
