@@ -12,7 +12,7 @@
 # 0 of 5 runs may fail (the delay fired, so the window was open and only
 # the fsync was missing).
 . "$(dirname "$0")/lib.sh"
-plan 8
+plan 10
 
 
 for c in prealloc-map presubmit; do
@@ -31,3 +31,13 @@ for c in prealloc-map presubmit; do
 	check "$c: O_DSYNC (FUA, no fsync) on stock: clean in 5 of 5 runs, the delay fired ($f)" \
 		test "${n:-x}/$f" = "0/5 5"
 done
+
+# The same race on a NODATASUM file: no checksum to miss, the never-written
+# blocks under the logged extent read back (poison: stale data).
+wl=corpus/crashes/osync-dio-nocow-prealloc-map-delay.lw
+n=$(run_failed stock 5 "$wl" "$WORK/nocow")
+f=$(delays_fired "$WORK/nocow")
+echo "# nocow, O_SYNC, stock: a check failed in ${n:-?} of 5 runs; delays armed, fired: $f"
+check "nocow: O_SYNC on stock fails in 5 of 5 runs as stale data at [524288, 589824)" \
+	bash -c "test '${n:-0}' = 5 && grep -q 'FINDING stale f0 file \[524288, 589824)' '$WORK/nocow.txt'"
+check "nocow: the delay fired in every run ($f)" test "$f" = "5 5"
