@@ -30,8 +30,9 @@ for wl in $wls; do
 		rc=0
 		bin/lwfuzz run -k "$k" -n "$runs" "$wl" >"$work/out.txt" 2>&1 || rc=$?
 		if [ "$rc" = 2 ]; then
+			# All of it: a guest panic's cause is above its last lines.
 			echo "series-compare: $s on $k: error:" >&2
-			tail -3 "$work/out.txt" >&2
+			sed 's/^/  /' "$work/out.txt" >&2
 			echo "$k $s error" >>"$work/verdicts"
 			continue
 		fi
