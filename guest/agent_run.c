@@ -135,33 +135,6 @@ static void save_dmesg(const char *dst)
 	free(buf);
 }
 
-static int save_log(const char *dev, const char *dst)
-{
-	uint64_t n = log_bytes(dev);
-	char *buf = malloc(1 << 20);
-	int in = open(dev, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
-
-	if (!buf || in < 0 || !n)
-		goto out;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	for (uint64_t done = 0; out >= 0 && done < n;) {
-		size_t want = n - done < (1 << 20) ? n - done : (1 << 20);
-		ssize_t got = pread(in, buf, want, done);
-
-		if (got <= 0 || write(out, buf, got) != got)
-			goto out;
-		done += got;
-	}
-	ret = out >= 0 ? 0 : -1;
-out:
-	if (out >= 0 && close(out))
-		ret = -1;
-	if (in >= 0)
-		close(in);
-	free(buf);
-	return ret;
-}
-
 _Static_assert(AGENT_RACE_SITES <= EXEC_SITES,
 	       "every race site fits the reply");
 
@@ -328,11 +301,8 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		       o->a.runs, lw_now() - t2);
 	if (ret == 1) {
 		char *img = path_join(dir, "log.img");
-		int bad = rc.tpl ? fs_template_save_log(rc.tpl, o->a.log,
-							log_bytes(o->a.log), img)
-				 : save_log(o->a.log, img);
-
-		if (bad)
+		if (fs_template_save_log(rc.tpl, o->a.log,
+					 log_bytes(o->a.log), img))
 			lw_err("run %u: cannot save the log into %s", n, img);
 		free(img);
 	}

@@ -171,28 +171,35 @@ int fs_template_restore(const struct fs_template *t, const char *log_dev,
 int fs_template_save_log(const struct fs_template *t, const char *log_dev,
 			 uint64_t log_bytes, const char *dst)
 {
-	uint32_t ss = t->sectorsize;
 	unsigned char *buf = malloc(1 << 20);
 	int in = open(log_dev, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
 	struct log_reader *r = NULL;
+	uint64_t from = 0, shift = 0;
 	char why[256];
 
-	if (!buf || in < 0 || log_bytes < ss)
-		goto out;
-	r = log_open(log_dev, 0, why, sizeof(why));
-	if (!r || log_super(r)->sectorsize != ss)
+	r = buf && in >= 0 ? log_open(log_dev, 0, why, sizeof(why)) : NULL;
+	if (!r || log_bytes < log_super(r)->sectorsize ||
+	    (t && log_super(r)->sectorsize != t->sectorsize))
 		goto out;
 	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	log_super_encode(buf, t->nr_entries + log_super(r)->nr_entries, ss);
-	if (out < 0 || pwrite_full(out, buf, ss, 0) ||
-	    pwrite_full(out, t->raw, t->raw_len, ss))
+	if (out < 0)
 		goto out;
-	for (uint64_t done = ss; done < log_bytes;) {
+	/* A new super block and the template's entries before the run's. */
+	if (t) {
+		from = t->sectorsize;
+		shift = t->raw_len;
+		log_super_encode(buf, t->nr_entries + log_super(r)->nr_entries,
+				 t->sectorsize);
+		if (pwrite_full(out, buf, from, 0) ||
+		    pwrite_full(out, t->raw, t->raw_len, from))
+			goto out;
+	}
+	for (uint64_t done = from; done < log_bytes;) {
 		size_t want = log_bytes - done < (1 << 20) ? log_bytes - done
 							   : (1 << 20);
 
 		if (pread_full(in, buf, want, done) ||
-		    pwrite_full(out, buf, want, done + t->raw_len))
+		    pwrite_full(out, buf, want, done + shift))
 			goto out;
 		done += want;
 	}

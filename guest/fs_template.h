@@ -63,8 +63,9 @@ int fs_template_restore(const struct fs_template *t, const char *log_dev,
 			const char *target);
 
 /*
- * Save the log on @log_dev, from a run that started from @t, as one
- * self-contained log at @dst: @t's entries, then the run's. 0 or -1.
+ * Save the first @log_bytes of the log on @log_dev at @dst; from a run
+ * that started from @t (not NULL), as one self-contained log: @t's
+ * entries, then the run's. 0 or -1.
  */
 int fs_template_save_log(const struct fs_template *t, const char *log_dev,
 			 uint64_t log_bytes, const char *dst);

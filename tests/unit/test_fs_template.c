@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "guest/fs_template.h"
+#include "lib/fsutil.h"
 #include "lib/log_reader.h"
 #include "lib/poison.h"
 
@@ -219,6 +220,18 @@ static void capture_switch_restore_save(void **state)
 	}
 	assert_int_equal(i, 8);
 	log_close(r);
+
+	/* No template: the log as it is, byte for byte. */
+	assert_int_equal(fs_template_save_log(NULL, logB, blen, saved), 0);
+	{
+		size_t la, lb;
+		char *x = read_file(logB, &la), *y = read_file(saved, &lb);
+
+		assert_int_equal(la, lb);
+		assert_memory_equal(x, y, la);
+		free(x);
+		free(y);
+	}
 
 	/* Other mkfs arguments: the old base goes back to poison. */
 	assert_int_equal(fs_template_capture(&t2, "-O ^no-holes -R  -n ", logA2,
