@@ -6,9 +6,9 @@
  * (mutate.h) and encode the mutant. API: AFL++ docs/custom_mutators.md.
  * The campaign names the variant's delay sites in LWFUZZ_SITES (a site
  * table, lib/delay_site.h); without it no delay is made up. When AFL++
- * keeps an input, the race sites its execution found (race_sites.h, in
- * LWFUZZ_VM_DIR) are remembered for it: delays put into its mutants go
- * there half of the time.
+ * keeps an input, the thread sites its execution found (thread_sites.h,
+ * in LWFUZZ_VM_DIR) are remembered for it: delays put into a thread of
+ * its mutants mostly go where that thread ran (mutate.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,18 +18,21 @@
 #include "lib/hash.h"
 #include "lib/fsutil.h"
 #include "fuzzer/mutate.h"
-#include "fuzzer/race_sites.h"
+#include "fuzzer/thread_sites.h"
 #include "lib/workload.h"
 
 #define MUTANTS_PER_ENTRY 8
 #define SEEN_SLOTS 65536 /* queue entries whose deterministic stage ran */
-#define HOT_SLOTS 4096 /* queue entries with race sites (a full table forgets) */
-#define HOT_SITES 32
+/* Queue entries with thread sites (a full table forgets; 4 KiB each). */
+#define HOT_SLOTS 1024
 
 struct hot_entry {
-	uint64_t key; /* race_sites_key(); 0 is empty */
-	uint32_t n, ids[HOT_SITES];
+	uint64_t key; /* thread_sites_key(); 0 is empty */
+	struct wl_thread_sites view[WL_MAX_THREADS]; /* into ids */
+	uint32_t ids[EXEC_THREADS][EXEC_THREAD_SITES];
 };
+
+_Static_assert(EXEC_THREADS == WL_MAX_THREADS, "thread sites per thread");
 
 struct mutator {
 	uint64_t rng;
@@ -67,14 +70,14 @@ static int seen_before(struct mutator *m, uint64_t h)
 	return 0;
 }
 
-/* The race sites remembered for @w (NULL when none). */
+/* The thread sites remembered for @w (NULL when none). */
 static const struct hot_entry *hot_of(struct mutator *m,
 				      const struct workload *w)
 {
-	uint64_t key = race_sites_key(w);
+	uint64_t key = thread_sites_key(w);
 	const struct hot_entry *e = &m->hot[key % HOT_SLOTS];
 
-	return e->key == key && e->n ? e : NULL;
+	return e->key == key ? e : NULL;
 }
 
 void *afl_custom_init(void *afl, unsigned int seed)
@@ -121,7 +124,7 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 	}
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
 	hot = hot_of(m, &orig);
-	wl_mutate_hot_sites(hot ? hot->ids : NULL, hot ? hot->n : 0);
+	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	/* An execution costs seconds: never hand back an unchanged program. */
 	for (int tries = 0; tries < 8; tries++) {
 		w = orig;
@@ -176,7 +179,7 @@ const char *afl_custom_describe(void *data, size_t max_len)
 
 /*
  * AFL++ keeps a new input: if the last execution (lwfuzz exec wrote its
- * race sites) was this input's, remember them.
+ * thread sites) was this input's, remember them.
  */
 uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 				   const uint8_t *orig_queue)
@@ -185,26 +188,35 @@ uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 	const char *dir = getenv("LWFUZZ_VM_DIR");
 	char *path, *buf;
 	size_t len = 0, rlen = 0;
-	struct race_sites *rs;
+	struct thread_sites *ts;
 	struct workload w;
 
 	(void)orig_queue;
 	if (!m || !dir)
 		return 0;
-	path = path_join(dir, RACE_SITES_FILE);
-	rs = (struct race_sites *)read_file(path, &rlen);
+	path = path_join(dir, THREAD_SITES_FILE);
+	ts = (struct thread_sites *)read_file(path, &rlen);
 	buf = read_file((const char *)new_queue, &len);
-	if (rs && rlen == sizeof(*rs) && buf &&
+	if (ts && rlen == sizeof(*ts) && buf &&
 	    !wl_decode((unsigned char *)buf, len, &w) &&
-	    rs->hash == race_sites_key(&w) && rs->n) {
-		struct hot_entry *e = &m->hot[rs->hash % HOT_SLOTS];
+	    ts->hash == thread_sites_key(&w)) {
+		struct hot_entry *e = &m->hot[ts->hash % HOT_SLOTS];
 
-		e->key = rs->hash;
-		e->n = rs->n < HOT_SITES ? rs->n : HOT_SITES;
-		memcpy(e->ids, rs->ids, e->n * sizeof(*e->ids));
+		e->key = ts->hash;
+		for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+			unsigned int n = ts->n[t] < EXEC_THREAD_SITES
+						 ? ts->n[t]
+						 : EXEC_THREAD_SITES;
+
+			memcpy(e->ids[t], ts->ids[t], n * sizeof(**e->ids));
+			e->view[t].ids = e->ids[t];
+			e->view[t].n = n;
+			e->view[t].nshared =
+				ts->nshared[t] < n ? ts->nshared[t] : n;
+		}
 	}
 	free(buf);
-	free(rs);
+	free(ts);
 	free(path);
 	return 0;
 }
@@ -214,6 +226,7 @@ void afl_custom_deinit(void *data)
 	struct mutator *m = data;
 
 	wl_mutate_sites(NULL, 0);
+	wl_mutate_thread_sites(NULL);
 	if (m)
 		site_table_free(&m->sites);
 	free(data);

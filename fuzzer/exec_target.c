@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "fuzzer/exec_target.h"
-#include "fuzzer/race_sites.h"
+#include "fuzzer/thread_sites.h"
 #include "lib/cov_map.h"
 #include "lib/exec_proto.h"
 #include "lib/fsutil.h"
@@ -162,18 +162,23 @@ static void count_execution(const struct exec_reply *rep)
 }
 
 /*
- * The race sites of the last execution, for the mutator (afl_mutator.c
- * reads them when AFL++ keeps that input): le64 workload hash, le32 count,
- * the ids (lib/delay_site.h). Only the latest execution's.
+ * The thread sites of the last execution, for the mutator (afl_mutator.c
+ * reads them when AFL++ keeps that input; fuzzer/thread_sites.h). Only
+ * the latest execution's.
  */
-static void note_race_sites(uint64_t hash, const struct exec_reply *rep)
+static void note_thread_sites(uint64_t hash, const struct exec_reply *rep)
 {
 	const struct exec_features *f = &rep->features;
-	struct race_sites rs = { .hash = hash, .n = f->nsites };
+	static struct thread_sites ts;
 
-	_Static_assert(RACE_SITES_MAX == EXEC_SITES, "race sites fit the file");
-	memcpy(rs.ids, f->sites, f->nsites * sizeof(*rs.ids));
-	vm_note(RACE_SITES_FILE, &rs, sizeof(rs));
+	memset(&ts, 0, sizeof(ts));
+	ts.hash = hash;
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		ts.n[t] = f->nsites[t];
+		ts.nshared[t] = f->nshared[t];
+		memcpy(ts.ids[t], f->sites[t], f->nsites[t] * sizeof(**ts.ids));
+	}
+	vm_note(THREAD_SITES_FILE, &ts, sizeof(ts));
 }
 
 /* The VM's btrfs edges so far, for the campaign's status line. */
@@ -269,7 +274,7 @@ int exec_target(const char *socket_path, const char *workload_path)
 	close(fd);
 	count_execution(&rep);
 	merge_coverage(&rep);
-	note_race_sites(hash, &rep);
+	note_thread_sites(hash, &rep);
 	remember(hash, &rep);
 	map_features(&rep);
 	if (rep.status == EXEC_STUCK) {

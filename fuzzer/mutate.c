@@ -29,8 +29,7 @@ static int insert_at(struct wl_thread *t, unsigned int at,
 static const uint32_t *site_ids;
 static unsigned int nr_sites;
 
-static const uint32_t *hot_ids;
-static unsigned int nr_hot;
+static const struct wl_thread_sites *thread_sites; /* WL_MAX_THREADS */
 
 void wl_mutate_sites(const uint32_t *ids, unsigned int n)
 {
@@ -38,10 +37,9 @@ void wl_mutate_sites(const uint32_t *ids, unsigned int n)
 	nr_sites = n;
 }
 
-void wl_mutate_hot_sites(const uint32_t *ids, unsigned int n)
+void wl_mutate_thread_sites(const struct wl_thread_sites *ts)
 {
-	hot_ids = ids;
-	nr_hot = n;
+	thread_sites = ts;
 }
 
 static uint32_t pick(uint64_t *r, uint32_t n)
@@ -221,34 +219,57 @@ static uint32_t delay_site(uint64_t *r, uint32_t id)
 	return site_ids[pick(r, nr_sites)];
 }
 
-/* A new "delay": a site (a race site half of the time), a time, a hit. */
-static void delay_op(uint64_t *r, struct wl_op *op)
+/*
+ * A site for a delay in thread @t: mostly one it ran (half of those one
+ * another thread ran too), else what delay_site() makes of @id.
+ */
+static uint32_t thread_site(uint64_t *r, unsigned int t, uint32_t id)
+{
+	const struct wl_thread_sites *ts =
+		thread_sites && t < WL_MAX_THREADS ? &thread_sites[t] : NULL;
+
+	if (!ts || !ts->n || !pick(r, 4))
+		return delay_site(r, id);
+	if (ts->nshared && pick(r, 2))
+		return ts->ids[pick(r, ts->nshared)];
+	return ts->ids[pick(r, ts->n)];
+}
+
+/* A new "delay" for thread @t: a site, a time, a hit. */
+static void delay_op(uint64_t *r, unsigned int t, struct wl_op *op)
 {
 	memset(op, 0, sizeof(*op));
 	op->code = WL_DELAY;
-	op->arg = nr_hot && pick(r, 2) ? hot_ids[pick(r, nr_hot)] :
-					 delay_site(r, 0);
+	op->arg = thread_site(r, t, 0);
 	op->len = delay_ms(r);
 	op->off = delay_hit(r);
 }
 
-/* A delay somewhere in a thread (none without a site table). */
-static void insert_delay(struct workload *w, uint64_t *r)
+static int have_sites(void)
 {
-	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
-	struct wl_op op;
-
-	if (!nr_sites && !nr_hot)
-		return;
-	delay_op(r, &op);
-	insert_at(t, pick(r, t->nops + 1), &op);
+	for (unsigned int t = 0; thread_sites && t < WL_MAX_THREADS; t++)
+		if (thread_sites[t].n)
+			return 1;
+	return nr_sites != 0;
 }
 
-static void tweak_delay(struct wl_op *op, uint64_t *r)
+/* A delay somewhere in a thread (none without any sites). */
+static void insert_delay(struct workload *w, uint64_t *r)
+{
+	unsigned int t = pick(r, w->nthreads);
+	struct wl_op op;
+
+	if (!have_sites())
+		return;
+	delay_op(r, t, &op);
+	insert_at(&w->threads[t], pick(r, w->threads[t].nops + 1), &op);
+}
+
+static void tweak_delay(struct wl_op *op, unsigned int t, uint64_t *r)
 {
 	switch (pick(r, 3)) {
 	case 0:
-		op->arg = delay_site(r, op->arg);
+		op->arg = thread_site(r, t, op->arg);
 		break;
 	case 1:
 		op->len = pick(r, 2) ? delay_ms(r) :
@@ -262,7 +283,8 @@ static void tweak_delay(struct wl_op *op, uint64_t *r)
 }
 
 /* A fresh op; never a barrier (those come in pairs from fork_op). */
-static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
+static void random_op(struct workload *w, uint64_t *r, unsigned int into,
+		      struct wl_op *op)
 {
 	unsigned int t, i;
 	struct wl_op *used = pick(r, 2) ? some_op(w, r, &t, &i) : NULL;
@@ -277,7 +299,7 @@ static void random_op(struct workload *w, uint64_t *r, struct wl_op *op)
 			op->code = pick(r, WL_NCODES);
 		while (op->code == WL_BARRIER);
 	if (op->code == WL_DELAY) {
-		delay_op(r, op);
+		delay_op(r, into, op);
 		return;
 	}
 	op->path = some_path(w, r);
@@ -318,14 +340,14 @@ static void remove_at(struct wl_thread *t, unsigned int at)
 /* A new random op, or a copy of one the workload has (not a barrier). */
 static void insert_op(struct workload *w, uint64_t *r)
 {
-	struct wl_thread *t = &w->threads[pick(r, w->nthreads)];
-	unsigned int ti, i;
+	unsigned int to = pick(r, w->nthreads), ti, i;
+	struct wl_thread *t = &w->threads[to];
 	struct wl_op op, *src = pick(r, 2) ? some_op(w, r, &ti, &i) : NULL;
 
 	if (src && src->code != WL_BARRIER)
 		op = *src;
 	else
-		random_op(w, r, &op);
+		random_op(w, r, to, &op);
 	insert_at(t, pick(r, t->nops + 1), &op);
 }
 
@@ -460,7 +482,7 @@ static void tweak_op(struct workload *w, uint64_t *r)
 	struct wl_op *op = some_op(w, r, &t, &i);
 
 	if (op && op->code == WL_DELAY) {
-		tweak_delay(op, r);
+		tweak_delay(op, t, r);
 		return;
 	}
 	if (!op || !(use = wl_fields(op->code)))

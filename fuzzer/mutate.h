@@ -24,11 +24,19 @@
  */
 void wl_mutate_sites(const uint32_t *ids, unsigned int n);
 /*
- * The race sites of the workload about to be mutated (functions two of
- * its threads ran); a new delay goes to one of them half of the time.
- * NULL, 0: none known.
+ * The thread sites of the workload about to be mutated, per thread: the
+ * btrfs functions it ran (ids), the first @nshared another thread ran
+ * too (race sites). A delay made for or moved within a thread with sites
+ * goes to one of them three times in four (half of those a race site),
+ * so it stops where that thread does go. NULL: none known. Kept, not
+ * copied.
  */
-void wl_mutate_hot_sites(const uint32_t *ids, unsigned int n);
+struct wl_thread_sites {
+	const uint32_t *ids;
+	unsigned int n, nshared;
+};
+
+void wl_mutate_thread_sites(const struct wl_thread_sites *ts);
 
 /* A small PRNG state (xorshift64*); never 0. */
 uint64_t mut_rand(uint64_t *state);

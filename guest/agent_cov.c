@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest/agent_cov.h"
@@ -17,8 +18,11 @@ static int cov_fd = -1;
 
 int agent_cov_begin(void)
 {
-	if (cov_fd < 0)
+	if (cov_fd < 0) {
 		cov_fd = open(LWFUZZ_PROC_COV, O_RDWR | O_CLOEXEC);
+		/* Each boot samples thread sites differently. */
+		srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	}
 	if (cov_fd < 0)
 		return -1;
 	if (write(cov_fd, "1", 1) != 1) {
@@ -92,23 +96,85 @@ static int ran(const uint8_t *map, unsigned long from, unsigned long to)
 	return 0;
 }
 
-/* The functions two or more threads ran, as site ids. */
-static void race_sites(const uint8_t *threads, struct agent_cov *c)
+/*
+ * Keep @id as one of @n seen so far in a sample of at most @cap in
+ * @ids[0..*kept) (reservoir sampling: each seen id stays with the same
+ * chance).
+ */
+static void sample(uint32_t *ids, unsigned int *kept, unsigned int cap,
+		   unsigned int n, uint32_t id)
 {
+	unsigned int at;
+
+	if (*kept < cap) {
+		ids[(*kept)++] = id;
+		return;
+	}
+	at = (unsigned int)random() % n;
+	if (at < cap)
+		ids[at] = id;
+}
+
+/*
+ * Each thread's sites: the race sites first (at most half the slots when
+ * it has more of both), then the functions it alone ran.
+ */
+static void thread_sites(const uint8_t *threads, struct agent_cov *c)
+{
+	static uint32_t race[EXEC_THREADS][EXEC_THREAD_SITES];
+	static uint32_t own[EXEC_THREADS][EXEC_THREAD_SITES];
+	unsigned int nrace[EXEC_THREADS] = { 0 }, nown[EXEC_THREADS] = { 0 };
+	unsigned int nown_seen[EXEC_THREADS] = { 0 };
+
+	_Static_assert(EXEC_THREADS == LWFUZZ_COV_THREADS,
+		       "a site list per collected thread");
 	load_funcs();
 	if (!anchor)
 		return;
-	for (size_t i = 0; i + 1 < nfuncs && c->nsites < AGENT_RACE_SITES;
-	     i++) {
-		unsigned int n = 0;
+	for (size_t i = 0; i + 1 < nfuncs; i++) {
+		unsigned int by = 0, n = 0;
+		uint32_t id;
 
 		if (!site_candidate(funcs[i].name))
 			continue;
-		for (unsigned int t = 0; t < LWFUZZ_COV_THREADS; t++)
-			n += ran(threads + t * LWFUZZ_COV_THREAD_BYTES,
-				 funcs[i].addr, funcs[i + 1].addr);
-		if (n >= 2)
-			c->sites[c->nsites++] = site_learn(funcs[i].name);
+		for (unsigned int t = 0; t < EXEC_THREADS; t++)
+			if (ran(threads + t * LWFUZZ_COV_THREAD_BYTES,
+				funcs[i].addr, funcs[i + 1].addr)) {
+				by |= 1u << t;
+				n++;
+			}
+		if (!n)
+			continue;
+		id = site_learn(funcs[i].name);
+		for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+			if (!(by & (1u << t)))
+				continue;
+			c->ran[t]++;
+			if (n >= 2)
+				sample(race[t], &nrace[t], EXEC_THREAD_SITES,
+				       ++c->shared[t], id);
+			else
+				sample(own[t], &nown[t], EXEC_THREAD_SITES,
+				       ++nown_seen[t], id);
+		}
+	}
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		unsigned int half = EXEC_THREAD_SITES / 2;
+		unsigned int r = nrace[t], o = nown[t];
+
+		/* Both kinds get room: each half, or what the other leaves. */
+		if (r + o > EXEC_THREAD_SITES) {
+			if (r > half && o > half)
+				r = o = half;
+			else if (r > half)
+				r = EXEC_THREAD_SITES - o;
+			else
+				o = EXEC_THREAD_SITES - r;
+		}
+		memcpy(c->sites[t], race[t], r * sizeof(**race));
+		memcpy(c->sites[t] + r, own[t], o * sizeof(**own));
+		c->nshared[t] = r;
+		c->nsites[t] = r + o;
 	}
 }
 
@@ -118,7 +184,10 @@ void agent_cov_end(struct agent_cov *c)
 	size_t got = 0;
 
 	c->edges = -1;
-	c->nsites = 0;
+	memset(c->nsites, 0, sizeof(c->nsites));
+	memset(c->nshared, 0, sizeof(c->nshared));
+	memset(c->ran, 0, sizeof(c->ran));
+	memset(c->shared, 0, sizeof(c->shared));
 	if (cov_fd < 0 || write(cov_fd, "0", 1) != 1)
 		return;
 	while (got < sizeof(buf)) {
@@ -129,5 +198,5 @@ void agent_cov_end(struct agent_cov *c)
 		got += n;
 	}
 	c->edges = cov_from_counts(buf, c->bits);
-	race_sites(buf + LWFUZZ_COV_MAP, c);
+	thread_sites(buf + LWFUZZ_COV_MAP, c);
 }

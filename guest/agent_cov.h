@@ -6,8 +6,9 @@
  * unmount), so its edges are what btrfs did for the workload; replaying
  * the crash states is not counted.
  * Each workload thread also registers itself, and the functions of
- * btrfs.ko that two or more of them ran (named through /proc/kallsyms)
- * are the execution's race sites: where a delay can reorder them.
+ * btrfs.ko each one ran (named through /proc/kallsyms) are its thread
+ * sites: where a delay in that thread can stop it. Those another thread
+ * ran too are race sites, where a delay can reorder them; they come first.
  */
 #ifndef LWFUZZ_AGENT_COV_H
 #define LWFUZZ_AGENT_COV_H
@@ -15,14 +16,19 @@
 #include <stdint.h>
 
 #include "lib/cov_map.h"
-
-#define AGENT_RACE_SITES 128
+#include "lib/exec_proto.h"
 
 struct agent_cov {
 	int edges; /* -1: no coverage */
 	uint8_t bits[COV_BYTES];
-	unsigned int nsites; /* race sites found (at most AGENT_RACE_SITES) */
-	uint32_t sites[AGENT_RACE_SITES]; /* their ids (lib/delay_site.h) */
+	/*
+	 * Per thread: sites kept (a random sample when it ran more than
+	 * EXEC_THREAD_SITES), the first nshared of them race sites; ids of
+	 * lib/delay_site.h. ran[] and shared[] count all it ran.
+	 */
+	unsigned int nsites[EXEC_THREADS], nshared[EXEC_THREADS];
+	unsigned int ran[EXEC_THREADS], shared[EXEC_THREADS];
+	uint32_t sites[EXEC_THREADS][EXEC_THREAD_SITES];
 };
 
 /* Clear and start; 0, or -1 when this btrfs.ko has no coverage. */

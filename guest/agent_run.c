@@ -135,9 +135,6 @@ static void save_dmesg(const char *dst)
 	free(buf);
 }
 
-_Static_assert(AGENT_RACE_SITES <= EXEC_SITES,
-	       "every race site fits the reply");
-
 /* What one execution saw: the fuzzer's feedback. */
 struct exec_result {
 	struct driver_result dr;
@@ -147,8 +144,8 @@ struct exec_result {
 
 /*
  * The run's btrfs coverage: into the execution's reply when serving, else
- * into run-N/cov.bin (lib/cov_map.h) with lines saying how much and which
- * functions two threads both ran.
+ * into run-N/cov.bin (lib/cov_map.h) with lines saying how much, how many
+ * functions each thread ran and which ones another thread ran too.
  */
 static void save_cov(const struct run_opts *o, unsigned int n,
 		     struct exec_result *er, const char *dir)
@@ -168,11 +165,19 @@ static void save_cov(const struct run_opts *o, unsigned int n,
 
 	if (write_file_atomic(path, c->bits, sizeof(c->bits)))
 		lw_err("run %u: cannot write %s", n, path);
-	printf("run %u/%u: btrfs coverage: %d edges; %u functions ran in two or more threads",
-	       n, o->a.runs, c->edges, c->nsites);
-	for (unsigned int i = 0; i < c->nsites && i < 6; i++)
-		printf("%s%s", i ? ", " : " (", site_text(c->sites[i], buf));
-	printf("%s\n", c->nsites > 6 ? ", ...)" : c->nsites ? ")" : "");
+	printf("run %u/%u: btrfs coverage: %d edges\n", n, o->a.runs, c->edges);
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		if (!c->ran[t])
+			continue;
+		printf("run %u/%u: thread %u ran %u btrfs functions, %u of them in another thread too",
+		       n, o->a.runs, t, c->ran[t], c->shared[t]);
+		for (unsigned int i = 0; i < c->nshared[t] && i < 4; i++)
+			printf("%s%s", i ? ", " : " (",
+			       site_text(c->sites[t][i], buf));
+		printf("%s\n", c->nshared[t] > 4 ? ", ...)" :
+				c->nshared[t]   ? ")" :
+						  "");
+	}
 	free(path);
 }
 
@@ -353,9 +358,12 @@ static void features(const struct exec_result *er, struct exec_features *f)
 	if (er->cov.edges >= 0) {
 		f->cov_on = 1;
 		memcpy(f->cov, er->cov.bits, COV_BYTES);
-		f->nsites = er->cov.nsites;
-		memcpy(f->sites, er->cov.sites,
-		       er->cov.nsites * sizeof(*f->sites));
+		for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+			f->nsites[t] = er->cov.nsites[t];
+			f->nshared[t] = er->cov.nshared[t];
+			memcpy(f->sites[t], er->cov.sites[t],
+			       er->cov.nsites[t] * sizeof(**f->sites));
+		}
 	}
 }
 

@@ -108,6 +108,17 @@ static uint32_t get_le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static uint16_t get_le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static void put_le16(unsigned char *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
 static void put_le32(unsigned char *p, uint32_t v)
 {
 	p[0] = v;
@@ -145,9 +156,14 @@ void exec_features_pack(const struct exec_features *f,
 	out[3] = 0;
 	memcpy(out + 4, f->cov, COV_BYTES);
 	out += 4 + COV_BYTES;
-	put_le32(out, f->nsites);
-	for (unsigned int i = 0; i < EXEC_SITES; i++)
-		put_le32(out + 4 + 4 * i, f->sites[i]);
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		put_le16(out, f->nsites[t]);
+		put_le16(out + 2, f->nshared[t]);
+		out += 4;
+	}
+	for (unsigned int t = 0; t < EXEC_THREADS; t++)
+		for (unsigned int i = 0; i < EXEC_THREAD_SITES; i++, out += 4)
+			put_le32(out, f->sites[t][i]);
 }
 
 void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
@@ -168,11 +184,18 @@ void exec_features_unpack(const unsigned char in[EXEC_FEATURES],
 	f->reserved = 0;
 	memcpy(f->cov, in + 4, COV_BYTES);
 	in += 4 + COV_BYTES;
-	f->nsites = get_le32(in);
-	if (f->nsites > EXEC_SITES)
-		f->nsites = EXEC_SITES;
-	for (unsigned int i = 0; i < EXEC_SITES; i++)
-		f->sites[i] = get_le32(in + 4 + 4 * i);
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		f->nsites[t] = get_le16(in);
+		f->nshared[t] = get_le16(in + 2);
+		if (f->nsites[t] > EXEC_THREAD_SITES)
+			f->nsites[t] = EXEC_THREAD_SITES;
+		if (f->nshared[t] > f->nsites[t])
+			f->nshared[t] = f->nsites[t];
+		in += 4;
+	}
+	for (unsigned int t = 0; t < EXEC_THREADS; t++)
+		for (unsigned int i = 0; i < EXEC_THREAD_SITES; i++, in += 4)
+			f->sites[t][i] = get_le32(in);
 }
 
 int exec_wait_ready(int fd, unsigned int timeout_s)

@@ -24,9 +24,12 @@
 
 /* Bytes of the operation-pair bitmap (the driver's overlap map fits). */
 #define EXEC_OVERLAP_BYTES 96
-#define EXEC_SITES 128
-#define EXEC_FEATURES \
-	(16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES + 4 + 4 * EXEC_SITES)
+/* Thread sites: per workload thread (WL_MAX_THREADS), up to this many. */
+#define EXEC_THREADS 4
+#define EXEC_THREAD_SITES 256
+#define EXEC_FEATURES                                  \
+	(16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES + 4 * EXEC_THREADS + \
+	 4 * EXEC_THREADS * EXEC_THREAD_SITES)
 
 /* What one execution reached: the campaign's feedback. */
 struct exec_features {
@@ -45,9 +48,13 @@ struct exec_features {
 	uint8_t cov_on; /* 1: btrfs.ko collected coverage (cov is real) */
 	uint8_t reserved; /* 0 */
 	uint8_t cov[COV_BYTES]; /* the btrfs edges reached (lib/cov_map.h) */
-	/* Race sites: functions two threads ran (ids, lib/delay_site.h). */
-	uint32_t nsites;
-	uint32_t sites[EXEC_SITES];
+	/*
+	 * Thread sites: per workload thread, btrfs functions it ran (ids,
+	 * lib/delay_site.h), where a delay in that thread can stop it; the
+	 * first nshared of them another thread ran too (race sites).
+	 */
+	uint16_t nsites[EXEC_THREADS], nshared[EXEC_THREADS];
+	uint32_t sites[EXEC_THREADS][EXEC_THREAD_SITES];
 };
 
 /* The bucket of a count, as the features carry it. */

@@ -12,8 +12,9 @@
 #   delay adds).
 # - A delay at a function btrfs.ko does not have is not armed: counted and
 #   named, and the run goes on.
-# - The race's two threads both run some btrfs functions in every run:
-#   the race sites the mutator puts delays at.
+# - Each of the race's two threads runs btrfs functions in every run (its
+#   thread sites), some of them in the other thread too (race sites): where
+#   the mutator puts its delays.
 # - Coverage: three runs of one workload on `stock` each reach thousands of
 #   btrfs edges, and any two share at least 90 % of their union (the
 #   collector's noise: background work, a per-CPU previous block).
@@ -42,10 +43,12 @@ check "delay-buggy: the delay fired in every run (20 armed, 20 fired)" \
 	test "$(field "$WORK/buggy" delays)/$(field "$WORK/buggy" delays_fired)" = 20/20
 check "delay-buggy: the failing runs are missing-csum findings" \
 	grep -q 'missing-csum' "$WORK/buggy.txt"
-grep -m1 'functions ran in two or more threads' "$WORK/buggy.txt" | sed 's/^/# /'
-shared=$(sed -n 's/.* \([0-9]*\) functions ran in two or more threads.*/\1/p' "$WORK/buggy.txt" | sort -n | head -1)
-check "delay-buggy: every run names btrfs functions both threads ran (race sites)" \
-	test "${shared:-0}" -ge 1
+grep -m2 'btrfs functions, ' "$WORK/buggy.txt" | sed 's/^/# /'
+# Per run and thread "ran N ..., M of them": both threads in all 20 runs.
+sites=$(sed -n 's/^run \([0-9]*\)\/20: thread [01] ran \([0-9]*\) btrfs functions, \([0-9]*\) of them.*/\1 \2 \3/p' "$WORK/buggy.txt" |
+	awk '$2 >= 1 && $3 >= 1 { n[$1]++ } END { k = 0; for (r in n) if (n[r] == 2) k++; print k }')
+check "delay-buggy: in every run both threads ran btrfs functions, some in the other thread too (thread and race sites)" \
+	test "${sites:-0}" = 20
 
 n=$(runs fixed 20 "$race" "$WORK/fixed")
 echo "# fixed: a check failed in ${n:-?} of 20 runs"

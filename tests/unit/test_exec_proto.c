@@ -37,6 +37,11 @@ static struct exec_features some_features(void)
 	f.cov_on = 1;
 	for (unsigned int i = 0; i < COV_BYTES; i += 100)
 		f.cov[i] = i;
+	f.nsites[0] = 3;
+	f.nshared[0] = 1;
+	f.nsites[3] = EXEC_THREAD_SITES;
+	f.sites[0][0] = 0xdeadbeef;
+	f.sites[3][EXEC_THREAD_SITES - 1] = 42;
 	return f;
 }
 
@@ -53,6 +58,12 @@ static void features_pack_to_the_documented_bytes(void **state)
 	/* Delays, coverage flag, then the edge bitmap. */
 	assert_memory_equal(b + 16 + EXEC_OVERLAP_BYTES, "\2\1\1\0", 4);
 	assert_int_equal(b[16 + EXEC_OVERLAP_BYTES + 4 + 300], 300 % 256);
+	/* Per thread le16 sites, le16 race sites; then the ids by thread. */
+	const unsigned char *ts = b + 16 + EXEC_OVERLAP_BYTES + 4 + COV_BYTES;
+
+	assert_memory_equal(ts, "\3\0\1\0\0\0\0\0\0\0\0\0\0\1\0\0", 16);
+	assert_memory_equal(ts + 16, "\xef\xbe\xad\xde", 4);
+	assert_int_equal(ts[16 + 4 * (4 * EXEC_THREAD_SITES - 1)], 42);
 	assert_int_equal(EXEC_FEATURES, sizeof(f));
 	exec_features_unpack(b, &back);
 	assert_memory_equal(&back, &f, sizeof(f));

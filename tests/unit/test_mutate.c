@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "fuzzer/mutate.h"
-#include "fuzzer/race_sites.h"
+#include "fuzzer/thread_sites.h"
 #include "lib/fsutil.h"
 #include "lib/workload.h"
 
@@ -149,15 +149,21 @@ static void delays_come_from_the_site_table(void **state)
 }
 
 /*
- * The race sites lwfuzz exec left for the input AFL++ just kept are where
- * its mutants' new delays go (no site table here, so nowhere else).
+ * The thread sites lwfuzz exec left for the input AFL++ just kept are where
+ * its mutants' new delays go, each thread's to its own (no site table here,
+ * so nowhere else): thread 0 ran 777 (a race site) and 888, thread 1 ran
+ * 999 (a race site) and 555.
  */
-static void kept_inputs_delay_at_their_race_sites(void **state)
+static void kept_inputs_delay_where_each_thread_ran(void **state)
 {
-	char dir[] = "/tmp/lwfuzz-test-hot-XXXXXX", *rsp, *qp;
+	char dir[] = "/tmp/lwfuzz-test-hot-XXXXXX", *tsp, *qp;
 	unsigned char bin[WL_BIN_MAX], *out;
-	struct race_sites rs = { .n = 2, .ids = { 777, 888 } };
-	unsigned int at_hot = 0, other = 0;
+	static struct thread_sites ts = {
+		.n = { 2, 2 },
+		.nshared = { 1, 1 },
+		.ids = { { 777, 888 }, { 999, 555 } },
+	};
+	unsigned int own[2] = { 0 }, others[2] = { 0 }, none = 0, race = 0;
 	struct workload w, m;
 	char why[256];
 	void *mut;
@@ -167,42 +173,53 @@ static void kept_inputs_delay_at_their_race_sites(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(wl_parse_text(seed_text, &w, why, sizeof(why)), 0);
 	n = wl_encode(&w, bin, sizeof(bin));
-	rs.hash = race_sites_key(&w);
-	rsp = path_join(dir, RACE_SITES_FILE);
+	ts.hash = thread_sites_key(&w);
+	tsp = path_join(dir, THREAD_SITES_FILE);
 	qp = path_join(dir, "id:000001");
-	assert_int_equal(write_file_atomic(rsp, &rs, sizeof(rs)), 0);
+	assert_int_equal(write_file_atomic(tsp, &ts, sizeof(ts)), 0);
 	assert_int_equal(write_file_atomic(qp, bin, n), 0);
 	setenv("LWFUZZ_VM_DIR", dir, 1);
 	unsetenv("LWFUZZ_SITES");
 	mut = afl_custom_init(NULL, 3);
 	afl_custom_queue_new_entry(mut, (const uint8_t *)qp, NULL);
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 2000; i++) {
 		size_t len = afl_custom_fuzz(mut, bin, n, &out, NULL, 0,
 					     WL_BIN_MAX);
 
 		assert_int_equal(wl_decode(out, len, &m), 0);
-		for (unsigned int t = 0; t < m.nthreads; t++)
+		for (unsigned int t = 0; t < m.nthreads && t < 2; t++)
 			for (unsigned int k = 0; k < m.threads[t].nops; k++) {
 				const struct wl_op *op = &m.threads[t].ops[k];
 
 				if (op->code != WL_DELAY)
 					continue;
-				if (op->arg == 777 || op->arg == 888)
-					at_hot++;
+				uint32_t a = op->arg;
+
+				if (a == (t ? 999u : 777u) || a == (t ? 555u : 888u))
+					own[t]++;
+				else if (a == (t ? 777u : 999u) || a == (t ? 888u : 555u))
+					others[t]++;
 				else
-					other++;
+					none++;
+				race += a == 777 || a == 999;
 			}
 	}
 	afl_custom_deinit(mut);
 	unsetenv("LWFUZZ_VM_DIR");
-	unlink(rsp);
+	unlink(tsp);
 	unlink(qp);
 	rmdir(dir);
-	free(rsp);
+	free(tsp);
 	free(qp);
-	assert_true(at_hot > 0);
-	/* Random operation codes still make a delay now and then. */
-	assert_true(at_hot > other);
+	/* Both threads got delays at their own sites; the other thread's
+	 * sites only through an op moved between threads afterwards. */
+	assert_true(own[0] > 10 && own[1] > 10);
+	assert_true(own[0] > 20 * others[0] && own[1] > 20 * others[1]);
+	/* Half the picks go to a race site, half to any of the thread's. */
+	assert_true(2 * race > own[0] + own[1]);
+	/* One pick in four ignores the thread's sites (no table: site 0). */
+	assert_true(none > 0);
+	assert_true(own[0] + own[1] > none);
 }
 
 static void garbage_input_still_gives_a_workload(void **state)
@@ -373,7 +390,7 @@ int main(void)
 		cmocka_unit_test(mutants_are_valid_and_bounded),
 		cmocka_unit_test(mutants_reach_every_op_and_new_paths),
 		cmocka_unit_test(delays_come_from_the_site_table),
-		cmocka_unit_test(kept_inputs_delay_at_their_race_sites),
+		cmocka_unit_test(kept_inputs_delay_where_each_thread_ran),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
 		cmocka_unit_test(forks_make_operations_concurrent),
