@@ -45,7 +45,7 @@ GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup setup-6.12 check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum series-compare clean format build-deps
+	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum series-compare export-rates clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -199,6 +199,11 @@ race-discovery: setup
 # RUNS (2) each: verdicts side by side and the time per execution.
 series-compare: setup-6.12
 	scripts/series-compare.sh $(or $(RUNS),2)
+
+# How often the exported fstests tests of the log-commit race catch it:
+# RUNS (10) per test on stock and stock-logfix (KERNELS="A B").
+export-rates: setup
+	scripts/export-rates.sh
 
 # The bug museum: time for a campaign to find each reverted fix (up to
 # MUSEUM_MINUTES, 20, per variant). A benchmark, not a test.

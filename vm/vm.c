@@ -497,8 +497,12 @@ static int verdict(struct run *r, int waited)
 			       waited - 128);
 		ret = waited;
 	} else if (collect(r) || r->status < 0) {
-		lw_err("guest (%s) died before reporting: %s", r->o->variant,
-		       panic ? "kernel panic" : "no result (see its console)");
+		/* The panic's own line says why: quote it. */
+		int plen = panic ? (int)strcspn(panic, "\r\n") : 0;
+
+		lw_err("guest (%s) died before reporting: %.*s", r->o->variant,
+		       panic ? plen : (int)strlen("no result (see its console)"),
+		       panic ? panic : "no result (see its console)");
 		show_console_tail(r, 30);
 		char *qlog = read_file(r->qemulog, NULL);
 
