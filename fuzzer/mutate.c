@@ -220,8 +220,11 @@ static uint32_t delay_site(uint64_t *r, uint32_t id)
 }
 
 /*
- * A site for a delay in thread @t: mostly one it ran (half of those one
- * another thread ran too), else what delay_site() makes of @id.
+ * A site for a delay in thread @t: mostly one it ran, else what
+ * delay_site() makes of @id. Of those it ran, two in three are functions
+ * no other thread ran: the steps of its own operation, between which
+ * another thread's can land; a race site is mostly a shared helper
+ * (tree search, locking) entered thousands of times.
  */
 static uint32_t thread_site(uint64_t *r, unsigned int t, uint32_t id)
 {
@@ -230,9 +233,9 @@ static uint32_t thread_site(uint64_t *r, unsigned int t, uint32_t id)
 
 	if (!ts || !ts->n || !pick(r, 4))
 		return delay_site(r, id);
-	if (ts->nshared && pick(r, 2))
-		return ts->ids[pick(r, ts->nshared)];
-	return ts->ids[pick(r, ts->n)];
+	if (ts->n > ts->nshared && (!ts->nshared || pick(r, 3)))
+		return ts->ids[ts->nshared + pick(r, ts->n - ts->nshared)];
+	return ts->ids[pick(r, ts->nshared)];
 }
 
 /* A new "delay" for thread @t: a site, a time, a hit. */

@@ -27,8 +27,8 @@ void wl_mutate_sites(const uint32_t *ids, unsigned int n);
  * The thread sites of the workload about to be mutated, per thread: the
  * btrfs functions it ran (ids), the first @nshared another thread ran
  * too (race sites). A delay made for or moved within a thread with sites
- * goes to one of them three times in four (half of those a race site),
- * so it stops where that thread does go. NULL: none known. Kept, not
+ * goes to one of them three times in four (a third of those a race site,
+ * the rest one only that thread ran), so it stops where that thread goes. NULL: none known. Kept, not
  * copied.
  */
 struct wl_thread_sites {
