@@ -7,9 +7,11 @@
  * The campaign names the variant's delay sites in LWFUZZ_SITES (a site
  * table, lib/delay_site.h); without it no delay is made up. When AFL++
  * keeps an input, the thread sites its execution found (thread_sites.h,
- * in LWFUZZ_VM_DIR) are remembered for it: delays put into a thread of
- * its mutants mostly go where that thread ran (mutate.h).
+ * in LWFUZZ_VM_DIR) are remembered for it, and the seeds' from the
+ * campaign's own seed runs (LWFUZZ_SEED_SITES): delays put into a thread
+ * of its mutants mostly go where that thread ran (mutate.h).
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,51 @@ static const struct hot_entry *hot_of(struct mutator *m,
 	return e->key == key ? e : NULL;
 }
 
+/* Keep @ts for the entry whose key it carries (a full slot is replaced). */
+static void remember(struct mutator *m, const struct thread_sites *ts)
+{
+	struct hot_entry *e = &m->hot[ts->hash % HOT_SLOTS];
+
+	e->key = ts->hash;
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		unsigned int n = ts->n[t] < EXEC_THREAD_SITES ? ts->n[t] :
+							     EXEC_THREAD_SITES;
+
+		memcpy(e->ids[t], ts->ids[t], n * sizeof(**e->ids));
+		e->view[t].ids = e->ids[t];
+		e->view[t].n = n;
+		e->view[t].nshared = ts->nshared[t] < n ? ts->nshared[t] : n;
+	}
+}
+
+/*
+ * The seeds' thread sites (LWFUZZ_SEED_SITES, fuzzer/thread_sites.h):
+ * AFL++ never tells the mutator about its initial entries.
+ */
+static void load_seed_sites(struct mutator *m)
+{
+	const char *dir = getenv("LWFUZZ_SEED_SITES");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *path;
+		struct thread_sites *ts;
+		size_t len = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = path_join(dir, de->d_name);
+		ts = (struct thread_sites *)read_file(path, &len);
+		if (ts && len == sizeof(*ts) && ts->hash)
+			remember(m, ts);
+		free(ts);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 void *afl_custom_init(void *afl, unsigned int seed)
 {
 	struct mutator *m = calloc(1, sizeof(*m));
@@ -93,6 +140,7 @@ void *afl_custom_init(void *afl, unsigned int seed)
 	m->rng = 0x5eed0000ULL ^ seed;
 	if (sites && !site_table_load(sites, &m->sites, why, sizeof(why)))
 		wl_mutate_sites(m->sites.ids, m->sites.n);
+	load_seed_sites(m);
 	return m;
 }
 
@@ -199,22 +247,8 @@ uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 	buf = read_file((const char *)new_queue, &len);
 	if (ts && rlen == sizeof(*ts) && buf &&
 	    !wl_decode((unsigned char *)buf, len, &w) &&
-	    ts->hash == thread_sites_key(&w)) {
-		struct hot_entry *e = &m->hot[ts->hash % HOT_SLOTS];
-
-		e->key = ts->hash;
-		for (unsigned int t = 0; t < EXEC_THREADS; t++) {
-			unsigned int n = ts->n[t] < EXEC_THREAD_SITES
-						 ? ts->n[t]
-						 : EXEC_THREAD_SITES;
-
-			memcpy(e->ids[t], ts->ids[t], n * sizeof(**e->ids));
-			e->view[t].ids = e->ids[t];
-			e->view[t].n = n;
-			e->view[t].nshared =
-				ts->nshared[t] < n ? ts->nshared[t] : n;
-		}
-	}
+	    ts->hash == thread_sites_key(&w))
+		remember(m, ts);
 	free(buf);
 	free(ts);
 	free(path);

@@ -14,10 +14,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fuzzer/campaign.h"
+#include "fuzzer/thread_sites.h"
 #include "setup/kmod_helper.h"
 #include "fuzzer/campaign_vm.h"
 #include "fuzzer/finding_post.h"
@@ -91,6 +93,22 @@ static int seed_give_up(void *arg)
 	return fuzz_stop || fuzz_out_full(c);
 }
 
+/* A seed's thread sites, for the mutator (fuzzer/thread_sites.h). */
+static void keep_seed_sites(struct campaign *c, const struct workload *w,
+			    const struct exec_reply *rep)
+{
+	static struct thread_sites ts;
+	char *dir = path_join(c->o->out, SEED_SITES_DIR), *path;
+
+	thread_sites_fill(&ts, thread_sites_key(w), &rep->features);
+	path = xasprintf("%s/%016llx", dir, (unsigned long long)ts.hash);
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    write_file_atomic(path, &ts, sizeof(ts)))
+		lw_err("cannot keep the seed's thread sites in %s", path);
+	free(path);
+	free(dir);
+}
+
 /*
  * Run one input ourselves: a seed (taken out of AFL++'s seeds unless it
  * passes) or an input kept in OUT/pending (@pending: removed once run).
@@ -125,6 +143,8 @@ static int run_seed(struct campaign *c, const char *name, const char *path,
 			goto out;
 		goto fail;
 	}
+	if (!pending && rep.status == 0)
+		keep_seed_sites(c, &w, &rep);
 	printf("fuzz: %s %s: %s\n", what, name,
 	       rep.status == 1	 ? "FINDING"
 	       : rep.status == 0 ? "clean"

@@ -14,6 +14,7 @@
 #include "fuzzer/finding_store.h"
 #include "lib/fsutil.h"
 #include "fuzzer/campaign.h"
+#include "fuzzer/thread_sites.h"
 #include "lib/hash.h"
 #include "lib/msg.h"
 #include "fuzzer/signature.h"
@@ -42,6 +43,7 @@ static void afl_env(const struct campaign *c, unsigned int k)
 	char *reports = path_join(c->o->out, "reports");
 	char *vdir = layout_variant_dir(c->l, c->o->variant);
 	char *sites = path_join(vdir, "sites");
+	char *seed_sites = path_join(c->o->out, SEED_SITES_DIR);
 
 	/* Not instrumented: lwfuzz exec fills the map itself, one process
 	 * per execution. */
@@ -60,6 +62,8 @@ static void afl_env(const struct campaign *c, unsigned int k)
 	setenv("LWFUZZ_REPORTS", reports, 1);
 	setenv("LWFUZZ_VM_DIR", c->vm[k].dir, 1);
 	setenv("LWFUZZ_SITES", sites, 1);
+	setenv("LWFUZZ_SEED_SITES", seed_sites, 1);
+	free(seed_sites);
 	free(sites);
 	free(vdir);
 	free(mut);

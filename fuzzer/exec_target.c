@@ -168,16 +168,9 @@ static void count_execution(const struct exec_reply *rep)
  */
 static void note_thread_sites(uint64_t hash, const struct exec_reply *rep)
 {
-	const struct exec_features *f = &rep->features;
 	static struct thread_sites ts;
 
-	memset(&ts, 0, sizeof(ts));
-	ts.hash = hash;
-	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
-		ts.n[t] = f->nsites[t];
-		ts.nshared[t] = f->nshared[t];
-		memcpy(ts.ids[t], f->sites[t], f->nsites[t] * sizeof(**ts.ids));
-	}
+	thread_sites_fill(&ts, hash, &rep->features);
 	vm_note(THREAD_SITES_FILE, &ts, sizeof(ts));
 }
 

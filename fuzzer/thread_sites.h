@@ -10,12 +10,20 @@
 #define LWFUZZ_THREAD_SITES_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/exec_proto.h"
 #include "lib/hash.h"
 #include "lib/workload.h"
 
 #define THREAD_SITES_FILE "thread-sites"
+/*
+ * The seeds' thread sites, one file per seed named by its key (%016llx),
+ * in the campaign's OUT/seed-sites: the campaign runs every seed itself
+ * before AFL++ starts, and AFL++ asks the mutator about new entries only.
+ * LWFUZZ_SEED_SITES names the directory for the mutator.
+ */
+#define SEED_SITES_DIR "seed-sites"
 
 struct thread_sites {
 	uint64_t hash; /* thread_sites_key() of the workload */
@@ -30,6 +38,19 @@ static inline uint64_t thread_sites_key(const struct workload *w)
 	size_t n = wl_encode(w, bin, sizeof(bin));
 
 	return hash_bytes(HASH_INIT, bin, n);
+}
+
+/* @ts from an execution's features (@hash: thread_sites_key()). */
+static inline void thread_sites_fill(struct thread_sites *ts, uint64_t hash,
+				     const struct exec_features *f)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->hash = hash;
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		ts->n[t] = f->nsites[t];
+		ts->nshared[t] = f->nshared[t];
+		memcpy(ts->ids[t], f->sites[t], f->nsites[t] * sizeof(**ts->ids));
+	}
 }
 
 #endif

@@ -224,6 +224,68 @@ static void kept_inputs_delay_where_each_thread_ran(void **state)
 	assert_true(own[0] + own[1] > none);
 }
 
+/*
+ * A seed's thread sites come from the campaign's own seed run
+ * (LWFUZZ_SEED_SITES), not from AFL++, which never announces its initial
+ * entries: without any queue_new_entry call, its mutants' delays go there.
+ * Negative control: the same mutator without the directory makes no delay
+ * at those sites.
+ */
+static unsigned int seed_delays_at(const char *seed_dir, uint32_t site)
+{
+	unsigned char bin[WL_BIN_MAX], *out;
+	unsigned int at = 0;
+	struct workload w, m;
+	char why[256];
+	void *mut;
+	size_t n;
+
+	assert_int_equal(wl_parse_text(seed_text, &w, why, sizeof(why)), 0);
+	n = wl_encode(&w, bin, sizeof(bin));
+	if (seed_dir)
+		setenv("LWFUZZ_SEED_SITES", seed_dir, 1);
+	else
+		unsetenv("LWFUZZ_SEED_SITES");
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_VM_DIR");
+	mut = afl_custom_init(NULL, 5);
+	for (int i = 0; i < 1000; i++) {
+		size_t len = afl_custom_fuzz(mut, bin, n, &out, NULL, 0,
+					     WL_BIN_MAX);
+
+		assert_int_equal(wl_decode(out, len, &m), 0);
+		for (unsigned int t = 0; t < m.nthreads; t++)
+			for (unsigned int k = 0; k < m.threads[t].nops; k++)
+				at += m.threads[t].ops[k].code == WL_DELAY &&
+				      m.threads[t].ops[k].arg == site;
+	}
+	afl_custom_deinit(mut);
+	unsetenv("LWFUZZ_SEED_SITES");
+	return at;
+}
+
+static void seeds_delay_where_their_threads_ran(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-seed-XXXXXX", *p, name[32];
+	static struct thread_sites ts = { .n = { 1, 1 },
+					  .ids = { { 4242 }, { 4242 } } };
+	struct workload w;
+	char why[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(wl_parse_text(seed_text, &w, why, sizeof(why)), 0);
+	ts.hash = thread_sites_key(&w);
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)ts.hash);
+	p = path_join(dir, name);
+	assert_int_equal(write_file_atomic(p, &ts, sizeof(ts)), 0);
+	assert_true(seed_delays_at(dir, 4242) > 10);
+	assert_int_equal(seed_delays_at(NULL, 4242), 0);
+	unlink(p);
+	rmdir(dir);
+	free(p);
+}
+
 static void garbage_input_still_gives_a_workload(void **state)
 {
 	unsigned char junk[64], *out;
@@ -393,6 +455,7 @@ int main(void)
 		cmocka_unit_test(mutants_reach_every_op_and_new_paths),
 		cmocka_unit_test(delays_come_from_the_site_table),
 		cmocka_unit_test(kept_inputs_delay_where_each_thread_ran),
+		cmocka_unit_test(seeds_delay_where_their_threads_ran),
 		cmocka_unit_test(garbage_input_still_gives_a_workload),
 		cmocka_unit_test(splice_takes_a_thread),
 		cmocka_unit_test(forks_make_operations_concurrent),
