@@ -9,7 +9,7 @@
 # host disk filling up is test_fuzz_diskfull.sh.) Each "no QEMU left"
 # follows a QEMU of that campaign seen running before the stop.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 16
 
 seeds=$WORK/seeds
 mkdir -p "$seeds"
@@ -50,6 +50,11 @@ check "faults: the campaign ran on after the restart (${after:-0} executions)" \
 	test "${after:-0}" -gt 2
 check "faults: nothing half-written in findings/" \
 	bash -c "! ls -a '$WORK'/p/findings | grep -q '^\.new'"
+# The clean seed's thread sites, kept for the mutator (the faulting seed
+# never finished: none for it).
+ss=$(find "$WORK/p/seed-sites" -type f -size 4120c 2>/dev/null | wc -l)
+check "faults: the clean seed's thread sites are kept for the mutator (seed-sites: ${ss:-0} file)" \
+	test "$ss" = 1
 check "faults: no QEMU left after Ctrl-C (its QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 
 # 2. --resume continues it (AFL++'s queue, the findings) for a while.
