@@ -31,14 +31,7 @@ done
 tar -cf "$work/h.tar" -C "$work/h" .
 cat >"$work/guest.sh" <<'EOF'
 mkdir /h && tar -xf /in/h.tar -C /h || exit 2
-set -- $TESTS
-k=0
-for t; do
-	eval "d0=\$LWFUZZ_DISK$((2 * k)) d1=\$LWFUZZ_DISK$((2 * k + 1))"
-	LWFUZZ_DISK0=$d0 LWFUZZ_DISK1=$d1 /h/run-test /h/tests/btrfs/$t >/dev/null 2>&1
-	echo "TEST $t rc=$?"
-	k=$((k + 1))
-done
+sh /h/run-tests $TESTS
 EOF
 
 # batch KERNEL TEST...: one guest runs the tests, each on fresh images.

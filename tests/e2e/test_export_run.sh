@@ -40,14 +40,7 @@ tar -cf "$WORK/h.tar" -C "$WORK/h" .
 # In the guest: each test on disks of its own (DISK 2k and 2k+1).
 cat >"$WORK/guest.sh" <<'EOF'
 mkdir /h && tar -xf /in/h.tar -C /h || exit 2
-set -- $TESTS
-k=0
-for t; do
-	eval "d0=\$LWFUZZ_DISK$((2 * k)) d1=\$LWFUZZ_DISK$((2 * k + 1))"
-	LWFUZZ_DISK0=$d0 LWFUZZ_DISK1=$d1 /h/run-test /h/tests/btrfs/$t
-	echo "TEST $t rc=$?"
-	k=$((k + 1))
-done
+sh /h/run-tests $TESTS
 EOF
 # run KERNEL TEST...: the tests in one VM; their output in $WORK/KERNEL.txt.
 run() {
