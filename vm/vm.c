@@ -498,11 +498,10 @@ static int verdict(struct run *r, int waited)
 		ret = waited;
 	} else if (collect(r) || r->status < 0) {
 		/* The panic's own line says why: quote it. */
-		int plen = panic ? (int)strcspn(panic, "\r\n") : 0;
+		const char *why = panic ? panic : "no result (see its console)";
 
 		lw_err("guest (%s) died before reporting: %.*s", r->o->variant,
-		       panic ? plen : (int)strlen("no result (see its console)"),
-		       panic ? panic : "no result (see its console)");
+		       (int)strcspn(why, "\r\n"), why);
 		show_console_tail(r, 30);
 		char *qlog = read_file(r->qemulog, NULL);
 

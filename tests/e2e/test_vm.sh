@@ -50,7 +50,8 @@ check "vm: ... and says so in one line" \
 out=$("$LWFUZZ" vm -t 60 -- sh -c 'echo c >/proc/sysrq-trigger' 2>&1)
 rc=$?
 check "vm: a guest panic is its own status (exit 123)" test $rc = 123
-check "vm: a panic is named" grep -q "kernel panic" <<<"$out"
+check "vm: a panic is named, its own line quoted" \
+	grep -q "died before reporting: Kernel panic - not syncing: sysrq triggered crash$" <<<"$out"
 
 out=$("$LWFUZZ" vm -k nosuch -- true 2>&1)
 rc=$?
