@@ -24,7 +24,11 @@
 #include "lib/workload.h"
 
 #define MUTANTS_PER_ENTRY 8
-#define SEEN_SLOTS 65536 /* queue entries whose deterministic stage ran */
+/* A visit with deterministic mutants left: this many of them, and a few
+ * random ones. */
+#define DET_PER_VISIT 16
+#define RANDOM_BESIDE_DET 4
+#define SEEN_SLOTS 65536 /* queue entries and how far their stage got */
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
 
@@ -36,13 +40,18 @@ struct hot_entry {
 
 _Static_assert(EXEC_THREADS == WL_MAX_THREADS, "thread sites per thread");
 
+struct det_progress {
+	uint64_t entry; /* entry_hash(); 0 is empty */
+	unsigned int next; /* its first deterministic mutant not yet made */
+};
+
 struct mutator {
 	uint64_t rng;
 	unsigned char out[WL_BIN_MAX];
 	char desc[64];
-	uint64_t seen[SEEN_SLOTS]; /* open addressing; 0 is empty */
-	uint64_t det_entry; /* the entry in its deterministic stage */
-	unsigned int det_next, det_total;
+	struct det_progress seen[SEEN_SLOTS]; /* open addressing */
+	uint64_t det_entry; /* the entry of this visit */
+	unsigned int det_next, det_end; /* its deterministic mutants */
 	struct site_table sites;
 	struct hot_entry hot[HOT_SLOTS];
 };
@@ -54,22 +63,24 @@ static uint64_t entry_hash(const unsigned char *buf, size_t len)
 	return h ? h : 1; /* 0 marks an empty slot */
 }
 
-/* 1 when @h was seen before; else remember it (a full table forgets). */
-static int seen_before(struct mutator *m, uint64_t h)
+/* How far entry @h's deterministic stage got (a full table forgets). */
+static struct det_progress *progress_of(struct mutator *m, uint64_t h)
 {
-	for (unsigned int i = 0; i < SEEN_SLOTS; i++) {
-		uint64_t *slot = &m->seen[(h + i) % SEEN_SLOTS];
+	struct det_progress *slot;
 
-		if (*slot == h)
-			return 1;
-		if (!*slot) {
-			*slot = h;
-			return 0;
+	for (unsigned int i = 0; i < SEEN_SLOTS; i++) {
+		slot = &m->seen[(h + i) % SEEN_SLOTS];
+		if (slot->entry == h)
+			return slot;
+		if (!slot->entry) {
+			slot->entry = h;
+			return slot;
 		}
 	}
 	memset(m->seen, 0, sizeof(m->seen));
-	m->seen[h % SEEN_SLOTS] = h;
-	return 0;
+	slot = &m->seen[h % SEEN_SLOTS];
+	slot->entry = h;
+	return slot;
 }
 
 /* The thread sites remembered for @w (NULL when none). */
@@ -157,9 +168,11 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 
 	if (wl_decode(buf, buf_size, &orig))
 		memset(&orig, 0, sizeof(orig));
-	/* An entry's deterministic mutants come first, in order. */
+	hot = hot_of(m, &orig);
+	wl_mutate_thread_sites(hot ? hot->view : NULL);
+	/* This visit's deterministic mutants come first, in order. */
 	while (m->det_entry == entry_hash(buf, buf_size) &&
-	       m->det_next < m->det_total) {
+	       m->det_next < m->det_end) {
 		w = orig;
 		if (wl_det_mutant(&w, m->det_next++) == 1 &&
 		    (n = wl_encode(&w, m->out,
@@ -171,8 +184,6 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 		}
 	}
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
-	hot = hot_of(m, &orig);
-	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	/* An execution costs seconds: never hand back an unchanged program. */
 	for (int tries = 0; tries < 8; tries++) {
 		w = orig;
@@ -197,23 +208,37 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
  * How many mutants of one queue entry in a row. AFL++ sizes its havoc stage
  * for targets that run thousands of times a second; at seconds per
  * execution that would spend an hour on the first seed. A few mutants per
- * entry per cycle spread the campaign over the whole corpus; the first
- * time an entry comes up it also gets its deterministic stage (mutate.h).
+ * entry per cycle spread the campaign over the whole corpus. An entry's
+ * deterministic stage (mutate.h) comes in slices of DET_PER_VISIT, a few
+ * random mutants beside each, until it is done: whole, the seeds' stages
+ * alone took longer than a 30-minute campaign, and the entries they found
+ * never came up.
  */
 unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
 				   size_t buf_size)
 {
 	struct mutator *m = data;
 	uint64_t h = entry_hash(buf, buf_size);
+	const struct hot_entry *hot;
+	struct det_progress *p;
 	struct workload w;
+	unsigned int total;
 
-	if (!m || seen_before(m, h) || wl_decode(buf, buf_size, &w))
+	if (!m || wl_decode(buf, buf_size, &w))
 		return MUTANTS_PER_ENTRY;
-	/* First time this entry is fuzzed: its deterministic stage too. */
+	hot = hot_of(m, &w);
+	wl_mutate_thread_sites(hot ? hot->view : NULL);
+	total = wl_det_count(&w);
+	p = progress_of(m, h);
 	m->det_entry = h;
-	m->det_next = 0;
-	m->det_total = wl_det_count(&w);
-	return m->det_total + MUTANTS_PER_ENTRY;
+	m->det_next = p->next;
+	m->det_end = p->next < total ? p->next + DET_PER_VISIT : p->next;
+	if (m->det_end > total)
+		m->det_end = total;
+	p->next = m->det_end;
+	if (m->det_end == m->det_next)
+		return MUTANTS_PER_ENTRY;
+	return m->det_end - m->det_next + RANDOM_BESIDE_DET;
 }
 
 const char *afl_custom_describe(void *data, size_t max_len)

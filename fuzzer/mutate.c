@@ -541,18 +541,70 @@ static void tweak_op(struct workload *w, uint64_t *r)
 /* Forks of each durability point: barrier 1 or 2 ops back, 0 or 50 ms. */
 #define SYNC_FORKS 4
 
+/* Delay stage: sites per racing thread, and how long each stops it. */
+#define DET_DELAY_SITES 48
+#define DET_DELAY_MS 200
+
+/*
+ * The delay stage's sites of thread @t of @w: the functions only it ran
+ * (its own operations' steps), an even spread of at most DET_DELAY_SITES;
+ * none unless another thread ran btrfs code too (they raced).
+ */
+static unsigned int det_delay_sites(const struct workload *w, unsigned int t)
+{
+	unsigned int others = 0, own;
+
+	if (!thread_sites || t >= WL_MAX_THREADS)
+		return 0;
+	for (unsigned int u = 0; u < w->nthreads && u < WL_MAX_THREADS; u++)
+		others += u != t && thread_sites[u].n;
+	own = thread_sites[t].n - thread_sites[t].nshared;
+	if (!others || !thread_sites[t].n)
+		return 0;
+	return own < DET_DELAY_SITES ? own : DET_DELAY_SITES;
+}
+
+/*
+ * Thread @t stops DET_DELAY_MS at the first entry of its own site @j
+ * (of @nj) from right after its first barrier, where it starts racing.
+ */
+static int det_delay(struct workload *w, unsigned int t, unsigned int j,
+		     unsigned int nj)
+{
+	const struct wl_thread_sites *ts = &thread_sites[t];
+	unsigned int own = ts->n - ts->nshared, at = 0;
+	struct wl_thread *th = &w->threads[t];
+	struct wl_op op = { .code = WL_DELAY, .len = DET_DELAY_MS, .off = 1 };
+
+	op.arg = ts->ids[ts->nshared + (unsigned long)j * own / nj];
+	make_valid(&op);
+	while (at < th->nops && th->ops[at].code != WL_BARRIER)
+		at++;
+	at = at < th->nops ? at + 1 : 0;
+	return insert_at(th, at, &op) ? -1 : 1;
+}
+
 /*
  * Mutant @k of the deterministic stage (counting when @w is NULL): first
- * every other value of every operation's flags, then every fsync and
+ * the delay stage (each racing thread stopped at each of its own sites),
+ * then every other value of every operation's flags, then every fsync and
  * fdatasync made concurrent with the one or two operations before it.
  * Returns 1 when @w became mutant @k, 0 when @k is past the end, -1 when
- * mutant @k cannot be made (no free barrier or thread).
+ * mutant @k cannot be made (no free barrier or thread, a full thread).
  */
 static int det_walk(struct workload *w, const struct workload *src,
 		    unsigned int k, unsigned int *count)
 {
 	unsigned int n = 0;
 	uint8_t v[8];
+
+	for (unsigned int t = 0; t < src->nthreads; t++) {
+		unsigned int nj = det_delay_sites(src, t);
+
+		if (w && k >= n && k < n + nj)
+			return det_delay(w, t, k - n, nj);
+		n += nj;
+	}
 
 	for (unsigned int t = 0; t < src->nthreads; t++)
 		for (unsigned int i = 0; i < src->threads[t].nops; i++) {

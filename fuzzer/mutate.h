@@ -50,11 +50,17 @@ uint64_t mut_rand(uint64_t *state);
 int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
 
 /*
- * The deterministic stage, run once on every new queue entry before random
- * mutation (the structural counterpart of AFL's bit flips): every other
- * value of each operation's flags (open flags, direct or buffered,
- * fallocate mode), then each fsync/fdatasync forked into a racing thread
- * one or two operations early, at once or 50 ms late.
+ * The deterministic stage, run once on every queue entry beside random
+ * mutation (the structural counterpart of AFL's bit flips). First the
+ * delay stage, when the thread sites set by wl_mutate_thread_sites() show
+ * two threads that ran btrfs code while racing: each such thread stopped
+ * for 200 ms at the first entry of each function only it ran (at most 48,
+ * evenly spread), armed right after its first barrier: a preemption at
+ * each step of its own operations, one at a time, for the other threads
+ * to run into. Then every other value of each operation's flags (open
+ * flags, direct or buffered, fallocate mode), then each fsync/fdatasync
+ * forked into a racing thread one or two operations early, at once or
+ * 50 ms late. The count and the mutants depend on the thread sites set.
  */
 unsigned int wl_det_count(const struct workload *w);
 /* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */

@@ -15,9 +15,22 @@ _Static_assert(LWFUZZ_COV_MAP == COV_EDGES,
 	       "the host's edge bitmap covers the collector's map");
 
 static int cov_fd = -1;
+static unsigned int cov_threads; /* of the workload being collected */
 
-int agent_cov_begin(void)
+/*
+ * The collector marks a thread's code in the first map registered to it:
+ * a thread that waits starts in map nthreads + t and takes map t when it
+ * passes its barrier. Only maps 0 .. nthreads - 1 become sites.
+ */
+static int split(void)
 {
+	return 2 * cov_threads <= LWFUZZ_COV_THREADS;
+}
+
+int agent_cov_begin(unsigned int nthreads)
+{
+	cov_threads = nthreads < LWFUZZ_COV_THREADS ? nthreads :
+						     LWFUZZ_COV_THREADS;
 	if (cov_fd < 0) {
 		cov_fd = open(LWFUZZ_PROC_COV, O_RDWR | O_CLOEXEC);
 		/* Each boot samples thread sites differently. */
@@ -33,13 +46,24 @@ int agent_cov_begin(void)
 	return 0;
 }
 
-void agent_cov_thread(unsigned int t)
+static void cov_map_of(unsigned int map)
 {
-	char req[2] = { 't', (char)('0' + t) };
+	char req[2] = { 't', (char)('0' + map) };
 
-	if (cov_fd >= 0 && t < LWFUZZ_COV_THREADS &&
+	if (cov_fd >= 0 && map < LWFUZZ_COV_THREADS &&
 	    write(cov_fd, req, 2) != 2)
 		perror("lwfuzz-agent: " LWFUZZ_PROC_COV);
+}
+
+void agent_cov_thread(unsigned int t, int waits)
+{
+	cov_map_of(waits && split() ? cov_threads + t : t);
+}
+
+void agent_cov_thread_racing(unsigned int t)
+{
+	if (split())
+		cov_map_of(t);
 }
 
 /* btrfs.ko's functions by address, from /proc/kallsyms, read once. */
@@ -137,7 +161,7 @@ static void thread_sites(const uint8_t *threads, struct agent_cov *c)
 
 		if (!site_candidate(funcs[i].name))
 			continue;
-		for (unsigned int t = 0; t < EXEC_THREADS; t++)
+		for (unsigned int t = 0; t < cov_threads; t++)
 			if (ran(threads + t * LWFUZZ_COV_THREAD_BYTES,
 				funcs[i].addr, funcs[i + 1].addr)) {
 				by |= 1u << t;

@@ -9,6 +9,11 @@
  * btrfs.ko each one ran (named through /proc/kallsyms) are its thread
  * sites: where a delay in that thread can stop it. Those another thread
  * ran too are race sites, where a delay can reorder them; they come first.
+ * A thread with a barrier counts only what it ran after passing its first
+ * one when the workload has at most half as many threads as the collector
+ * has maps (the rest go to the code before it): until then the others
+ * wait for it, so a delay there reorders nothing. With more threads a
+ * thread's sites are all it ran.
  */
 #ifndef LWFUZZ_AGENT_COV_H
 #define LWFUZZ_AGENT_COV_H
@@ -31,10 +36,18 @@ struct agent_cov {
 	uint32_t sites[EXEC_THREADS][EXEC_THREAD_SITES];
 };
 
-/* Clear and start; 0, or -1 when this btrfs.ko has no coverage. */
-int agent_cov_begin(void);
-/* From workload thread @t itself: its code is mapped on its own. */
-void agent_cov_thread(unsigned int t);
+/*
+ * Clear and start for a workload of @nthreads threads; 0, or -1 when this
+ * btrfs.ko has no coverage.
+ */
+int agent_cov_begin(unsigned int nthreads);
+/*
+ * From workload thread @t itself when it starts (@waits: it has a barrier
+ * to wait at), so its code is mapped on its own ...
+ */
+void agent_cov_thread(unsigned int t, int waits);
+/* ... and once it has passed its first barrier. */
+void agent_cov_thread_racing(unsigned int t);
 /* Stop and read; c->edges is -1 when there was no coverage. */
 void agent_cov_end(struct agent_cov *c);
 

@@ -236,7 +236,7 @@ static int one_run(const struct run_opts *o, const struct workload *w,
 		goto out;
 	}
 	t1 = lw_now();
-	cov_on = !o->a.no_cov && !agent_cov_begin();
+	cov_on = !o->a.no_cov && !agent_cov_begin(w->nthreads);
 	if (driver_run(w, &dc, &dr)) {
 		printf("run %u/%u: HANG: %s\n", n, o->a.runs, dr.why);
 		fflush(stdout);

@@ -169,8 +169,11 @@ static void *worker_main(void *arg)
 	struct worker *wk = arg;
 	struct run *r = wk->run;
 	const struct wl_thread *th = &r->w->threads[wk->t];
+	int waits = 0, passed = 0;
 
-	agent_cov_thread(wk->t);
+	for (unsigned int i = 0; i < th->nops; i++)
+		waits |= th->ops[i].code == WL_BARRIER;
+	agent_cov_thread(wk->t, waits);
 
 	for (unsigned int i = 0; i < th->nops; i++) {
 		pthread_mutex_lock(&r->lock);
@@ -186,6 +189,9 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		/* Failing operations are part of fuzzing: count, go on. */
 		int ret = run_op(r, &th->ops[i], wk->t, i);
+
+		if (th->ops[i].code == WL_BARRIER && !ret && !passed++)
+			agent_cov_thread_racing(wk->t);
 
 		pthread_mutex_lock(&r->lock);
 		wk->cur = NULL;

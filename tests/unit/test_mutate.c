@@ -420,32 +420,122 @@ static void deterministic_stage(void **state)
 	assert_true(wl_equal(&w, &seed));
 }
 
-/* AFL++'s view: a new entry gets its deterministic mutants first, once. */
-static void deterministic_stage_once_per_entry(void **state)
+/*
+ * AFL++'s view: an entry's deterministic mutants come in order, a slice
+ * per visit (at most 16, with 4 random mutants beside it), each once;
+ * once they are done a visit is random mutants alone.
+ */
+static void deterministic_stage_in_slices(void **state)
 {
+	static const char many_flags[] = "open f0 creat\n"
+					 "open f1 creat\n"
+					 "open f2 creat\n"
+					 "open f3 creat\n"
+					 "pwrite f0 0 64K seed=1\n"
+					 "fsync f0\n";
 	unsigned char in[WL_BIN_MAX], *out;
 	struct workload seed, w;
 	void *m = afl_custom_init(NULL, 5);
+	unsigned int random_only = afl_custom_fuzz_count(NULL, NULL, 0);
+	unsigned int det, k = 0, visits = 0;
 	char why[256];
 	size_t n, len;
-	unsigned int count, det;
 
 	(void)state;
-	assert_int_equal(wl_parse_text(seed_text, &seed, why, sizeof(why)), 0);
+	wl_mutate_thread_sites(NULL);
+	assert_int_equal(wl_parse_text(many_flags, &seed, why, sizeof(why)), 0);
 	n = wl_encode(&seed, in, sizeof(in));
 	det = wl_det_count(&seed);
-	count = afl_custom_fuzz_count(m, in, n);
-	assert_int_equal(count, det + afl_custom_fuzz_count(NULL, in, n));
-	for (unsigned int k = 0; k < det; k++) {
+	assert_true(det > 16);
+	while (k < det) {
+		unsigned int count = afl_custom_fuzz_count(m, in, n);
+		unsigned int slice = det - k < 16 ? det - k : 16;
+
+		assert_int_equal(count, slice + 4);
+		for (unsigned int i = 0; i < count; i++) {
+			struct workload want = seed;
+
+			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
+					      WL_BIN_MAX);
+			assert_int_equal(wl_decode(out, len, &w), 0);
+			if (i >= slice)
+				continue;
+			assert_int_equal(wl_det_mutant(&want, k++), 1);
+			assert_true(wl_equal(&w, &want));
+		}
+		visits++;
+	}
+	assert_int_equal(visits, (det + 15) / 16);
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only);
+	afl_custom_deinit(m);
+}
+
+/*
+ * The delay stage: with two threads that ran btrfs code while racing, each
+ * is stopped at each function only it ran, once each, 200 ms at its first
+ * entry, right after its barrier. Negative control: when only one thread
+ * ran anything there is nothing to race and no delay stage.
+ */
+static void delay_stage_stops_each_racing_thread_at_its_own_sites(void **state)
+{
+	static const char race[] = "open f0 creat\n"
+				   "fallocate f0 0 1M\n"
+				   "barrier 1\n"
+				   "pwrite f0 0 64K direct seed=1\n"
+				   "thread\n"
+				   "barrier 1\n"
+				   "fsync f0\n";
+	static const uint32_t ids0[] = { 7, 11, 12, 13 }, ids1[] = { 7, 21 };
+	struct wl_thread_sites ts[WL_MAX_THREADS] = {
+		{ ids0, 4, 1 }, { ids1, 2, 1 }
+	};
+	unsigned int seen[32] = { 0 }, base, with;
+	struct workload seed, w;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(race, &seed, why, sizeof(why)), 0);
+	wl_mutate_thread_sites(NULL);
+	base = wl_det_count(&seed);
+	wl_mutate_thread_sites(ts);
+	with = wl_det_count(&seed);
+	assert_int_equal(with, base + 3 + 1);
+	for (unsigned int k = 0; k < 4; k++) {
+		const struct wl_op *op;
+		unsigned int t;
+
+		w = seed;
+		assert_int_equal(wl_det_mutant(&w, k), 1);
+		if (wl_validate(&w, why, sizeof(why)))
+			fail_msg("delay mutant %u invalid: %s", k, why);
+		t = k < 3 ? 0 : 1;
+		assert_int_equal(w.threads[t].nops, seed.threads[t].nops + 1);
+		op = &w.threads[t].ops[t ? 1 : 3];
+		assert_int_equal(w.threads[t].ops[t ? 0 : 2].code, WL_BARRIER);
+		assert_int_equal(op->code, WL_DELAY);
+		assert_int_equal(op->len, 200);
+		assert_int_equal(op->off, 1);
+		seen[op->arg]++;
+	}
+	/* Each own site once, no race site (7). */
+	assert_int_equal(seen[11] + seen[12] + seen[13] + seen[21], 4);
+	assert_true(seen[11] && seen[12] && seen[13] && seen[21]);
+	assert_int_equal(seen[7], 0);
+	/* The rest of the stage is the stage without sites. */
+	for (unsigned int k = 4; k < with; k++) {
 		struct workload want = seed;
 
-		assert_int_equal(wl_det_mutant(&want, k), 1);
-		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-		assert_int_equal(wl_decode(out, len, &w), 0);
+		w = seed;
+		wl_mutate_thread_sites(ts);
+		assert_int_equal(wl_det_mutant(&w, k), 1);
+		wl_mutate_thread_sites(NULL);
+		assert_int_equal(wl_det_mutant(&want, k - 4), 1);
 		assert_true(wl_equal(&w, &want));
 	}
-	assert_true(afl_custom_fuzz_count(m, in, n) < count);
-	afl_custom_deinit(m);
+	ts[1].n = 0;
+	wl_mutate_thread_sites(ts);
+	assert_int_equal(wl_det_count(&seed), base);
+	wl_mutate_thread_sites(NULL);
 }
 
 int main(void)
@@ -462,7 +552,8 @@ int main(void)
 		cmocka_unit_test(mutants_never_deadlock),
 		cmocka_unit_test(few_mutants_per_entry),
 		cmocka_unit_test(deterministic_stage),
-		cmocka_unit_test(deterministic_stage_once_per_entry),
+		cmocka_unit_test(deterministic_stage_in_slices),
+		cmocka_unit_test(delay_stage_stops_each_racing_thread_at_its_own_sites),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
