@@ -542,7 +542,7 @@ static void tweak_op(struct workload *w, uint64_t *r)
 #define SYNC_FORKS 4
 
 /* Delay stage: sites per racing thread, and how long each stops it. */
-#define DET_DELAY_SITES 48
+#define DET_DELAY_SITES 64
 #define DET_DELAY_MS 200
 
 /*
@@ -598,13 +598,17 @@ static int det_walk(struct workload *w, const struct workload *src,
 	unsigned int n = 0;
 	uint8_t v[8];
 
-	for (unsigned int t = 0; t < src->nthreads; t++) {
-		unsigned int nj = det_delay_sites(src, t);
+	/* Round robin over the racing threads: each is searched as fast. */
+	for (unsigned int j = 0; j < DET_DELAY_SITES; j++)
+		for (unsigned int t = 0; t < src->nthreads; t++) {
+			unsigned int nj = det_delay_sites(src, t);
 
-		if (w && k >= n && k < n + nj)
-			return det_delay(w, t, k - n, nj);
-		n += nj;
-	}
+			if (j >= nj)
+				continue;
+			if (w && k == n)
+				return det_delay(w, t, j, nj);
+			n++;
+		}
 
 	for (unsigned int t = 0; t < src->nthreads; t++)
 		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
