@@ -29,13 +29,19 @@
 #define DET_PER_VISIT 16
 #define RANDOM_BESIDE_DET 4
 #define SEEN_SLOTS 65536 /* queue entries and how far their stage got */
+/*
+ * New queue entries whose threads raced, waiting for their delay stage,
+ * and how many of its mutants each visit serves while any wait.
+ */
+#define FOLLOW_UPS 64
+#define FOLLOW_UPS_PER_VISIT 8
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
 
 struct hot_entry {
 	uint64_t key; /* thread_sites_key(); 0 is empty */
-	struct wl_thread_sites view[WL_MAX_THREADS]; /* into ids */
-	uint32_t ids[EXEC_THREADS][EXEC_THREAD_SITES];
+	struct thread_sites ts;
+	struct wl_thread_sites view[WL_MAX_THREADS]; /* into ts */
 };
 
 _Static_assert(EXEC_THREADS == WL_MAX_THREADS, "thread sites per thread");
@@ -43,6 +49,14 @@ _Static_assert(EXEC_THREADS == WL_MAX_THREADS, "thread sites per thread");
 struct det_progress {
 	uint64_t entry; /* entry_hash(); 0 is empty */
 	unsigned int next; /* its first deterministic mutant not yet made */
+};
+
+/* A new entry's delay stage, run at once instead of when its turn comes. */
+struct follow_up {
+	struct workload w;
+	struct thread_sites ts;
+	struct wl_thread_sites view[WL_MAX_THREADS];
+	unsigned int next, total;
 };
 
 struct mutator {
@@ -54,6 +68,9 @@ struct mutator {
 	unsigned int det_next, det_end; /* its deterministic mutants */
 	struct site_table sites;
 	struct hot_entry hot[HOT_SLOTS];
+	struct follow_up follow[FOLLOW_UPS]; /* a ring, oldest first */
+	unsigned int follow_head, follow_len, follow_left;
+	int last_follow_up; /* the last mutant handed out was one */
 };
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
@@ -93,21 +110,78 @@ static const struct hot_entry *hot_of(struct mutator *m,
 	return e->key == key ? e : NULL;
 }
 
+static void sites_view(struct wl_thread_sites *view,
+		       const struct thread_sites *ts)
+{
+	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
+		view[t].ids = ts->ids[t];
+		view[t].n = ts->n[t] < EXEC_THREAD_SITES ? ts->n[t] :
+							   EXEC_THREAD_SITES;
+		view[t].nshared = ts->nshared[t] < view[t].n ? ts->nshared[t] :
+							       view[t].n;
+	}
+}
+
 /* Keep @ts for the entry whose key it carries (a full slot is replaced). */
 static void remember(struct mutator *m, const struct thread_sites *ts)
 {
 	struct hot_entry *e = &m->hot[ts->hash % HOT_SLOTS];
 
 	e->key = ts->hash;
-	for (unsigned int t = 0; t < EXEC_THREADS; t++) {
-		unsigned int n = ts->n[t] < EXEC_THREAD_SITES ? ts->n[t] :
-							     EXEC_THREAD_SITES;
+	e->ts = *ts;
+	sites_view(e->view, &e->ts);
+}
 
-		memcpy(e->ids[t], ts->ids[t], n * sizeof(**e->ids));
-		e->view[t].ids = e->ids[t];
-		e->view[t].n = n;
-		e->view[t].nshared = ts->nshared[t] < n ? ts->nshared[t] : n;
+/*
+ * A new entry @w whose threads raced (its sites @ts give it a delay
+ * stage): its delay stage waits in the ring, not for AFL++'s queue to come
+ * round to it (a queue that grows faster than a campaign at TCG speed
+ * visits it, as measured, never), and its own visits skip it. Entries
+ * made by a delay stage are not followed up again: one preemption per
+ * run. A full ring drops the new one.
+ */
+static void follow_up_push(struct mutator *m, const struct workload *w,
+			   const struct thread_sites *ts, uint64_t entry)
+{
+	struct follow_up *f;
+	struct wl_thread_sites view[WL_MAX_THREADS];
+	unsigned int n;
+
+	if (m->last_follow_up || m->follow_len == FOLLOW_UPS)
+		return;
+	sites_view(view, ts);
+	wl_mutate_thread_sites(view);
+	n = wl_delay_stage_count(w);
+	wl_mutate_thread_sites(NULL);
+	if (!n)
+		return;
+	f = &m->follow[(m->follow_head + m->follow_len++) % FOLLOW_UPS];
+	f->w = *w;
+	f->ts = *ts;
+	sites_view(f->view, &f->ts);
+	f->next = 0;
+	f->total = n;
+	progress_of(m, entry)->next = n;
+}
+
+/* The next mutant of the oldest waiting delay stage, or 0 when none. */
+static int follow_up_next(struct mutator *m, struct workload *out)
+{
+	while (m->follow_len) {
+		struct follow_up *f = &m->follow[m->follow_head];
+		int ret;
+
+		*out = f->w;
+		wl_mutate_thread_sites(f->view);
+		ret = wl_delay_stage_mutant(out, f->next++);
+		if (f->next >= f->total) {
+			m->follow_head = (m->follow_head + 1) % FOLLOW_UPS;
+			m->follow_len--;
+		}
+		if (ret == 1)
+			return 1;
 	}
+	return 0;
 }
 
 /*
@@ -183,6 +257,22 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 			return n;
 		}
 	}
+	m->last_follow_up = 0;
+	while (m->follow_left) {
+		m->follow_left--;
+		if (!follow_up_next(m, &w))
+			break;
+		n = wl_encode(&w, m->out,
+			      max_size < sizeof(m->out) ? max_size
+							: sizeof(m->out));
+		if (n) {
+			m->last_follow_up = 1;
+			*out_buf = m->out;
+			return n;
+		}
+	}
+	m->follow_left = 0;
+	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
 	/* An execution costs seconds: never hand back an unchanged program. */
 	for (int tries = 0; tries < 8; tries++) {
@@ -236,9 +326,10 @@ unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
 	if (m->det_end > total)
 		m->det_end = total;
 	p->next = m->det_end;
+	m->follow_left = m->follow_len ? FOLLOW_UPS_PER_VISIT : 0;
 	if (m->det_end == m->det_next)
-		return MUTANTS_PER_ENTRY;
-	return m->det_end - m->det_next + RANDOM_BESIDE_DET;
+		return MUTANTS_PER_ENTRY + m->follow_left;
+	return m->det_end - m->det_next + RANDOM_BESIDE_DET + m->follow_left;
 }
 
 const char *afl_custom_describe(void *data, size_t max_len)
@@ -272,8 +363,11 @@ uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 	buf = read_file((const char *)new_queue, &len);
 	if (ts && rlen == sizeof(*ts) && buf &&
 	    !wl_decode((unsigned char *)buf, len, &w) &&
-	    ts->hash == thread_sites_key(&w))
+	    ts->hash == thread_sites_key(&w)) {
 		remember(m, ts);
+		follow_up_push(m, &w, ts,
+			       entry_hash((unsigned char *)buf, len));
+	}
 	free(buf);
 	free(ts);
 	free(path);

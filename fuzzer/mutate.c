@@ -587,13 +587,15 @@ static int det_delay(struct workload *w, unsigned int t, unsigned int j,
 /*
  * Mutant @k of the deterministic stage (counting when @w is NULL): first
  * the delay stage (each racing thread stopped at each of its own sites),
- * then every other value of every operation's flags, then every fsync and
- * fdatasync made concurrent with the one or two operations before it.
- * Returns 1 when @w became mutant @k, 0 when @k is past the end, -1 when
- * mutant @k cannot be made (no free barrier or thread, a full thread).
+ * then every fsync and fdatasync made concurrent with the one or two
+ * operations before it (races first: they are what this stage is for),
+ * then every other value of every operation's flags; @delays_only: the
+ * delay stage alone. Returns 1 when @w became mutant @k, 0 when @k is
+ * past the end, -1 when mutant @k cannot be made (no free barrier or
+ * thread, a full thread).
  */
 static int det_walk(struct workload *w, const struct workload *src,
-		    unsigned int k, unsigned int *count)
+		    unsigned int k, unsigned int *count, int delays_only)
 {
 	unsigned int n = 0;
 	uint8_t v[8];
@@ -609,8 +611,16 @@ static int det_walk(struct workload *w, const struct workload *src,
 				return det_delay(w, t, j, nj);
 			n++;
 		}
-
-	for (unsigned int t = 0; t < src->nthreads; t++)
+	for (unsigned int t = 0; t < src->nthreads && !delays_only; t++)
+		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
+			if (!is_sync(&src->threads[t].ops[i]))
+				continue;
+			if (w && k >= n && k < n + SYNC_FORKS)
+				return fork_at(w, t, i, 1 + (k - n) % 2,
+					       (k - n) / 2 * 50);
+			n += SYNC_FORKS;
+		}
+	for (unsigned int t = 0; t < src->nthreads && !delays_only; t++)
 		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
 			unsigned int nv =
 				flag_variants(&src->threads[t].ops[i], v);
@@ -622,32 +632,23 @@ static int det_walk(struct workload *w, const struct workload *src,
 			}
 			n += nv;
 		}
-	for (unsigned int t = 0; t < src->nthreads; t++)
-		for (unsigned int i = 0; i < src->threads[t].nops; i++) {
-			if (!is_sync(&src->threads[t].ops[i]))
-				continue;
-			if (w && k >= n && k < n + SYNC_FORKS)
-				return fork_at(w, t, i, 1 + (k - n) % 2,
-					       (k - n) / 2 * 50);
-			n += SYNC_FORKS;
-		}
 	if (count)
 		*count = n;
 	return 0;
 }
 
-unsigned int wl_det_count(const struct workload *w)
+static unsigned int det_count(const struct workload *w, int delays_only)
 {
 	unsigned int n = 0;
 
-	det_walk(NULL, w, 0, &n);
+	det_walk(NULL, w, 0, &n, delays_only);
 	return n;
 }
 
-int wl_det_mutant(struct workload *w, unsigned int k)
+static int det_mutant(struct workload *w, unsigned int k, int delays_only)
 {
 	struct workload src = *w;
-	int ret = det_walk(w, &src, k, NULL);
+	int ret = det_walk(w, &src, k, NULL, delays_only);
 
 	if (ret == 1 && wl_barrier_deadlock(w))
 		ret = -1;
@@ -656,6 +657,26 @@ int wl_det_mutant(struct workload *w, unsigned int k)
 	for (unsigned int t = 0; ret == 1 && t < w->nthreads; t++)
 		memset(w->threads[t].line, 0, sizeof(w->threads[t].line));
 	return ret;
+}
+
+unsigned int wl_det_count(const struct workload *w)
+{
+	return det_count(w, 0);
+}
+
+int wl_det_mutant(struct workload *w, unsigned int k)
+{
+	return det_mutant(w, k, 0);
+}
+
+unsigned int wl_delay_stage_count(const struct workload *w)
+{
+	return det_count(w, 1);
+}
+
+int wl_delay_stage_mutant(struct workload *w, unsigned int k)
+{
+	return det_mutant(w, k, 1);
 }
 
 static void splice(struct workload *w, uint64_t *r,

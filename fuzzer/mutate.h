@@ -58,13 +58,16 @@ int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
  * evenly spread; the threads take turns), armed right after its first
  * barrier: a preemption at
  * each step of its own operations, one at a time, for the other threads
- * to run into. Then every other value of each operation's flags (open
- * flags, direct or buffered, fallocate mode), then each fsync/fdatasync
- * forked into a racing thread one or two operations early, at once or
- * 50 ms late. The count and the mutants depend on the thread sites set.
+ * to run into. Then each fsync/fdatasync forked into a racing thread one
+ * or two operations early, at once or 50 ms late, then every other value
+ * of each operation's flags (open flags, direct or buffered, fallocate
+ * mode). The count and the mutants depend on the thread sites set.
  */
 unsigned int wl_det_count(const struct workload *w);
 /* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */
 int wl_det_mutant(struct workload *w, unsigned int k);
+/* The delay stage alone: the first wl_delay_stage_count() of those. */
+unsigned int wl_delay_stage_count(const struct workload *w);
+int wl_delay_stage_mutant(struct workload *w, unsigned int k);
 
 #endif

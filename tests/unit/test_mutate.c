@@ -539,6 +539,116 @@ static void delay_stage_stops_each_racing_thread_at_its_own_sites(void **state)
 	wl_mutate_thread_sites(NULL);
 }
 
+/* Leave @text's thread sites as lwfuzz exec would and let AFL++ keep it. */
+static void keep_entry(void *mut, const char *dir, const char *text,
+		       struct thread_sites *ts, struct workload *w)
+{
+	unsigned char bin[WL_BIN_MAX];
+	char why[256], *tsp = path_join(dir, THREAD_SITES_FILE);
+	char *qp = path_join(dir, "id:000002");
+	size_t n;
+
+	assert_int_equal(wl_parse_text(text, w, why, sizeof(why)), 0);
+	n = wl_encode(w, bin, sizeof(bin));
+	ts->hash = thread_sites_key(w);
+	assert_int_equal(write_file_atomic(tsp, ts, sizeof(*ts)), 0);
+	assert_int_equal(write_file_atomic(qp, bin, n), 0);
+	afl_custom_queue_new_entry(mut, (const uint8_t *)qp, NULL);
+	unlink(tsp);
+	unlink(qp);
+	free(tsp);
+	free(qp);
+}
+
+/*
+ * A new entry whose threads raced gets its delay stage at once: the next
+ * visit of any entry serves it after that entry's own slice, in order;
+ * the entry's own visits then skip it. A new entry kept right after a
+ * delay-stage mutant is not followed up (negative control: the same entry
+ * kept after a random mutant is).
+ */
+static void racing_new_entries_get_their_delay_stage_at_once(void **state)
+{
+	static const char race[] = "open f0 creat\n"
+				   "fallocate f0 0 1M\n"
+				   "barrier 1\n"
+				   "pwrite f0 0 64K direct seed=1\n"
+				   "thread\n"
+				   "barrier 1\n"
+				   "fsync f0\n";
+	static const char race2[] = "open f1 creat\n"
+				    "barrier 1\n"
+				    "pwrite f1 0 64K seed=1\n"
+				    "thread\n"
+				    "barrier 1\n"
+				    "fsync f1\n";
+	static struct thread_sites ts = {
+		.n = { 4, 2 },
+		.nshared = { 1, 1 },
+		.ids = { { 7, 11, 12, 13 }, { 7, 21 } },
+	};
+	struct wl_thread_sites view[WL_MAX_THREADS] = {
+		{ ts.ids[0], 4, 1 }, { ts.ids[1], 2, 1 }
+	};
+	char dir[] = "/tmp/lwfuzz-test-follow-XXXXXX", why[256];
+	unsigned char in[WL_BIN_MAX], rbin[WL_BIN_MAX], *out;
+	struct workload seed, r, r2, w;
+	unsigned int det, count, random_only;
+	size_t n, rn, len;
+	void *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_SEED_SITES");
+	m = afl_custom_init(NULL, 9);
+	assert_int_equal(wl_parse_text("open f0 creat\npwrite f0 0 8K seed=1\n",
+				       &seed, why, sizeof(why)),
+			 0);
+	n = wl_encode(&seed, in, sizeof(in));
+	wl_mutate_thread_sites(NULL);
+	det = wl_det_count(&seed);
+	assert_true(det <= 16);
+	keep_entry(m, dir, race, &ts, &r);
+	count = afl_custom_fuzz_count(m, in, n);
+	assert_int_equal(count, det + 4 + 8);
+	for (unsigned int i = 0; i < det; i++)
+		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	for (unsigned int k = 0; k < 4; k++) {
+		struct workload want = r;
+
+		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_delay_stage_mutant(&want, k), 1);
+		assert_true(wl_equal(&w, &want));
+	}
+	/* Kept right after a delay-stage mutant: not followed up. */
+	keep_entry(m, dir, race2, &ts, &r2);
+	random_only = afl_custom_fuzz_count(m, in, n);
+	assert_int_equal(random_only, afl_custom_fuzz_count(NULL, NULL, 0));
+	/* After a random mutant it is. */
+	afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	keep_entry(m, dir, race2, &ts, &r2);
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only + 8);
+	/* The raced entry's own visit starts past its delay stage. */
+	rn = wl_encode(&r, rbin, sizeof(rbin));
+	afl_custom_fuzz_count(m, rbin, rn);
+	len = afl_custom_fuzz(m, rbin, rn, &out, NULL, 0, WL_BIN_MAX);
+	assert_int_equal(wl_decode(out, len, &w), 0);
+	{
+		struct workload want = r;
+
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_det_mutant(&want, 4), 1);
+		assert_true(wl_equal(&w, &want));
+	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +665,7 @@ int main(void)
 		cmocka_unit_test(deterministic_stage),
 		cmocka_unit_test(deterministic_stage_in_slices),
 		cmocka_unit_test(delay_stage_stops_each_racing_thread_at_its_own_sites),
+		cmocka_unit_test(racing_new_entries_get_their_delay_stage_at_once),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
