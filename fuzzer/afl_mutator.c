@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,15 @@ struct det_progress {
 	unsigned int next; /* its first deterministic mutant not yet made */
 };
 
+/* Where a mutant came from: AFL++ names the entries it keeps by it. */
+enum mutant_stage { STAGE_RANDOM, STAGE_DET, STAGE_DELAY };
+
+static const char *const stage_names[] = {
+	[STAGE_RANDOM] = "lwfuzz-random",
+	[STAGE_DET] = "lwfuzz-det",
+	[STAGE_DELAY] = "lwfuzz-delay-stage",
+};
+
 /* A new entry's delay stage, run at once instead of when its turn comes. */
 struct follow_up {
 	struct workload w;
@@ -70,7 +80,7 @@ struct mutator {
 	struct hot_entry hot[HOT_SLOTS];
 	struct follow_up follow[FOLLOW_UPS]; /* a ring, oldest first */
 	unsigned int follow_head, follow_len, follow_left;
-	int last_follow_up; /* the last mutant handed out was one */
+	enum mutant_stage last; /* of the last mutant handed out */
 };
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
@@ -147,7 +157,7 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	struct wl_thread_sites view[WL_MAX_THREADS];
 	unsigned int n;
 
-	if (m->last_follow_up || m->follow_len == FOLLOW_UPS)
+	if (m->last == STAGE_DELAY || m->follow_len == FOLLOW_UPS)
 		return;
 	sites_view(view, ts);
 	wl_mutate_thread_sites(view);
@@ -253,11 +263,11 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 				   max_size < sizeof(m->out)
 					   ? max_size
 					   : sizeof(m->out)))) {
+			m->last = STAGE_DET;
 			*out_buf = m->out;
 			return n;
 		}
 	}
-	m->last_follow_up = 0;
 	while (m->follow_left) {
 		m->follow_left--;
 		if (!follow_up_next(m, &w))
@@ -266,12 +276,13 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 			      max_size < sizeof(m->out) ? max_size
 							: sizeof(m->out));
 		if (n) {
-			m->last_follow_up = 1;
+			m->last = STAGE_DELAY;
 			*out_buf = m->out;
 			return n;
 		}
 	}
 	m->follow_left = 0;
+	m->last = STAGE_RANDOM;
 	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	have_other = add_buf && !wl_decode(add_buf, add_buf_size, &other);
 	/* An execution costs seconds: never hand back an unchanged program. */
@@ -336,8 +347,8 @@ const char *afl_custom_describe(void *data, size_t max_len)
 {
 	struct mutator *m = data;
 
-	(void)max_len;
-	strcpy(m->desc, "lwfuzz-workload");
+	snprintf(m->desc, sizeof(m->desc) < max_len ? sizeof(m->desc) : max_len,
+		 "%s", stage_names[m->last]);
 	return m->desc;
 }
 
