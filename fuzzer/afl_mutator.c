@@ -36,6 +36,7 @@
  */
 #define FOLLOW_UPS 64
 #define FOLLOW_UPS_PER_VISIT 8
+#define STAGE_SLOTS 4096 /* the site lists of delay stages already queued */
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
 
@@ -80,6 +81,7 @@ struct mutator {
 	struct hot_entry hot[HOT_SLOTS];
 	struct follow_up follow[FOLLOW_UPS]; /* a ring, oldest first */
 	unsigned int follow_head, follow_len, follow_left;
+	uint64_t stages[STAGE_SLOTS]; /* open addressing; 0 is empty */
 	enum mutant_stage last; /* of the last mutant handed out */
 };
 
@@ -148,8 +150,43 @@ static void remember(struct mutator *m, const struct thread_sites *ts)
  * round to it (a queue that grows faster than a campaign at TCG speed
  * visits it, as measured, never), and its own visits skip it. Entries
  * made by a delay stage are not followed up again: one preemption per
- * run. A full ring drops the new one.
+ * run. Nor is an entry whose racing threads ran what an entry queued
+ * before ran (stage_queued_before()). A full ring drops the new one.
  */
+/*
+ * 1 when a delay stage over the same thread sites was queued before (the
+ * same racing code: forks of one durability point that differ in a nap
+ * stop their threads at the same functions); else remember it.
+ */
+static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
+			       unsigned int nthreads)
+{
+	uint64_t h = HASH_INIT;
+
+	for (unsigned int t = 0; t < nthreads && t < EXEC_THREADS; t++) {
+		h = hash_bytes(h, &ts->n[t], sizeof(ts->n[t]));
+		h = hash_bytes(h, &ts->nshared[t], sizeof(ts->nshared[t]));
+		h = hash_bytes(h, ts->ids[t],
+			       (ts->n[t] < EXEC_THREAD_SITES ? ts->n[t] :
+							       EXEC_THREAD_SITES) *
+				       sizeof(**ts->ids));
+	}
+	h = h ? h : 1;
+	for (unsigned int i = 0; i < STAGE_SLOTS; i++) {
+		uint64_t *slot = &m->stages[(h + i) % STAGE_SLOTS];
+
+		if (*slot == h)
+			return 1;
+		if (!*slot) {
+			*slot = h;
+			return 0;
+		}
+	}
+	memset(m->stages, 0, sizeof(m->stages));
+	m->stages[h % STAGE_SLOTS] = h;
+	return 0;
+}
+
 static void follow_up_push(struct mutator *m, const struct workload *w,
 			   const struct thread_sites *ts, uint64_t entry)
 {
@@ -163,7 +200,7 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	wl_mutate_thread_sites(view);
 	n = wl_delay_stage_count(w);
 	wl_mutate_thread_sites(NULL);
-	if (!n)
+	if (!n || stage_queued_before(m, ts, w->nthreads))
 		return;
 	f = &m->follow[(m->follow_head + m->follow_len++) % FOLLOW_UPS];
 	f->w = *w;

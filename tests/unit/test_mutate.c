@@ -565,7 +565,8 @@ static void keep_entry(void *mut, const char *dir, const char *text,
  * visit of any entry serves it after that entry's own slice, in order;
  * the entry's own visits then skip it. A new entry kept right after a
  * delay-stage mutant is not followed up (negative control: the same entry
- * kept after a random mutant is).
+ * kept after a random mutant is), nor one whose threads ran the very
+ * functions of a stage queued before.
  */
 static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 {
@@ -582,17 +583,29 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 				    "thread\n"
 				    "barrier 1\n"
 				    "fsync f1\n";
+	static const char race3[] = "open f2 creat\n"
+				    "barrier 1\n"
+				    "pwrite f2 0 64K seed=1\n"
+				    "thread\n"
+				    "barrier 1\n"
+				    "sleep 50ms\n"
+				    "fsync f2\n";
 	static struct thread_sites ts = {
 		.n = { 4, 2 },
 		.nshared = { 1, 1 },
 		.ids = { { 7, 11, 12, 13 }, { 7, 21 } },
+	};
+	static struct thread_sites ts2 = {
+		.n = { 2, 2 },
+		.nshared = { 0, 0 },
+		.ids = { { 31, 32 }, { 41, 42 } },
 	};
 	struct wl_thread_sites view[WL_MAX_THREADS] = {
 		{ ts.ids[0], 4, 1 }, { ts.ids[1], 2, 1 }
 	};
 	char dir[] = "/tmp/lwfuzz-test-follow-XXXXXX", why[256];
 	unsigned char in[WL_BIN_MAX], rbin[WL_BIN_MAX], *out;
-	struct workload seed, r, r2, w;
+	struct workload seed, r, r2, r3, w;
 	unsigned int det, count, random_only;
 	size_t n, rn, len;
 	void *m;
@@ -628,10 +641,17 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	keep_entry(m, dir, race2, &ts, &r2);
 	random_only = afl_custom_fuzz_count(m, in, n);
 	assert_int_equal(random_only, afl_custom_fuzz_count(NULL, NULL, 0));
-	/* After a random mutant it is. */
+	/* After a random mutant it is, with sites of its own ... */
 	afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-	keep_entry(m, dir, race2, &ts, &r2);
+	keep_entry(m, dir, race2, &ts2, &r2);
 	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only + 8);
+	for (unsigned int k = 0; k < 8; k++)
+		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only);
+	/* ... but not with the sites of a stage queued before. */
+	afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	keep_entry(m, dir, race3, &ts, &r3);
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only);
 	/* The raced entry's own visit starts past its delay stage. */
 	rn = wl_encode(&r, rbin, sizeof(rbin));
 	afl_custom_fuzz_count(m, rbin, rn);
