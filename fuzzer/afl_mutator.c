@@ -35,7 +35,7 @@
  * and how many of its mutants each visit serves while any wait.
  */
 #define FOLLOW_UPS 64
-#define FOLLOW_UPS_PER_VISIT 8
+#define FOLLOW_UPS_PER_VISIT 16
 #define STAGE_SLOTS 4096 /* the site lists of delay stages already queued */
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
@@ -145,13 +145,13 @@ static void remember(struct mutator *m, const struct thread_sites *ts)
 }
 
 /*
- * A new entry @w whose threads raced (its sites @ts give it a delay
- * stage): its delay stage waits in the ring, not for AFL++'s queue to come
- * round to it (a queue that grows faster than a campaign at TCG speed
- * visits it, as measured, never), and its own visits skip it. Entries
- * made by a delay stage are not followed up again: one preemption per
- * run. Nor is an entry whose racing threads ran what an entry queued
- * before ran (stage_queued_before()). A full ring drops the new one.
+ * Entry @w whose threads raced (its sites @ts give it a delay stage), new
+ * or a seed on its first visit: its delay stage waits in the ring, not
+ * for AFL++'s queue to come round to it (a queue that grows faster than
+ * a campaign at TCG speed visits it, as measured, never), nor slice by
+ * slice; its own visits skip it. Not queued when its racing threads ran
+ * what an entry queued before ran (stage_queued_before()). A full ring
+ * leaves the stage to the entry's own visits.
  */
 /*
  * 1 when a delay stage over the same thread sites was queued before (the
@@ -194,13 +194,14 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	struct wl_thread_sites view[WL_MAX_THREADS];
 	unsigned int n;
 
-	if (m->last == STAGE_DELAY || m->follow_len == FOLLOW_UPS)
-		return;
 	sites_view(view, ts);
 	wl_mutate_thread_sites(view);
 	n = wl_delay_stage_count(w);
 	wl_mutate_thread_sites(NULL);
-	if (!n || stage_queued_before(m, ts, w->nthreads))
+	if (!n || m->follow_len == FOLLOW_UPS)
+		return;
+	progress_of(m, entry)->next = n;
+	if (stage_queued_before(m, ts, w->nthreads))
 		return;
 	f = &m->follow[(m->follow_head + m->follow_len++) % FOLLOW_UPS];
 	f->w = *w;
@@ -208,7 +209,6 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	sites_view(f->view, &f->ts);
 	f->next = 0;
 	f->total = n;
-	progress_of(m, entry)->next = n;
 }
 
 /* The next mutant of the oldest waiting delay stage, or 0 when none. */
@@ -365,9 +365,12 @@ unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
 	if (!m || wl_decode(buf, buf_size, &w))
 		return MUTANTS_PER_ENTRY;
 	hot = hot_of(m, &w);
+	p = progress_of(m, h);
+	/* A seed (AFL++ announces no seed) that raced: its delay stage too. */
+	if (hot && !p->next)
+		follow_up_push(m, &w, &hot->ts, h);
 	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	total = wl_det_count(&w);
-	p = progress_of(m, h);
 	m->det_entry = h;
 	m->det_next = p->next;
 	m->det_end = p->next < total ? p->next + DET_PER_VISIT : p->next;
@@ -412,9 +415,20 @@ uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 	if (ts && rlen == sizeof(*ts) && buf &&
 	    !wl_decode((unsigned char *)buf, len, &w) &&
 	    ts->hash == thread_sites_key(&w)) {
+		uint64_t h = entry_hash((unsigned char *)buf, len);
+
 		remember(m, ts);
-		follow_up_push(m, &w, ts,
-			       entry_hash((unsigned char *)buf, len));
+		if (m->last != STAGE_DELAY) {
+			follow_up_push(m, &w, ts, h);
+		} else {
+			/* One preemption per run: no delay stage of its own. */
+			struct wl_thread_sites view[WL_MAX_THREADS];
+
+			sites_view(view, ts);
+			wl_mutate_thread_sites(view);
+			progress_of(m, h)->next = wl_delay_stage_count(&w);
+			wl_mutate_thread_sites(NULL);
+		}
 	}
 	free(buf);
 	free(ts);

@@ -625,7 +625,7 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	assert_true(det <= 16);
 	keep_entry(m, dir, race, &ts, &r);
 	count = afl_custom_fuzz_count(m, in, n);
-	assert_int_equal(count, det + 4 + 8);
+	assert_int_equal(count, det + 4 + 16);
 	for (unsigned int i = 0; i < det; i++)
 		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
 	for (unsigned int k = 0; k < 4; k++) {
@@ -644,8 +644,8 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	/* After a random mutant it is, with sites of its own ... */
 	afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
 	keep_entry(m, dir, race2, &ts2, &r2);
-	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only + 8);
-	for (unsigned int k = 0; k < 8; k++)
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only + 16);
+	for (unsigned int k = 0; k < 16; k++)
 		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
 	assert_int_equal(afl_custom_fuzz_count(m, in, n), random_only);
 	/* ... but not with the sites of a stage queued before. */
@@ -669,6 +669,81 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	rmdir(dir);
 }
 
+/*
+ * A seed that raced (its sites from the campaign's seed run) gets its
+ * delay stage through the ring on its first visit, after its own slice,
+ * which no longer holds it. Negative control: without the seed's sites
+ * the same visit has no delay stage at all.
+ */
+static void racing_seeds_get_their_delay_stage_at_once(void **state)
+{
+	static const char race[] = "open f0 creat\n"
+				   "barrier 1\n"
+				   "pwrite f0 0 64K direct seed=1\n"
+				   "thread\n"
+				   "barrier 1\n"
+				   "fsync f0\n";
+	static struct thread_sites ts = { .n = { 2, 1 },
+					  .ids = { { 51, 52 }, { 61 } } };
+	struct wl_thread_sites view[WL_MAX_THREADS] = {
+		{ ts.ids[0], 2, 0 }, { ts.ids[1], 1, 0 }
+	};
+	char dir[] = "/tmp/lwfuzz-test-seedstage-XXXXXX", *p, name[32], why[256];
+	unsigned char in[WL_BIN_MAX], *out;
+	unsigned int base, delays = 0;
+	struct workload seed, w;
+	size_t n, len;
+	void *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(wl_parse_text(race, &seed, why, sizeof(why)), 0);
+	n = wl_encode(&seed, in, sizeof(in));
+	ts.hash = thread_sites_key(&seed);
+	snprintf(name, sizeof(name), "%016llx", (unsigned long long)ts.hash);
+	p = path_join(dir, name);
+	assert_int_equal(write_file_atomic(p, &ts, sizeof(ts)), 0);
+	wl_mutate_thread_sites(NULL);
+	base = wl_det_count(&seed);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_VM_DIR");
+	for (int with = 1; with >= 0; with--) {
+		unsigned int count, slice = base < 16 ? base : 16;
+
+		if (with)
+			setenv("LWFUZZ_SEED_SITES", dir, 1);
+		else
+			unsetenv("LWFUZZ_SEED_SITES");
+		m = afl_custom_init(NULL, 11);
+		count = afl_custom_fuzz_count(m, in, n);
+		assert_int_equal(count, slice + 4 + (with ? 16 : 0));
+		for (unsigned int i = 0; i < count; i++) {
+			struct workload want = seed;
+
+			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
+					      WL_BIN_MAX);
+			assert_int_equal(wl_decode(out, len, &w), 0);
+			if (i < slice) {
+				/* The slice: the stage past its delays. */
+				wl_mutate_thread_sites(with ? view : NULL);
+				assert_int_equal(wl_det_mutant(&want, i + (with ? 3 : 0)), 1);
+				assert_true(wl_equal(&w, &want));
+			} else if (with && i < slice + 3) {
+				wl_mutate_thread_sites(view);
+				assert_int_equal(wl_delay_stage_mutant(&want, i - slice), 1);
+				assert_true(wl_equal(&w, &want));
+				delays++;
+			}
+		}
+		afl_custom_deinit(m);
+	}
+	assert_int_equal(delays, 3);
+	unsetenv("LWFUZZ_SEED_SITES");
+	unlink(p);
+	rmdir(dir);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +761,7 @@ int main(void)
 		cmocka_unit_test(deterministic_stage_in_slices),
 		cmocka_unit_test(delay_stage_stops_each_racing_thread_at_its_own_sites),
 		cmocka_unit_test(racing_new_entries_get_their_delay_stage_at_once),
+		cmocka_unit_test(racing_seeds_get_their_delay_stage_at_once),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
