@@ -1,0 +1,62 @@
+#!/bin/bash
+# The delay stage finds the seed race without being told where it is. The
+# one seed is corpus/seeds/prealloc-race.lw with the knob at 0 (-d 0): it
+# is clean on buggy by itself (0 of 20 runs, test_delay.sh). Its seed run
+# shows two threads running btrfs code after their barrier, so its delay
+# stage (docs/fuzzing.md) stops each at each function only it ran, one per
+# execution, 200 ms at the first entry. On buggy the campaign must file a
+# missing-csum finding within 10 minutes (measured 2026-12-03: 2 min 32 s,
+# 130 executions; the writer's stop at btrfs_add_ordered_extent is the
+# 53rd mutant of the stage) whose workload carries the delay that made it.
+# The same campaign on fixed, for at least as long and at least as many
+# executions as buggy needed and never fewer than the stage's (about
+# 120 mutants), must file no missing-csum finding: the fix closes the window
+# the delay holds open. Negative control of the mechanism: the finding's
+# workload without its delay line is the seed itself, clean on buggy
+# (test_delay.sh measures that rate).
+. "$(dirname "$0")/../e2e/lib.sh"
+plan 7
+
+seeds=$WORK/seeds
+mkdir -p "$seeds"
+cp corpus/seeds/prealloc-race.lw "$seeds/"
+
+executions() {
+	cat "$1"/.vm-*/executions 2>/dev/null | wc -l
+}
+
+t0=$(date +%s)
+run_seeing_qemu "$WORK/buggy.txt" "$LWFUZZ" fuzz -k buggy -d 0 -t 10m \
+	--stop-on missing-csum --no-minimize --no-record -c "$seeds" -o "$WORK/buggy"
+rc=$?
+qemu=$QEMU_PIDS
+out=$(cat "$WORK/buggy.txt")
+took=$(($(date +%s) - t0))
+bexecs=$(executions "$WORK/buggy")
+echo "# buggy: $bexecs executions in $took s"
+echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
+check "delay-stage: the seed is clean on buggy with the knob at 0" \
+	grep -q 'seed prealloc-race.bin: clean' "$WORK/buggy.txt"
+check "delay-stage: buggy files a missing-csum finding within 10 minutes (${took} s)" \
+	bash -c "test $rc = 1 && grep -l '^missing-csum' '$WORK'/buggy/findings/*/signature >/dev/null"
+finding=$(dirname "$(grep -l '^missing-csum' "$WORK"/buggy/findings/*/signature 2>/dev/null | head -1)")
+echo "# $(grep '	delay ' "$finding/workload.lw" 2>/dev/null)"
+check "delay-stage: the finding's workload has one delay, 200 ms at hit 1, after thread 0's barrier" \
+	bash -c "test \$(grep -c '	delay ' '$finding/workload.lw') = 1 &&
+		 grep -A1 '	barrier 1' '$finding/workload.lw' | grep -qE '	delay [a-z_0-9]+ 200ms\$'"
+check "delay-stage: AFL++ kept entries the delay stage made" \
+	bash -c "ls '$WORK'/buggy/afl/main/queue | grep -q lwfuzz-delay-stage"
+check "delay-stage: no QEMU left (the campaign's QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
+
+secs=$((took < 300 ? 300 : took))
+run_seeing_qemu "$WORK/fixed.txt" "$LWFUZZ" fuzz -k fixed -d 0 -t ${secs}s \
+	--no-minimize --no-record -c "$seeds" -o "$WORK/fixed"
+rc=$?
+out=$(cat "$WORK/fixed.txt")
+echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
+fexecs=$(executions "$WORK/fixed")
+min=$((bexecs > 120 ? bexecs : 120))
+check "delay-stage: the fixed campaign ran its delay stage (exit $rc: 0 or 1; $fexecs executions, at least $min)" \
+	test "$rc" -le 1 -a "$fexecs" -ge "$min"
+check "delay-stage: fixed files no missing-csum finding in ${secs} s" \
+	bash -c "! grep -l 'missing-csum' '$WORK'/fixed/findings/*/signature 2>/dev/null"
