@@ -145,15 +145,6 @@ static void remember(struct mutator *m, const struct thread_sites *ts)
 }
 
 /*
- * Entry @w whose threads raced (its sites @ts give it a delay stage), new
- * or a seed on its first visit: its delay stage waits in the ring, not
- * for AFL++'s queue to come round to it (a queue that grows faster than
- * a campaign at TCG speed visits it, as measured, never), nor slice by
- * slice; its own visits skip it. Not queued when its racing threads ran
- * what an entry queued before ran (stage_queued_before()). A full ring
- * leaves the stage to the entry's own visits.
- */
-/*
  * 1 when a delay stage over the same thread sites was queued before (the
  * same racing code: forks of one durability point that differ in a nap
  * stop their threads at the same functions); else remember it.
@@ -187,6 +178,15 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 	return 0;
 }
 
+/*
+ * Entry @w whose threads raced (its sites @ts give it a delay stage), new
+ * or a seed on its first visit: its delay stage waits in the ring, not
+ * for AFL++'s queue to come round to it (a queue that grows faster than
+ * a campaign at TCG speed visits it, as measured, never), nor slice by
+ * slice; its own visits skip it. Not queued when its racing threads ran
+ * what an entry queued before ran (stage_queued_before()). A full ring
+ * leaves the stage to the entry's own visits.
+ */
 static void follow_up_push(struct mutator *m, const struct workload *w,
 			   const struct thread_sites *ts, uint64_t entry)
 {
