@@ -62,11 +62,17 @@ static const char *const stage_names[] = {
 	[STAGE_DELAY] = "lwfuzz-delay-stage",
 };
 
-/* A new entry's delay stage, run at once instead of when its turn comes. */
+/*
+ * A new entry's delay stage, run at once instead of when its turn comes.
+ * Urgent: it races a promise (wl_races_a_promise()).
+ */
 struct follow_up {
 	struct workload w;
 	struct thread_sites ts;
 	struct wl_thread_sites view[WL_MAX_THREADS];
+	uint64_t entry; /* entry_hash() */
+	uint64_t seq; /* 0: a free slot */
+	int urgent;
 	unsigned int next, total;
 };
 
@@ -79,8 +85,9 @@ struct mutator {
 	unsigned int det_next, det_end; /* its deterministic mutants */
 	struct site_table sites;
 	struct hot_entry hot[HOT_SLOTS];
-	struct follow_up follow[FOLLOW_UPS]; /* a ring, oldest first */
-	unsigned int follow_head, follow_len, follow_left;
+	struct follow_up follow[FOLLOW_UPS];
+	uint64_t follow_seq; /* of the last one queued */
+	unsigned int follow_len, follow_left;
 	uint64_t stages[STAGE_SLOTS]; /* open addressing; 0 is empty */
 	enum mutant_stage last; /* of the last mutant handed out */
 };
@@ -179,52 +186,103 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 }
 
 /*
+ * The waiting stage served next: the oldest urgent one, else the oldest.
+ * @evict: the one a new urgent stage displaces from a full queue instead
+ * (the newest not urgent; NULL when all are urgent).
+ */
+static struct follow_up *follow_up_pick(struct mutator *m, int evict)
+{
+	struct follow_up *best = NULL;
+
+	for (unsigned int i = 0; i < FOLLOW_UPS; i++) {
+		struct follow_up *f = &m->follow[i];
+
+		if (!f->seq || (evict && f->urgent))
+			continue;
+		if (!best)
+			best = f;
+		else if (evict ? f->seq > best->seq :
+				 f->urgent > best->urgent ||
+					 (f->urgent == best->urgent &&
+					  f->seq < best->seq))
+			best = f;
+	}
+	return best;
+}
+
+/* Stage @f leaves the queue; what it did not serve, its entry's visits do. */
+static void follow_up_drop(struct mutator *m, struct follow_up *f)
+{
+	if (f->next < f->total)
+		progress_of(m, f->entry)->next = f->next;
+	f->seq = 0;
+	m->follow_len--;
+}
+
+/*
  * Entry @w whose threads raced (its sites @ts give it a delay stage), new
- * or a seed on its first visit: its delay stage waits in the ring, not
+ * or a seed on its first visit: its delay stage waits in a queue, not
  * for AFL++'s queue to come round to it (a queue that grows faster than
  * a campaign at TCG speed visits it, as measured, never), nor slice by
- * slice; its own visits skip it. Not queued when its racing threads ran
- * what an entry queued before ran (stage_queued_before()). A full ring
- * leaves the stage to the entry's own visits.
+ * slice; its own visits skip it. Stages of entries that race a promise
+ * go first (a 33-seed campaign kept 364 racing entries in 25 minutes, 110
+ * of them racing a promise, at about 120 mutants a stage); among equals
+ * the oldest. Not queued when its racing threads ran what an entry
+ * queued before ran (stage_queued_before()). A full queue leaves the
+ * stage to the entry's own visits, or an urgent stage displaces the
+ * newest stage that is not.
  */
 static void follow_up_push(struct mutator *m, const struct workload *w,
 			   const struct thread_sites *ts, uint64_t entry)
 {
-	struct follow_up *f;
+	struct follow_up *f = NULL;
 	struct wl_thread_sites view[WL_MAX_THREADS];
+	int urgent = wl_races_a_promise(w);
 	unsigned int n;
 
 	sites_view(view, ts);
 	wl_mutate_thread_sites(view);
 	n = wl_delay_stage_count(w);
 	wl_mutate_thread_sites(NULL);
-	if (!n || m->follow_len == FOLLOW_UPS)
+	if (!n)
 		return;
+	if (m->follow_len == FOLLOW_UPS) {
+		struct follow_up *victim = urgent ? follow_up_pick(m, 1) : NULL;
+
+		if (!victim)
+			return;
+		follow_up_drop(m, victim);
+	}
 	progress_of(m, entry)->next = n;
 	if (stage_queued_before(m, ts, w->nthreads))
 		return;
-	f = &m->follow[(m->follow_head + m->follow_len++) % FOLLOW_UPS];
+	for (unsigned int i = 0; i < FOLLOW_UPS && !f; i++)
+		if (!m->follow[i].seq)
+			f = &m->follow[i];
+	m->follow_len++;
 	f->w = *w;
 	f->ts = *ts;
 	sites_view(f->view, &f->ts);
+	f->entry = entry;
+	f->seq = ++m->follow_seq;
+	f->urgent = urgent;
 	f->next = 0;
 	f->total = n;
 }
 
-/* The next mutant of the oldest waiting delay stage, or 0 when none. */
+/* The next mutant of the stage follow_up_pick() names, or 0 when none. */
 static int follow_up_next(struct mutator *m, struct workload *out)
 {
-	while (m->follow_len) {
-		struct follow_up *f = &m->follow[m->follow_head];
+	struct follow_up *f;
+
+	while ((f = follow_up_pick(m, 0))) {
 		int ret;
 
 		*out = f->w;
 		wl_mutate_thread_sites(f->view);
 		ret = wl_delay_stage_mutant(out, f->next++);
-		if (f->next >= f->total) {
-			m->follow_head = (m->follow_head + 1) % FOLLOW_UPS;
-			m->follow_len--;
-		}
+		if (f->next >= f->total)
+			follow_up_drop(m, f);
 		if (ret == 1)
 			return 1;
 	}

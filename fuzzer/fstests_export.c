@@ -40,31 +40,6 @@ static unsigned int parties(const struct workload *w, unsigned int id)
 	return n;
 }
 
-/* 1 when @op changes what @path names or holds. */
-static int changes(const struct wl_op *op, uint16_t path)
-{
-	unsigned int use = wl_fields(op->code);
-
-	switch (op->code) {
-	case WL_PREAD:
-	case WL_FSYNC:
-	case WL_FDATASYNC:
-	case WL_SYNC_RANGE:
-	case WL_CLOSE:
-	case WL_TOUCH:
-	case WL_MARK:
-	case WL_SLEEP:
-	case WL_BARRIER:
-		return 0;
-	case WL_OPEN: /* a reopen changes nothing */
-		if (!(op->flags & (OPEN_CREAT | OPEN_TRUNC | OPEN_NOCOW)))
-			return 0;
-		break;
-	}
-	return ((use & WL_F_PATH) && wl_path_within(path, op->path)) ||
-	       ((use & WL_F_PATH2) && wl_path_within(path, op->path2));
-}
-
 /* A path as a word for the helpers' file names: "d0/f1" -> "d0_f1". */
 static const char *path_key(uint16_t path, char *buf)
 {
@@ -94,7 +69,7 @@ static void emit_bracket(struct gen *g, const struct wl_op *op, int end)
 	unsigned int use = wl_fields(op->code);
 	char key[WL_PATH_TEXT];
 
-	if (!g->shared || (!changes(op, op->path) && !changes(op, op->path2)))
+	if (!g->shared || (!wl_op_changes(op, op->path) && !wl_op_changes(op, op->path2)))
 		return;
 	fprintf(g->f, "	lwfuzz_%s", end ? "end" : "begin");
 	if (use & WL_F_PATH)

@@ -66,6 +66,13 @@ int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
 unsigned int wl_det_count(const struct workload *w);
 /* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */
 int wl_det_mutant(struct workload *w, unsigned int k);
+/*
+ * 1 when, once its threads race (after their first barrier), one thread's
+ * durability point may run while another thread changes what it promises
+ * (the file, an entry of the directory, anything for sync): the races
+ * lwfuzz's oracle can catch.
+ */
+int wl_races_a_promise(const struct workload *w);
 /* The delay stage alone: the first wl_delay_stage_count() of those. */
 unsigned int wl_delay_stage_count(const struct workload *w);
 int wl_delay_stage_mutant(struct workload *w, unsigned int k);

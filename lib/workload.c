@@ -88,6 +88,31 @@ unsigned int wl_fields(unsigned int code)
 #undef P2
 #undef RANGE
 
+int wl_op_changes(const struct wl_op *op, uint16_t path)
+{
+	unsigned int use = wl_fields(op->code);
+
+	switch (op->code) {
+	case WL_PREAD:
+	case WL_FSYNC:
+	case WL_FDATASYNC:
+	case WL_SYNC_RANGE:
+	case WL_CLOSE:
+	case WL_TOUCH:
+	case WL_MARK:
+	case WL_SLEEP:
+	case WL_BARRIER:
+	case WL_DELAY:
+		return 0;
+	case WL_OPEN: /* a reopen changes nothing */
+		if (!(op->flags & (OPEN_CREAT | OPEN_TRUNC | OPEN_NOCOW)))
+			return 0;
+		break;
+	}
+	return ((use & WL_F_PATH) && wl_path_within(path, op->path)) ||
+	       ((use & WL_F_PATH2) && wl_path_within(path, op->path2));
+}
+
 int wl_word_index(const char *w, const char *const *words, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)

@@ -166,6 +166,12 @@ void wl_fs_format(const struct wl_fs *fs, char *buf, size_t len);
 #define WL_F_FLAGS (1u << 4)
 #define WL_F_ARG (1u << 5)
 unsigned int wl_fields(unsigned int code);
+/*
+ * 1 when @op changes what @path names or holds: it writes, resizes or
+ * renames it or a directory above it (a touch, a read or a durability
+ * point changes nothing).
+ */
+int wl_op_changes(const struct wl_op *op, uint16_t path);
 
 /* The index of @w among @words (empty words never match), or -1. */
 int wl_word_index(const char *w, const char *const *words, unsigned int n);

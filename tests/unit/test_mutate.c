@@ -383,7 +383,12 @@ static void few_mutants_per_entry(void **state)
 	assert_in_range(afl_custom_fuzz_count(NULL, NULL, 0), 1, 64);
 }
 
-/* The deterministic stage flips each flag and forks each durability point. */
+/*
+ * The deterministic stage flips each flag and forks each durability point
+ * 8 ways: napping first, then not; each persisted before (the thread runs
+ * it once more before the barrier) first, then not; the barrier one, then
+ * two operations back.
+ */
 static void deterministic_stage(void **state)
 {
 	static const char keep_size[] = "open f0 creat\n"
@@ -399,25 +404,113 @@ static void deterministic_stage(void **state)
 	assert_int_equal(wl_parse_text(keep_size, &seed, why, sizeof(why)), 0);
 	n = wl_det_count(&seed);
 	/* open: 5 flags, pwrite: 1, fallocate: 4 modes, pwrite: 1; 1 fsync. */
-	assert_int_equal(n, 5 + 1 + 4 + 1 + 4);
+	assert_int_equal(n, 5 + 1 + 4 + 1 + 8);
 	for (unsigned int k = 0; k < n; k++) {
+		const struct wl_thread *t0 = &w.threads[0], *t1 = &w.threads[1];
+
 		w = seed;
 		assert_int_equal(wl_det_mutant(&w, k), 1);
 		assert_false(wl_equal(&w, &seed));
 		assert_false(wl_barrier_deadlock(&w));
 		if (wl_validate(&w, why, sizeof(why)))
 			fail_msg("mutant %u invalid: %s", k, why);
-		mode0 += w.threads[0].ops[2].code == WL_FALLOCATE &&
-			 w.threads[0].ops[2].flags == 0;
-		forks += w.nthreads == 2 &&
-			 w.threads[1].ops[w.threads[1].nops - 1].code ==
-				 WL_FSYNC;
+		mode0 += t0->ops[2].code == WL_FALLOCATE && t0->ops[2].flags == 0;
+		if (w.nthreads != 2)
+			continue;
+		forks++;
+		assert_true(k < 8);
+		assert_int_equal(t1->ops[t1->nops - 1].code, WL_FSYNC);
+		/* Napping first. */
+		assert_int_equal(t1->ops[1].code == WL_SLEEP, k < 4);
+		/* Persisted before first: an fsync right before the barrier. */
+		for (unsigned int i = 0; i < t0->nops; i++) {
+			if (t0->ops[i].code != WL_BARRIER)
+				continue;
+			assert_int_equal(i > 0 && t0->ops[i - 1].code == WL_FSYNC,
+					 k % 4 < 2);
+			/* One operation back, then two (and the write after). */
+			assert_int_equal(t0->nops - i - 1, 2 + k % 2);
+		}
 	}
 	assert_int_equal(mode0, 1);
-	assert_int_equal(forks, 4);
+	assert_int_equal(forks, 8);
 	w = seed;
 	assert_int_equal(wl_det_mutant(&w, n), 0);
 	assert_true(wl_equal(&w, &seed));
+}
+
+/*
+ * A slice of the stage tries every durability point before it tries one
+ * a second way (the last fsync of a long seed is forked in the first
+ * slice). Checked by mutation: point by point, the first 8 mutants all
+ * fork the fsync and this test fails.
+ */
+static void forks_try_every_durability_point_first(void **state)
+{
+	static const char two[] = "open f0 creat\n"
+				  "pwrite f0 0 4K seed=1\n"
+				  "fsync f0\n"
+				  "open f1 creat\n"
+				  "pwrite f1 0 4K seed=1\n"
+				  "fdatasync f1\n";
+	struct workload seed, w;
+	char why[256];
+
+	(void)state;
+	wl_mutate_thread_sites(NULL);
+	assert_int_equal(wl_parse_text(two, &seed, why, sizeof(why)), 0);
+	for (unsigned int k = 0; k < 16; k++) {
+		const struct wl_thread *t1 = &w.threads[1];
+
+		w = seed;
+		assert_int_equal(wl_det_mutant(&w, k), 1);
+		assert_int_equal(w.nthreads, 2);
+		assert_int_equal(t1->ops[t1->nops - 1].code,
+				 k % 2 ? WL_FDATASYNC : WL_FSYNC);
+	}
+}
+
+/*
+ * Which races can break a promise: a durability point in one thread
+ * while another changes its file, an entry of its directory, or anything
+ * for sync, both past their first barrier. Negative controls: a read, a
+ * change to another file, a change made before the barrier.
+ */
+static void races_of_a_promise(void **state)
+{
+	static const struct {
+		const char *text;
+		int races;
+	} cases[] = {
+		{ "open f0 creat\nbarrier 1\npwrite f0 0 4K seed=1\n"
+		  "thread\nbarrier 1\nfsync f0\n", 1 },
+		{ "mkdir d0\nbarrier 1\nopen d0/f1 creat\n"
+		  "thread\nbarrier 1\nfsync d0\n", 1 },
+		{ "open f0 creat\nbarrier 1\nsetxattr f0 x0 10 seed=1\n"
+		  "thread\nbarrier 1\nsync\n", 1 },
+		{ "open f0 creat\nbarrier 1\nfallocate f0 0 1M\n"
+		  "thread\nfdatasync f0\n", 1 },
+		{ "open f0 creat\nbarrier 1\npread f0 0 4K\n"
+		  "thread\nbarrier 1\nfsync f0\n", 0 },
+		{ "open f0 creat\nopen f1 creat\nbarrier 1\n"
+		  "pwrite f1 0 4K seed=1\nthread\nbarrier 1\nfsync f0\n",
+		  0 },
+		{ "open f0 creat\npwrite f0 0 4K seed=1\nbarrier 1\n"
+		  "thread\nbarrier 1\nfsync f0\n", 0 },
+		{ "open f0 creat\npwrite f0 0 4K seed=1\nfsync f0\n", 0 },
+	};
+	struct workload w;
+	char why[256];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(wl_parse_text(cases[i].text, &w, why,
+					       sizeof(why)),
+				 0);
+		if (wl_races_a_promise(&w) != cases[i].races)
+			fail_msg("case %u: races_a_promise is not %d", i,
+				 cases[i].races);
+	}
 }
 
 /*
@@ -669,6 +762,106 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	rmdir(dir);
 }
 
+/* Racing entry @i of a queue: thread 0 writes, thread 1 reads or fsyncs. */
+static void racing_entry(unsigned int i, int urgent, char *text, size_t len,
+			 struct thread_sites *ts)
+{
+	snprintf(text, len,
+		 "open f0 creat\nbarrier 1\npwrite f0 0 4K seed=%u\n"
+		 "thread\nbarrier 1\n%s\n",
+		 i + 1, urgent ? "fsync f0" : "pread f0 0 4K");
+	memset(ts, 0, sizeof(*ts));
+	ts->n[0] = 2;
+	ts->n[1] = 1;
+	ts->ids[0][0] = 1000 + 2 * i;
+	ts->ids[0][1] = 1001 + 2 * i;
+	ts->ids[1][0] = 5000 + i;
+}
+
+/* The first mutant of @w's own next visit: its deterministic @k-th? */
+static int own_visit_starts_at(void *m, const struct workload *w,
+			       const struct thread_sites *ts, unsigned int k)
+{
+	struct wl_thread_sites view[WL_MAX_THREADS] = {
+		{ ts->ids[0], ts->n[0], 0 }, { ts->ids[1], ts->n[1], 0 }
+	};
+	unsigned char bin[WL_BIN_MAX], *out;
+	struct workload got, want = *w;
+	size_t n = wl_encode(w, bin, sizeof(bin)), len;
+
+	afl_custom_fuzz_count(m, bin, n);
+	len = afl_custom_fuzz(m, bin, n, &out, NULL, 0, WL_BIN_MAX);
+	assert_int_equal(wl_decode(out, len, &got), 0);
+	wl_mutate_thread_sites(view);
+	assert_int_equal(wl_det_mutant(&want, k), 1);
+	return wl_equal(&got, &want);
+}
+
+/*
+ * Delay stages of entries that race a promise are served first, then the
+ * others, oldest first. A full queue takes no more stages that do not
+ * race a promise (their own visits run them); one that does displaces
+ * the newest that does not, whose own visits then run it.
+ */
+static void stages_racing_a_promise_go_first(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-urgent-XXXXXX", text[256];
+	unsigned char in[WL_BIN_MAX], *out;
+	struct workload seed, e[66], w;
+	struct thread_sites ts[66];
+	char why[256];
+	unsigned int det;
+	size_t n, len;
+	void *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_SEED_SITES");
+	m = afl_custom_init(NULL, 13);
+	assert_int_equal(wl_parse_text("open f2 creat\n", &seed, why,
+				       sizeof(why)),
+			 0);
+	n = wl_encode(&seed, in, sizeof(in));
+	wl_mutate_thread_sites(NULL);
+	det = wl_det_count(&seed);
+	/* 64 that do not race a promise fill the queue; a 65th stays out. */
+	for (unsigned int i = 0; i < 65; i++) {
+		racing_entry(i, 0, text, sizeof(text), &ts[i]);
+		keep_entry(m, dir, text, &ts[i], &e[i]);
+		assert_false(wl_races_a_promise(&e[i]));
+	}
+	assert_true(own_visit_starts_at(m, &e[64], &ts[64], 0));
+	assert_true(own_visit_starts_at(m, &e[63], &ts[63], 3));
+	/* One that races a promise displaces the newest, 63. */
+	racing_entry(65, 1, text, sizeof(text), &ts[65]);
+	keep_entry(m, dir, text, &ts[65], &e[65]);
+	assert_true(wl_races_a_promise(&e[65]));
+	assert_true(own_visit_starts_at(m, &e[63], &ts[63], 0));
+	assert_true(own_visit_starts_at(m, &e[62], &ts[62], 3));
+	/* Served: its stage (3 mutants) first, then entry 0's. */
+	assert_int_equal(afl_custom_fuzz_count(m, in, n), det + 4 + 16);
+	for (unsigned int i = 0; i < det; i++)
+		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	for (unsigned int k = 0; k < 6; k++) {
+		unsigned int from = k < 3 ? 65 : 0;
+		struct wl_thread_sites view[WL_MAX_THREADS] = {
+			{ ts[from].ids[0], 2, 0 }, { ts[from].ids[1], 1, 0 }
+		};
+		struct workload want = e[from];
+
+		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_delay_stage_mutant(&want, k % 3), 1);
+		assert_true(wl_equal(&w, &want));
+	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
 /*
  * A seed that raced (its sites from the campaign's seed run) gets its
  * delay stage through the ring on its first visit, after its own slice,
@@ -758,10 +951,13 @@ int main(void)
 		cmocka_unit_test(mutants_never_deadlock),
 		cmocka_unit_test(few_mutants_per_entry),
 		cmocka_unit_test(deterministic_stage),
+		cmocka_unit_test(forks_try_every_durability_point_first),
+		cmocka_unit_test(races_of_a_promise),
 		cmocka_unit_test(deterministic_stage_in_slices),
 		cmocka_unit_test(delay_stage_stops_each_racing_thread_at_its_own_sites),
 		cmocka_unit_test(racing_new_entries_get_their_delay_stage_at_once),
 		cmocka_unit_test(racing_seeds_get_their_delay_stage_at_once),
+		cmocka_unit_test(stages_racing_a_promise_go_first),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
