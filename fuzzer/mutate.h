@@ -58,8 +58,9 @@ int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
  * evenly spread; the threads take turns), armed right after its first
  * barrier: a preemption at
  * each step of its own operations, one at a time, for the other threads
- * to run into. Then each fsync/fdatasync forked into a racing thread one
- * or two operations early, at once or 50 ms late, then every other value
+ * to run into. Then each durability point forked into a racing thread
+ * one or two operations early, 50 ms late or at once, run once before
+ * the race too or not (mutate.c, sync_forks), then every other value
  * of each operation's flags (open flags, direct or buffered, fallocate
  * mode). The count and the mutants depend on the thread sites set.
  */
