@@ -99,24 +99,40 @@ static uint64_t entry_hash(const unsigned char *buf, size_t len)
 	return h ? h : 1; /* 0 marks an empty slot */
 }
 
-/* How far entry @h's deterministic stage got (a full table forgets). */
-static struct det_progress *progress_of(struct mutator *m, uint64_t h)
+/*
+ * The slot of @key in an open-addressed table of @n slots of @size bytes,
+ * each starting with its uint64_t key (0: empty). A new key takes an
+ * empty slot and sets *@isnew; a full table forgets all it held.
+ */
+static void *slot_of(void *table, size_t size, unsigned int n, uint64_t key,
+		     int *isnew)
 {
-	struct det_progress *slot;
+	unsigned char *t = table;
+	uint64_t *slot;
 
-	for (unsigned int i = 0; i < SEEN_SLOTS; i++) {
-		slot = &m->seen[(h + i) % SEEN_SLOTS];
-		if (slot->entry == h)
+	for (unsigned int i = 0; i < n; i++) {
+		slot = (uint64_t *)(t + (key + i) % n * size);
+		*isnew = *slot != key;
+		if (!*isnew)
 			return slot;
-		if (!slot->entry) {
-			slot->entry = h;
+		if (!*slot) {
+			*slot = key;
 			return slot;
 		}
 	}
-	memset(m->seen, 0, sizeof(m->seen));
-	slot = &m->seen[h % SEEN_SLOTS];
-	slot->entry = h;
+	memset(table, 0, size * n);
+	slot = (uint64_t *)(t + key % n * size);
+	*slot = key;
+	*isnew = 1;
 	return slot;
+}
+
+/* How far entry @h's deterministic stage got. */
+static struct det_progress *progress_of(struct mutator *m, uint64_t h)
+{
+	int isnew;
+
+	return slot_of(m->seen, sizeof(*m->seen), SEEN_SLOTS, h, &isnew);
 }
 
 /* The thread sites remembered for @w (NULL when none). */
@@ -160,6 +176,7 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 			       unsigned int nthreads)
 {
 	uint64_t h = HASH_INIT;
+	int isnew;
 
 	for (unsigned int t = 0; t < nthreads && t < EXEC_THREADS; t++) {
 		h = hash_bytes(h, &ts->n[t], sizeof(ts->n[t]));
@@ -170,19 +187,8 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 				       sizeof(**ts->ids));
 	}
 	h = h ? h : 1;
-	for (unsigned int i = 0; i < STAGE_SLOTS; i++) {
-		uint64_t *slot = &m->stages[(h + i) % STAGE_SLOTS];
-
-		if (*slot == h)
-			return 1;
-		if (!*slot) {
-			*slot = h;
-			return 0;
-		}
-	}
-	memset(m->stages, 0, sizeof(m->stages));
-	m->stages[h % STAGE_SLOTS] = h;
-	return 0;
+	slot_of(m->stages, sizeof(*m->stages), STAGE_SLOTS, h, &isnew);
+	return !isnew;
 }
 
 /*

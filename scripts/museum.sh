@@ -11,6 +11,7 @@
 #   scripts/museum.sh [VARIANT...]     (default: every museum variant)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
+. scripts/campaign-out.sh
 LWFUZZ=${LWFUZZ:-bin/lwfuzz}
 minutes=${MUSEUM_MINUTES:-20}
 out=${MUSEUM_OUT:-museum-out}
@@ -36,10 +37,6 @@ fails() {
 	out=$("$LWFUZZ" run -k "$1" -n $runs "$2" 2>&1)
 	n=$(sed -n 's/^run: a check failed in \([0-9]*\) of.*/\1/p' <<<"$out" | tail -1)
 	echo "${n:-0}"
-}
-
-executions() {
-	cat "$1"/.vm-*/executions 2>/dev/null | wc -l
 }
 
 rows=()
@@ -80,9 +77,9 @@ for v in "${variants[@]}"; do
 		done
 	done
 	if [ -n "$found" ]; then
-		rows+=("$v|${test:-?}|$((at / 60))m$((at % 60))s|$(executions "$camp")|$sig")
+		rows+=("$v|${test:-?}|$((at / 60))m$((at % 60))s|$(campaign_executions "$camp")|$sig")
 	else
-		rows+=("$v|${test:-?}|not in ${minutes}m|$(executions "$camp")|-")
+		rows+=("$v|${test:-?}|not in ${minutes}m|$(campaign_executions "$camp")|-")
 	fi
 done
 

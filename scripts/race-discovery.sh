@@ -12,6 +12,7 @@
 #   scripts/race-discovery.sh   (RUNS, MINUTES, VARIANTS, RACE_OUT from env)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
+. scripts/campaign-out.sh
 LWFUZZ=${LWFUZZ:-bin/lwfuzz}
 runs=${RUNS:-3}
 minutes=${MINUTES:-30}
@@ -31,15 +32,6 @@ for s in corpus/seeds/*.lw; do
 done
 echo "race-discovery: $(ls "$out/seeds" | wc -l) seeds (no prealloc or race seed), knob 0, $runs campaigns of up to $minutes min per variant"
 
-# last_edges CAMPAIGN: btrfs edges at the campaign's last status line.
-last_edges() {
-	tail -1 "$1/coverage.tsv" 2>/dev/null | awk '{ print $3 + 0 }'
-}
-
-executions() {
-	cat "$1"/.vm-*/executions 2>/dev/null | wc -l
-}
-
 # campaign VARIANT K: one campaign; prints "VARIANT|K|found-at|execs|edges|
 # missing-csum findings".
 campaign() {
@@ -58,7 +50,7 @@ campaign() {
 		-o "$camp" --no-minimize --no-record "${stop[@]}" 2>&1)
 	local n
 	n=$(grep -l '^missing-csum\|+missing-csum' "$camp"/findings/*/signature 2>/dev/null | wc -l)
-	echo "$v|$k|$at|$(executions "$camp")|$(last_edges "$camp")|$n"
+	echo "$v|$k|$at|$(campaign_executions "$camp")|$(campaign_edges "$camp")|$n"
 }
 
 median() {

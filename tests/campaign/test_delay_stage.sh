@@ -15,15 +15,12 @@
 # workload without its delay line is the seed itself, clean on buggy
 # (test_delay.sh measures that rate).
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../../scripts/campaign-out.sh"
 plan 7
 
 seeds=$WORK/seeds
 mkdir -p "$seeds"
 cp corpus/seeds/prealloc-race.lw "$seeds/"
-
-executions() {
-	cat "$1"/.vm-*/executions 2>/dev/null | wc -l
-}
 
 t0=$(date +%s)
 run_seeing_qemu "$WORK/buggy.txt" "$LWFUZZ" fuzz -k buggy -d 0 -t 10m \
@@ -32,7 +29,7 @@ rc=$?
 qemu=$QEMU_PIDS
 out=$(cat "$WORK/buggy.txt")
 took=$(($(date +%s) - t0))
-bexecs=$(executions "$WORK/buggy")
+bexecs=$(campaign_executions "$WORK/buggy")
 echo "# buggy: $bexecs executions in $took s"
 echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
 check "delay-stage: the seed is clean on buggy with the knob at 0" \
@@ -54,7 +51,7 @@ run_seeing_qemu "$WORK/fixed.txt" "$LWFUZZ" fuzz -k fixed -d 0 -t ${secs}s \
 rc=$?
 out=$(cat "$WORK/fixed.txt")
 echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
-fexecs=$(executions "$WORK/fixed")
+fexecs=$(campaign_executions "$WORK/fixed")
 min=$((bexecs > 120 ? bexecs : 120))
 check "delay-stage: the fixed campaign ran its delay stage (exit $rc: 0 or 1; $fexecs executions, at least $min)" \
 	test "$rc" -le 1 -a "$fexecs" -ge "$min"

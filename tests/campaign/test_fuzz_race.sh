@@ -14,10 +14,11 @@
 # the 6.1 first-log-transaction bug of corpus/crashes/README.md, and one
 # campaign in 5 so far also filed a `data+missing-csum+read` finding on
 # fixed whose cause is open (closing notes of issue 5). The fixed campaign
-# counts only if it ran: AFL++ executions on fixed (OUT/.vm-K/executions,
-# one line each) at least half of what buggy needed to file its finding,
+# counts only if it ran: its executions (OUT/coverage.tsv's last line) at
+# least half of what buggy needed to file its finding,
 # and at least 10.
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../../scripts/campaign-out.sh"
 plan 12
 
 fix=$(awk '$1 == "fixed" { print $2 }' kmod-patch/variants)
@@ -30,11 +31,6 @@ for s in buffered-fsync prealloc-race-keep-size punch-hole rename-fsync snapshot
 	cp "corpus/seeds/$s.lw" "$seeds/"
 done
 
-# executions OUT: how many executions AFL++ had the campaign's VMs run.
-executions() {
-	cat "$1"/.vm-*/executions 2>/dev/null | wc -l
-}
-
 t0=$(date +%s)
 run_seeing_qemu "$WORK/buggy.txt" "$LWFUZZ" fuzz -k buggy -d 200 -t 12m \
 	--stop-on missing-csum --no-minimize -c "$seeds" -o "$WORK/buggy"
@@ -42,7 +38,7 @@ rc=$?
 qemu=$QEMU_PIDS
 out=$(cat "$WORK/buggy.txt")
 took=$(($(date +%s) - t0))
-bexecs=$(executions "$WORK/buggy")
+bexecs=$(campaign_executions "$WORK/buggy")
 echo "# buggy: $bexecs executions in $took s"
 echo "$out" | grep -E 'new finding|unique|elapsed' | tail -4 | sed 's/^/# /'
 check "race-campaign: every seed is clean on buggy (no finding at the seed stage)" \
@@ -81,7 +77,7 @@ rc=$?
 qemu=$QEMU_PIDS
 out=$(cat "$WORK/fixed.txt")
 echo "$out" | grep -E 'new finding|unique|elapsed' | tail -4 | sed 's/^/# /'
-fexecs=$(executions "$WORK/fixed")
+fexecs=$(campaign_executions "$WORK/fixed")
 min=$((bexecs / 2 > 10 ? bexecs / 2 : 10))
 if ls "$WORK"/fixed/findings/*/signature >/dev/null 2>&1; then
 	keep=/tmp/lwfuzz-fixed-findings.$$
