@@ -45,7 +45,7 @@ GUEST_TEST_SRC := $(wildcard tests/guest/*.c)
 GUEST_BIN := $(GUEST_TEST_SRC:tests/guest/%.c=bin/guest/%) bin/guest/lwfuzz-agent
 
 .PHONY: all setup setup-6.12 check unit lint layout-check runner-selftest fuzz-harnesses \
-	fuzz-parsers fuzz-regress soak check-campaigns e2e run bench bench-coverage race-discovery museum series-compare export-rates clean format build-deps
+	fuzz-parsers fuzz-regress kernel-tree soak check-campaigns e2e run bench bench-coverage race-discovery museum series-compare export-rates clean format build-deps
 
 # The parser harnesses need AFL++'s compiler, which `lwfuzz setup` installs.
 all: bin/lwfuzz $(GUEST_BIN) bin/lwfuzz-mutator.so \
@@ -152,6 +152,11 @@ setup: build-deps
 setup-6.12: setup
 	bin/lwfuzz setup -s 6.12
 
+# A built 6.12 kernel tree in the cache (once), for the test of
+# `lwfuzz setup --tree` (scripts/build-kernel-tree.sh).
+kernel-tree: setup-6.12
+	scripts/build-kernel-tree.sh 6.12 >/dev/null
+
 unit: $(UNIT_BIN)
 
 # The rules of docs/architecture.md, checked from the includes.
@@ -165,7 +170,7 @@ runner-selftest:
 # Everything lands in one summary line of tests/run.sh: the unit tests,
 # lint, the layout rules, the parser regression, the runner's self-test and
 # the end-to-end tests are its steps; make only builds what they run.
-check: setup setup-6.12
+check: setup setup-6.12 kernel-tree
 	$(MAKE) unit $(HARNESSES:%=build/fuzz/asan_%)
 	tests/run.sh
 

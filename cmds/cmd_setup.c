@@ -34,6 +34,8 @@ static const char setup_usage[] =
 	"                    'make modules_install'); btrfs, dm-log-writes and\n"
 	"                    dm-snapshot must be modules there or built in. It\n"
 	"                    runs as it is: no patches, no coverage, no delays\n"
+	"      --tree DIR    or from a built kernel tree: its bzImage and the\n"
+	"                    modules its 'make modules_install' installs\n"
 	"  -n, --no-install  never run apt-get; fail if a package is missing\n"
 	"  -u, --update      run 'apt-get update' first (picks up a new kernel ABI)\n"
 	"  -q, --quiet       only errors\n"
@@ -47,7 +49,8 @@ struct setup_opts {
 	size_t nonly;
 	const struct kseries *series[4]; /* every variant of these */
 	size_t nseries;
-	const char *own, *image, *modules; /* --own NAME --image --modules */
+	/* --own NAME with --image and --modules, or --tree */
+	const char *own, *image, *modules, *tree;
 	int install, update;
 };
 
@@ -111,6 +114,7 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 		{ "own", required_argument, NULL, 'O' },
 		{ "image", required_argument, NULL, 'I' },
 		{ "modules", required_argument, NULL, 'M' },
+		{ "tree", required_argument, NULL, 'T' },
 		{ "no-install", no_argument, NULL, 'n' },
 		{ "update", no_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -151,6 +155,9 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 		case 'M':
 			o->modules = optarg;
 			break;
+		case 'T':
+			o->tree = optarg;
+			break;
 		case 'n':
 			o->install = 0;
 			break;
@@ -170,9 +177,13 @@ static int parse(int argc, char **argv, struct setup_opts *o)
 	if (optind < argc)
 		return opt_usage_error(cmd, "unexpected argument '%s'",
 				       argv[optind]);
-	if (!o->own != !o->image || !o->own != !o->modules)
+	if (o->tree && (o->image || o->modules))
 		return opt_usage_error(cmd,
-				       "--own, --image and --modules go together");
+				       "--tree or --image with --modules, not both");
+	if (o->tree ? !o->own :
+		      !o->own != !o->image || !o->own != !o->modules)
+		return opt_usage_error(cmd,
+				       "--own goes with --image and --modules, or with --tree");
 	return 0;
 }
 
@@ -220,7 +231,8 @@ int cmd_setup(int argc, char **argv)
 	if (layout_init(&l))
 		return EXIT_ERROR;
 	ret = EXIT_ERROR;
-	if (o.own && own_kernel_setup(&l, o.own, o.image, o.modules))
+	if (o.own && (o.tree ? own_kernel_setup_tree(&l, o.own, o.tree) :
+			       own_kernel_setup(&l, o.own, o.image, o.modules)))
 		goto out;
 	for (size_t i = 0; kseries_all[i]; i++) {
 		int w = wanted(&o, kseries_all[i]);

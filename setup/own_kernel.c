@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A kernel of the user's own (`lwfuzz setup --own NAME --image VMLINUZ
- * --modules DIR`): copied into the cache as it is, never patched or
- * rebuilt. Its btrfs, dm-log-writes and dm-snapshot must be modules of
+ * --modules DIR`, or `--tree DIR` for a built kernel tree): copied into
+ * the cache as it is, never patched or rebuilt. Its btrfs, dm-log-writes and dm-snapshot must be modules of
  * that directory or built in; lwfuzz.ko is built against Debian's headers
  * only, so it runs without btrfs coverage and delay plans.
  */
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/fsutil.h"
 #include "lib/msg.h"
@@ -118,8 +119,10 @@ out:
 	return ret;
 }
 
-int own_kernel_setup(const struct layout *l, const char *name,
-		     const char *image, const char *modules)
+/* @origin: where it came from, kept with the kernel ("image X, ..."). */
+static int own_kernel_install(const struct layout *l, const char *name,
+			      const char *image, const char *modules,
+			      const char *origin)
 {
 	char *kernel = xasprintf("own:%s", name);
 	struct kstate ks = { .series = &kseries_own };
@@ -149,14 +152,14 @@ int own_kernel_setup(const struct layout *l, const char *name,
 		goto out;
 	}
 	snprintf(ks.release, sizeof(ks.release), "%s", release);
-	if (strlen(real_img) + strlen(real_mods) + 20 > sizeof(ks.origin)) {
+	if ((origin ? snprintf(ks.origin, sizeof(ks.origin), "%s", origin) :
+		      snprintf(ks.origin, sizeof(ks.origin),
+			       "image %s, modules %s", real_img, real_mods)) >=
+	    (int)sizeof(ks.origin)) {
 		lw_err("--image and --modules: paths longer than %zu bytes together; use shorter ones",
 		       sizeof(ks.origin) - 20);
 		goto out;
 	}
-	strcat(strcat(strcat(strcpy(ks.origin, "image "), real_img),
-		      ", modules "),
-	       real_mods);
 	if (cache_check_space(l, 1024))
 		goto out;
 	dir = layout_kernel_dir(l, &ks);
@@ -196,5 +199,78 @@ out:
 	if (mods != modules)
 		free(mods);
 	free(kernel);
+	return ret;
+}
+
+int own_kernel_setup(const struct layout *l, const char *name,
+		     const char *image, const char *modules)
+{
+	return own_kernel_install(l, name, image, modules, NULL);
+}
+
+/*
+ * A built tree: its bzImage, and its modules installed by its own kbuild
+ * (`make modules_install`, which strips, signs or compresses them as the
+ * tree's configuration says) into a scratch root in the cache.
+ */
+int own_kernel_setup_tree(const struct layout *l, const char *name,
+			  const char *tree)
+{
+	char real[PATH_MAX], origin[sizeof(((struct kstate *)0)->origin)];
+	char *image = NULL, *order = NULL, *root = NULL, *log = NULL;
+	char *logs = path_join(l->cache, "logs"), *arg_root = NULL;
+	char *make[] = { "make", "-C", NULL, "-s", NULL, "modules_install",
+			 NULL };
+	int ret = -1;
+
+	if (!is_dir(tree) || !realpath(tree, real)) {
+		lw_err("--tree %s: not a directory; give the top of a built kernel tree",
+		       tree);
+		goto out;
+	}
+	image = path_join(real, "arch/x86/boot/bzImage");
+	order = path_join(real, "modules.order");
+	if (!path_exists(image)) {
+		lw_err("--tree %s: no arch/x86/boot/bzImage; build the kernel there first ('make bzImage modules')",
+		       tree);
+		goto out;
+	}
+	if (!path_exists(order)) {
+		lw_err("--tree %s: no modules built (no modules.order); run 'make modules' there, or give --image and --modules",
+		       tree);
+		goto out;
+	}
+	if (strlen(real) + 8 > sizeof(origin)) {
+		lw_err("--tree %s: a path longer than %zu bytes; use a shorter one",
+		       tree, sizeof(origin) - 8);
+		goto out;
+	}
+	snprintf(origin, sizeof(origin), "tree %s", real);
+	root = xasprintf("%s/own-tree.tmp", l->cache);
+	log = xasprintf("%s/modules-install-own:%s.log", logs, name);
+	rm_rf(root);
+	unlink(log);
+	if (mkdir_p(root, 0755) || mkdir_p(logs, 0755)) {
+		lw_err("cannot create %s: %s", root, strerror(errno));
+		goto out;
+	}
+	make[2] = real;
+	make[4] = arg_root = xasprintf("INSTALL_MOD_PATH=%s", root);
+	lw_info("installing the modules of %s into %s", real, root);
+	if (spawn_run(make, NULL, log)) {
+		lw_err("'make modules_install' failed in %s; see %s", real,
+		       log);
+		goto out;
+	}
+	ret = own_kernel_install(l, name, image, root, origin);
+out:
+	if (root)
+		rm_rf(root);
+	free(arg_root);
+	free(log);
+	free(root);
+	free(order);
+	free(image);
+	free(logs);
 	return ret;
 }

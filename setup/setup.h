@@ -54,6 +54,13 @@ int initramfs_build_base(const struct layout *l, const struct kstate *ks,
  */
 int own_kernel_setup(const struct layout *l, const char *name,
 		     const char *image, const char *modules);
+/*
+ * The same from a built kernel tree @tree: its arch/x86/boot/bzImage and
+ * the modules its `make modules_install` installs; the origin is "tree
+ * DIR". 0, or -1 (said).
+ */
+int own_kernel_setup_tree(const struct layout *l, const char *name,
+			  const char *tree);
 
 /* A module the guest loads, and the kernel option that provides it. */
 struct guest_module {
