@@ -1,9 +1,10 @@
 #!/bin/bash
 # A built kernel tree as a btrfs developer has one, for `lwfuzz setup --own
-# NAME --tree DIR` and its test: Debian's linux-source of a series (what
-# `lwfuzz setup -s SERIES` installed), configured as x86_64_defconfig plus
-# kvm_guest.config (virtio, serial console) with btrfs and the device-mapper
-# targets lwfuzz loads as modules, built with `make bzImage modules`.
+# NAME --tree DIR` and its test: Debian's linux-source of a series (the
+# tarball `lwfuzz setup -s SERIES` installed in /usr/src), configured as
+# x86_64_defconfig plus kvm_guest.config (virtio, serial console) with
+# btrfs and the device-mapper targets lwfuzz loads as modules, built with
+# `make bzImage modules`.
 #
 #   scripts/build-kernel-tree.sh [SERIES]     (6.12 by default)
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 series=${1:-6.12}
 cache=${LWFUZZ_CACHE:-$HOME/.cache/lwfuzz}
-tarball=$cache/src/linux-source-$series.tar.xz
+tarball=/usr/src/linux-source-$series.tar.xz
 top=$cache/trees/$series
 tree=$top/linux-source-$series
 
