@@ -9,8 +9,9 @@
 #   scripts/build-kernel-tree.sh [SERIES]     (6.12 by default)
 #
 # Prints the tree's directory on stdout. Kept in the cache
-# ($LWFUZZ_CACHE/trees/SERIES) and rebuilt only when this script or the
-# source tarball changed. About 15 minutes on 2 cores.
+# ($LWFUZZ_CACHE/trees/SERIES) and rebuilt only when the recipe below
+# (bump recipe when it changes) or the source tarball changed. About 15
+# minutes on 2 cores.
 set -euo pipefail
 series=${1:-6.12}
 cache=${LWFUZZ_CACHE:-$HOME/.cache/lwfuzz}
@@ -22,7 +23,8 @@ if [ ! -f "$tarball" ]; then
 	echo "build-kernel-tree: no $tarball; run 'lwfuzz setup -s $series' first" >&2
 	exit 2
 fi
-stamp=$(cat "$0" "$tarball" | md5sum | cut -d' ' -f1)
+recipe=1
+stamp="recipe $recipe, $(stat -c '%s %Y' "$tarball")"
 if [ -f "$top/stamp" ] && [ "$(cat "$top/stamp")" = "$stamp" ] &&
 	[ -f "$tree/arch/x86/boot/bzImage" ]; then
 	echo "$tree"
