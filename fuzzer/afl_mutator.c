@@ -36,6 +36,8 @@
  */
 #define FOLLOW_UPS 64
 #define FOLLOW_UPS_PER_VISIT 16
+/* Mutants of one stage before the next waiting stage's turn. */
+#define STAGE_PASS 16
 #define STAGE_SLOTS 4096 /* the site lists of delay stages already queued */
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
@@ -73,7 +75,7 @@ struct follow_up {
 	uint64_t entry; /* entry_hash() */
 	uint64_t seq; /* 0: a free slot */
 	int urgent;
-	unsigned int next, total;
+	unsigned int next, total, in_pass;
 };
 
 struct mutator {
@@ -192,7 +194,8 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 }
 
 /*
- * The waiting stage served next: the oldest urgent one, else the oldest.
+ * The waiting stage served next: of the urgent ones if any, the one whose
+ * turn came first (queued or last served longest ago).
  * @evict: the one a new urgent stage displaces from a full queue instead
  * (the newest not urgent; NULL when all are urgent).
  */
@@ -233,7 +236,9 @@ static void follow_up_drop(struct mutator *m, struct follow_up *f)
  * slice; its own visits skip it. Stages of entries that race a promise
  * go first (a 33-seed campaign kept 364 racing entries in 25 minutes, 110
  * of them racing a promise, at about 120 mutants a stage); among equals
- * the oldest. Not queued when its racing threads ran what an entry
+ * they take turns, STAGE_PASS mutants each (the stage goes coarse to
+ * fine, mutate.c): breadth first over the racing entries, where one
+ * stage served whole held a campaign for minutes. Not queued when its racing threads ran what an entry
  * queued before ran (stage_queued_before()). A full queue leaves the
  * stage to the entry's own visits, or an urgent stage displaces the
  * newest stage that is not.
@@ -273,6 +278,7 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	f->seq = ++m->follow_seq;
 	f->urgent = urgent;
 	f->next = 0;
+	f->in_pass = 0;
 	f->total = n;
 }
 
@@ -287,8 +293,13 @@ static int follow_up_next(struct mutator *m, struct workload *out)
 		*out = f->w;
 		wl_mutate_thread_sites(f->view);
 		ret = wl_delay_stage_mutant(out, f->next++);
-		if (f->next >= f->total)
+		if (f->next >= f->total) {
 			follow_up_drop(m, f);
+		} else if (++f->in_pass == STAGE_PASS) {
+			/* Its next pass after every other stage's. */
+			f->in_pass = 0;
+			f->seq = ++m->follow_seq;
+		}
 		if (ret == 1)
 			return 1;
 	}

@@ -637,6 +637,24 @@ static unsigned int det_delay_sites(const struct workload *w, unsigned int t)
 }
 
 /*
+ * The @q-th of @n indexes in coarse-to-fine order: @q's bits reversed
+ * over the smallest power of two >= @n (the van der Corput sequence),
+ * @n or more for the @q that fall past the end (skipped).
+ */
+static unsigned int coarse_to_fine(unsigned int q, unsigned int n)
+{
+	unsigned int bits = 0, r = 0;
+
+	while ((1u << bits) < n)
+		bits++;
+	if (q >= 1u << bits)
+		return n;
+	for (unsigned int b = 0; b < bits; b++)
+		r |= ((q >> b) & 1u) << (bits - 1 - b);
+	return r;
+}
+
+/*
  * Thread @t stops DET_DELAY_MS at the first entry of its own site @j
  * (of @nj) from right after its first barrier, where it starts racing.
  */
@@ -698,10 +716,16 @@ static int det_walk(struct workload *w, const struct workload *src,
 	unsigned int n = 0;
 	uint8_t v[8];
 
-	/* Round robin over the racing threads: each is searched as fast. */
-	for (unsigned int j = 0; j < DET_DELAY_SITES; j++)
+	/*
+	 * Round robin over the racing threads: each is searched as fast.
+	 * Coarse to fine over each thread's sites (0, 1/2, 1/4, 3/4, ...):
+	 * a window several functions wide is hit early, and the stage is
+	 * served in passes (afl_mutator.c).
+	 */
+	for (unsigned int q = 0; q < DET_DELAY_SITES; q++)
 		for (unsigned int t = 0; t < src->nthreads; t++) {
 			unsigned int nj = det_delay_sites(src, t);
+			unsigned int j = coarse_to_fine(q, nj);
 
 			if (j >= nj)
 				continue;

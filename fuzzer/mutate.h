@@ -55,10 +55,9 @@ int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
  * delay stage, when the thread sites set by wl_mutate_thread_sites() show
  * two threads that ran btrfs code while racing: each such thread stopped
  * for 200 ms at the first entry of each function only it ran (at most 64,
- * evenly spread; the threads take turns), armed right after its first
- * barrier: a preemption at
- * each step of its own operations, one at a time, for the other threads
- * to run into. Then each durability point forked into a racing thread
+ * evenly spread, coarse to fine; the threads take turns), armed right
+ * after its first barrier: a preemption at each step of its own
+ * operations, one at a time, for the other threads to run into. Then each durability point forked into a racing thread
  * one or two operations early, 50 ms late or at once, run once before
  * the race too or not (mutate.c, sync_forks), then every other value
  * of each operation's flags (open flags, direct or buffered, fallocate

@@ -863,6 +863,106 @@ static void stages_racing_a_promise_go_first(void **state)
 }
 
 /*
+ * The delay stage goes coarse to fine over a thread's sites: 0, 1/2, 1/4,
+ * 3/4, 1/8, ... of its list, so a window several functions wide is hit
+ * in the first few mutants.
+ */
+static void delay_stage_goes_coarse_to_fine(void **state)
+{
+	static const char race[] = "open f0 creat\n"
+				   "barrier 1\n"
+				   "pwrite f0 0 64K seed=1\n"
+				   "thread\n"
+				   "barrier 1\n"
+				   "fsync f0\n";
+	static const uint32_t ids0[] = { 7, 10, 11, 12, 13, 14, 15, 16, 17 };
+	static const uint32_t ids1[] = { 7 }, want[] = { 10, 14, 12, 16,
+							 11, 15, 13, 17 };
+	struct wl_thread_sites ts[WL_MAX_THREADS] = { { ids0, 9, 1 },
+						       { ids1, 1, 1 } };
+	struct workload seed, w;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(race, &seed, why, sizeof(why)), 0);
+	wl_mutate_thread_sites(ts);
+	assert_int_equal(wl_delay_stage_count(&seed), 8);
+	for (unsigned int k = 0; k < 8; k++) {
+		w = seed;
+		assert_int_equal(wl_delay_stage_mutant(&w, k), 1);
+		assert_int_equal(w.threads[0].ops[2].code, WL_DELAY);
+		assert_int_equal(w.threads[0].ops[2].arg, want[k]);
+	}
+	wl_mutate_thread_sites(NULL);
+}
+
+/*
+ * Waiting delay stages take turns, 16 mutants each: the second waits for
+ * one pass of the first, not for all of it.
+ */
+static void waiting_stages_take_turns(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256], why[256];
+	unsigned char in[WL_BIN_MAX], *out;
+	struct workload seed, e[2], w;
+	struct thread_sites ts[2];
+	unsigned int det, next[2] = { 0, 0 };
+	size_t n, len;
+	void *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_SEED_SITES");
+	m = afl_custom_init(NULL, 17);
+	assert_int_equal(wl_parse_text("open f2 creat\n", &seed, why,
+				       sizeof(why)),
+			 0);
+	n = wl_encode(&seed, in, sizeof(in));
+	wl_mutate_thread_sites(NULL);
+	det = wl_det_count(&seed);
+	for (unsigned int i = 0; i < 2; i++) {
+		racing_entry(i, 1, text, sizeof(text), &ts[i]);
+		/* 20 sites each thread: a stage of 40. */
+		ts[i].n[0] = ts[i].n[1] = 20;
+		for (unsigned int j = 0; j < 20; j++) {
+			ts[i].ids[0][j] = 100 * (i + 1) + j;
+			ts[i].ids[1][j] = 1000 * (i + 1) + j;
+		}
+		keep_entry(m, dir, text, &ts[i], &e[i]);
+	}
+	/* Visits serve 16 each: A's first pass, B's, then A's second. */
+	for (unsigned int visit = 0; visit < 3; visit++) {
+		unsigned int from = visit % 2;
+		struct wl_thread_sites view[WL_MAX_THREADS] = {
+			{ ts[from].ids[0], 20, 0 }, { ts[from].ids[1], 20, 0 }
+		};
+
+		afl_custom_fuzz_count(m, in, n);
+		/* The seed's own slice, on its first visit only. */
+		for (unsigned int i = 0; i < (visit ? 0 : det); i++)
+			afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		for (unsigned int k = 0; k < 16; k++) {
+			struct workload want = e[from];
+
+			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
+					      WL_BIN_MAX);
+			assert_int_equal(wl_decode(out, len, &w), 0);
+			wl_mutate_thread_sites(view);
+			assert_int_equal(
+				wl_delay_stage_mutant(&want, next[from]++), 1);
+			if (!wl_equal(&w, &want))
+				fail_msg("visit %u mutant %u is not stage %u's",
+					 visit, k, from);
+		}
+	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
+/*
  * A seed that raced (its sites from the campaign's seed run) gets its
  * delay stage through the ring on its first visit, after its own slice,
  * which no longer holds it. Negative control: without the seed's sites
@@ -958,6 +1058,8 @@ int main(void)
 		cmocka_unit_test(racing_new_entries_get_their_delay_stage_at_once),
 		cmocka_unit_test(racing_seeds_get_their_delay_stage_at_once),
 		cmocka_unit_test(stages_racing_a_promise_go_first),
+		cmocka_unit_test(delay_stage_goes_coarse_to_fine),
+		cmocka_unit_test(waiting_stages_take_turns),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
