@@ -193,6 +193,17 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 	return !isnew;
 }
 
+/* Does @a come before @b: to be served, or (@evict) to be displaced? */
+static int follow_up_before(const struct follow_up *a,
+			    const struct follow_up *b, int evict)
+{
+	if (evict)
+		return a->seq > b->seq;
+	if (a->urgent != b->urgent)
+		return a->urgent > b->urgent;
+	return a->seq < b->seq;
+}
+
 /*
  * The waiting stage served next: of the urgent ones if any, the one whose
  * turn came first (queued or last served longest ago).
@@ -208,12 +219,7 @@ static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 
 		if (!f->seq || (evict && f->urgent))
 			continue;
-		if (!best)
-			best = f;
-		else if (evict ? f->seq > best->seq :
-				 f->urgent > best->urgent ||
-					 (f->urgent == best->urgent &&
-					  f->seq < best->seq))
+		if (!best || follow_up_before(f, best, evict))
 			best = f;
 	}
 	return best;
