@@ -44,8 +44,8 @@ echo "$out" | grep -E 'new finding|unique|elapsed' | tail -4 | sed 's/^/# /'
 check "race-campaign: every seed is clean on buggy (no finding at the seed stage)" \
 	lacks 'seed .*FINDING' "$out"
 check "race-campaign: buggy files a missing-csum finding within 12 minutes (${took} s)" \
-	bash -c "test $rc = 1 && grep -l '^missing-csum' '$WORK'/buggy/findings/*/signature >/dev/null"
-finding=$(dirname "$(grep -l '^missing-csum' "$WORK"/buggy/findings/*/signature | head -1)")
+	bash -c "test $rc = 1 && grep -l '^missing-csum\|+missing-csum' '$WORK'/buggy/findings/*/signature >/dev/null"
+finding=$(dirname "$(grep -l '^missing-csum\|+missing-csum' "$WORK"/buggy/findings/*/signature | head -1)")
 sig=$(cat "$finding/signature" 2>/dev/null)
 check "race-campaign: the finding has its workload, report, kernel and recorded log" \
 	bash -c "ls '$finding'/workload.lw '$finding'/workload.bin '$finding'/report.json \
