@@ -208,7 +208,8 @@ static int follow_up_before(const struct follow_up *a,
  * The waiting stage served next: of the urgent ones if any, the one whose
  * turn came first (queued or last served longest ago).
  * @evict: the one a new urgent stage displaces from a full queue instead
- * (the newest not urgent; NULL when all are urgent).
+ * (of those not urgent, the one whose turn comes last; NULL when all
+ * are urgent).
  */
 static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 {
@@ -243,11 +244,11 @@ static void follow_up_drop(struct mutator *m, struct follow_up *f)
  * go first (a 33-seed campaign kept 364 racing entries in 25 minutes, 110
  * of them racing a promise, at about 120 mutants a stage); among equals
  * they take turns, STAGE_PASS mutants each (the stage goes coarse to
- * fine, mutate.c): breadth first over the racing entries, where one
- * stage served whole held a campaign for minutes. Not queued when its racing threads ran what an entry
- * queued before ran (stage_queued_before()). A full queue leaves the
- * stage to the entry's own visits, or an urgent stage displaces the
- * newest stage that is not.
+ * fine, mutate.c): breadth first over the racing entries, where one stage
+ * served whole held a campaign for minutes. Not queued when its racing
+ * threads ran what an entry queued before ran (stage_queued_before()). A
+ * full queue leaves the stage to the entry's own visits, or an urgent
+ * stage displaces the one that is not whose turn comes last.
  */
 static void follow_up_push(struct mutator *m, const struct workload *w,
 			   const struct thread_sites *ts, uint64_t entry)

@@ -799,9 +799,9 @@ static int own_visit_starts_at(void *m, const struct workload *w,
 
 /*
  * Delay stages of entries that race a promise are served first, then the
- * others, oldest first. A full queue takes no more stages that do not
+ * others in turn. A full queue takes no more stages that do not
  * race a promise (their own visits run them); one that does displaces
- * the newest that does not, whose own visits then run it.
+ * the one that does not whose turn comes last; its own visits then run it.
  */
 static void stages_racing_a_promise_go_first(void **state)
 {
@@ -834,7 +834,7 @@ static void stages_racing_a_promise_go_first(void **state)
 	}
 	assert_true(own_visit_starts_at(m, &e[64], &ts[64], 0));
 	assert_true(own_visit_starts_at(m, &e[63], &ts[63], 3));
-	/* One that races a promise displaces the newest, 63. */
+	/* One that races a promise displaces the last in turn, 63. */
 	racing_entry(65, 1, text, sizeof(text), &ts[65]);
 	keep_entry(m, dir, text, &ts[65], &e[65]);
 	assert_true(wl_races_a_promise(&e[65]));
