@@ -600,9 +600,10 @@ static void tweak_op(struct workload *w, uint64_t *r)
  * Napping first: a thread released by a barrier with the others runs its
  * point before they got going (the fork of snapshot.lw's last fsync
  * without its nap was clean in 2 of 2 runs on buggy with the race's
- * delay). Persisted before not: a file's second durability point takes
- * the incremental path (btrfs's fast fsync, the log of what changed since
- * the last), the first the full one; fstests' fsync tests race the second.
+ * delay). Persisted before first, then not: a file's second durability
+ * point takes the incremental path (btrfs's fast fsync, the log of what
+ * changed since the last), the first the full one (the same fork not
+ * persisted was clean in 2 of 2); fstests' fsync tests race the second.
  */
 static const struct {
 	unsigned char persisted, nap_ms, back;
