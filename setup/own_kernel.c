@@ -119,6 +119,19 @@ out:
 	return ret;
 }
 
+/* Is "own:@name" a kernel name? Says why not. */
+static int own_name_ok(const char *name)
+{
+	char *kernel = xasprintf("own:%s", name);
+	int ok = kseries_of(kernel) == &kseries_own;
+
+	if (!ok)
+		lw_err("bad kernel name '%s' for --own: use letters, digits, '.', '_' or '-' (up to 23)",
+		       name);
+	free(kernel);
+	return ok;
+}
+
 /* @origin: where it came from, kept with the kernel ("image X, ..."). */
 static int own_kernel_install(const struct layout *l, const char *name,
 			      const char *image, const char *modules,
@@ -132,11 +145,8 @@ static int own_kernel_install(const struct layout *l, const char *name,
 	char real_img[PATH_MAX], real_mods[PATH_MAX];
 	int built, ret = -1;
 
-	if (kseries_of(kernel) != &kseries_own) {
-		lw_err("bad kernel name '%s' for --own: use letters, digits, '.', '_' or '-' (up to 23)",
-		       name);
+	if (!own_name_ok(name))
 		goto out;
-	}
 	snprintf(ks.name, sizeof(ks.name), "%s", kernel);
 	if (!path_exists(image) || is_dir(image) || !realpath(image, real_img)) {
 		lw_err("--image %s: not a kernel image file; give the bzImage (arch/x86/boot/bzImage or /boot/vmlinuz-RELEASE)",
@@ -223,6 +233,8 @@ int own_kernel_setup_tree(const struct layout *l, const char *name,
 			 NULL };
 	int ret = -1;
 
+	if (!own_name_ok(name))
+		goto out;
 	if (!is_dir(tree) || !realpath(tree, real)) {
 		lw_err("--tree %s: not a directory; give the top of a built kernel tree",
 		       tree);
