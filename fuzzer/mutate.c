@@ -663,16 +663,13 @@ static int det_delay(struct workload *w, unsigned int t, unsigned int j,
 		     unsigned int nj)
 {
 	const struct wl_thread_sites *ts = &thread_sites[t];
-	unsigned int own = ts->n - ts->nshared, at = 0;
+	unsigned int own = ts->n - ts->nshared;
 	struct wl_thread *th = &w->threads[t];
 	struct wl_op op = { .code = WL_DELAY, .len = DET_DELAY_MS, .off = 1 };
 
 	op.arg = ts->ids[ts->nshared + (unsigned long)j * own / nj];
 	make_valid(&op);
-	while (at < th->nops && th->ops[at].code != WL_BARRIER)
-		at++;
-	at = at < th->nops ? at + 1 : 0;
-	return insert_at(th, at, &op) ? -1 : 1;
+	return insert_at(th, racing_from(th), &op) ? -1 : 1;
 }
 
 static unsigned int count_syncs(const struct workload *w)

@@ -762,6 +762,31 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 	rmdir(dir);
 }
 
+/*
+ * A mutator in a fresh campaign directory @dir (LWFUZZ_VM_DIR) and the
+ * one-operation entry it visits (@in, *@n bytes; *@det its own stage).
+ */
+static void *queue_fixture(char *dir, unsigned int seed_no, unsigned char *in,
+			   size_t *n, unsigned int *det)
+{
+	struct workload seed;
+	char why[256];
+	void *m;
+
+	assert_non_null(mkdtemp(dir));
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_SEED_SITES");
+	m = afl_custom_init(NULL, seed_no);
+	assert_int_equal(wl_parse_text("open f2 creat\n", &seed, why,
+				       sizeof(why)),
+			 0);
+	*n = wl_encode(&seed, in, WL_BIN_MAX);
+	wl_mutate_thread_sites(NULL);
+	*det = wl_det_count(&seed);
+	return m;
+}
+
 /* Racing entry @i of a queue: thread 0 writes, thread 1 reads or fsyncs. */
 static void racing_entry(unsigned int i, int urgent, char *text, size_t len,
 			 struct thread_sites *ts)
@@ -807,25 +832,14 @@ static void stages_racing_a_promise_go_first(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-urgent-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload seed, e[66], w;
+	struct workload e[66], w;
 	struct thread_sites ts[66];
-	char why[256];
 	unsigned int det;
 	size_t n, len;
 	void *m;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	setenv("LWFUZZ_VM_DIR", dir, 1);
-	unsetenv("LWFUZZ_SITES");
-	unsetenv("LWFUZZ_SEED_SITES");
-	m = afl_custom_init(NULL, 13);
-	assert_int_equal(wl_parse_text("open f2 creat\n", &seed, why,
-				       sizeof(why)),
-			 0);
-	n = wl_encode(&seed, in, sizeof(in));
-	wl_mutate_thread_sites(NULL);
-	det = wl_det_count(&seed);
+	m = queue_fixture(dir, 13, in, &n, &det);
 	/* 64 that do not race a promise fill the queue; a 65th stays out. */
 	for (unsigned int i = 0; i < 65; i++) {
 		racing_entry(i, 0, text, sizeof(text), &ts[i]);
@@ -902,26 +916,16 @@ static void delay_stage_goes_coarse_to_fine(void **state)
  */
 static void waiting_stages_take_turns(void **state)
 {
-	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256], why[256];
+	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload seed, e[2], w;
+	struct workload e[2], w;
 	struct thread_sites ts[2];
 	unsigned int det, next[2] = { 0, 0 };
 	size_t n, len;
 	void *m;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	setenv("LWFUZZ_VM_DIR", dir, 1);
-	unsetenv("LWFUZZ_SITES");
-	unsetenv("LWFUZZ_SEED_SITES");
-	m = afl_custom_init(NULL, 17);
-	assert_int_equal(wl_parse_text("open f2 creat\n", &seed, why,
-				       sizeof(why)),
-			 0);
-	n = wl_encode(&seed, in, sizeof(in));
-	wl_mutate_thread_sites(NULL);
-	det = wl_det_count(&seed);
+	m = queue_fixture(dir, 17, in, &n, &det);
 	for (unsigned int i = 0; i < 2; i++) {
 		racing_entry(i, 1, text, sizeof(text), &ts[i]);
 		/* 20 sites each thread: a stage of 40. */
