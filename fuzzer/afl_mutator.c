@@ -66,7 +66,8 @@ static const char *const stage_names[] = {
 
 /*
  * A new entry's delay stage, run at once instead of when its turn comes.
- * Urgent: it races a promise (wl_races_a_promise()).
+ * @rank: how it races a promise (wl_races_a_promise()); @own: the entry
+ * is in AFL++'s queue (its visits run what the stage leaves).
  */
 struct follow_up {
 	struct workload w;
@@ -74,7 +75,7 @@ struct follow_up {
 	struct wl_thread_sites view[WL_MAX_THREADS];
 	uint64_t entry; /* entry_hash() */
 	uint64_t seq; /* 0: a free slot */
-	int urgent;
+	int rank, own;
 	unsigned int next, total, in_pass;
 };
 
@@ -92,6 +93,9 @@ struct mutator {
 	unsigned int follow_len, follow_left;
 	uint64_t stages[STAGE_SLOTS]; /* open addressing; 0 is empty */
 	enum mutant_stage last; /* of the last mutant handed out */
+	/* A mutant that newly races a promise (wl_det_new_race()), run last. */
+	struct workload pending;
+	uint64_t pending_entry; /* its entry_hash(); 0: none */
 };
 
 static uint64_t entry_hash(const unsigned char *buf, size_t len)
@@ -197,19 +201,17 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 static int follow_up_before(const struct follow_up *a,
 			    const struct follow_up *b, int evict)
 {
-	if (evict)
-		return a->seq > b->seq;
-	if (a->urgent != b->urgent)
-		return a->urgent > b->urgent;
-	return a->seq < b->seq;
+	if (a->rank != b->rank)
+		return evict ? a->rank < b->rank : a->rank > b->rank;
+	return evict ? a->seq > b->seq : a->seq < b->seq;
 }
 
 /*
- * The waiting stage served next: of the urgent ones if any, the one whose
- * turn came first (queued or last served longest ago).
- * @evict: the one a new urgent stage displaces from a full queue instead
- * (of those not urgent, the one whose turn comes last; NULL when all
- * are urgent).
+ * The waiting stage served next: of the highest rank, the one whose turn
+ * came first (queued or last served longest ago). @evict: the one a new
+ * stage of rank @evict displaces from a full queue instead (of the
+ * lowest rank below @evict, the one whose turn comes last; NULL when
+ * none ranks below it).
  */
 static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 {
@@ -218,7 +220,7 @@ static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 	for (unsigned int i = 0; i < FOLLOW_UPS; i++) {
 		struct follow_up *f = &m->follow[i];
 
-		if (!f->seq || (evict && f->urgent))
+		if (!f->seq || (evict && f->rank >= evict))
 			continue;
 		if (!best || follow_up_before(f, best, evict))
 			best = f;
@@ -229,7 +231,7 @@ static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 /* Stage @f leaves the queue; what it did not serve, its entry's visits do. */
 static void follow_up_drop(struct mutator *m, struct follow_up *f)
 {
-	if (f->next < f->total)
+	if (f->own && f->next < f->total)
 		progress_of(m, f->entry)->next = f->next;
 	f->seq = 0;
 	m->follow_len--;
@@ -237,25 +239,28 @@ static void follow_up_drop(struct mutator *m, struct follow_up *f)
 
 /*
  * Entry @w whose threads raced (its sites @ts give it a delay stage), new
- * or a seed on its first visit: its delay stage waits in a queue, not
- * for AFL++'s queue to come round to it (a queue that grows faster than
- * a campaign at TCG speed visits it, as measured, never), nor slice by
- * slice; its own visits skip it. Stages of entries that race a promise
- * go first (a 33-seed campaign kept 364 racing entries in 25 minutes, 110
- * of them racing a promise, at about 120 mutants a stage); among equals
- * they take turns, STAGE_PASS mutants each (the stage goes coarse to
- * fine, mutate.c): breadth first over the racing entries, where one stage
- * served whole held a campaign for minutes. Not queued when its racing
- * threads ran what an entry queued before ran (stage_queued_before()). A
- * full queue leaves the stage to the entry's own visits, or an urgent
- * stage displaces the one that is not whose turn comes last.
+ * or a seed on its first visit (@own), or a mutant that newly races a
+ * promise, kept or not (wl_det_new_race()): its delay stage waits in a
+ * queue, not for AFL++'s queue to come round to it (a queue that grows
+ * faster than a campaign at TCG speed visits it, as measured, never),
+ * nor slice by slice; its own visits skip it. Stages of entries that
+ * race a promise go first, a file's fsync before sync (a 33-seed campaign
+ * kept 364 racing entries in 25 minutes, 110 of them racing a promise, at
+ * about 120 mutants a stage); among equals they take turns, STAGE_PASS
+ * mutants each (the stage goes coarse to fine, mutate.c): breadth first
+ * over the racing entries, where one stage served whole held a campaign
+ * for minutes. Not queued when its racing threads ran what an entry
+ * queued before ran (stage_queued_before()). A full queue leaves the
+ * stage to the entry's own visits, or the stage displaces one of a lower
+ * rank (the one whose turn comes last).
  */
 static void follow_up_push(struct mutator *m, const struct workload *w,
-			   const struct thread_sites *ts, uint64_t entry)
+			   const struct thread_sites *ts, uint64_t entry,
+			   int own)
 {
 	struct follow_up *f = NULL;
 	struct wl_thread_sites view[WL_MAX_THREADS];
-	int urgent = wl_races_a_promise(w);
+	int rank = wl_races_a_promise(w);
 	unsigned int n;
 
 	sites_view(view, ts);
@@ -265,13 +270,15 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	if (!n)
 		return;
 	if (m->follow_len == FOLLOW_UPS) {
-		struct follow_up *victim = urgent ? follow_up_pick(m, 1) : NULL;
+		struct follow_up *victim =
+			rank ? follow_up_pick(m, rank) : NULL;
 
 		if (!victim)
 			return;
 		follow_up_drop(m, victim);
 	}
-	progress_of(m, entry)->next = n;
+	if (own)
+		progress_of(m, entry)->next = n;
 	if (stage_queued_before(m, ts, w->nthreads))
 		return;
 	for (unsigned int i = 0; i < FOLLOW_UPS && !f; i++)
@@ -283,7 +290,8 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	sites_view(f->view, &f->ts);
 	f->entry = entry;
 	f->seq = ++m->follow_seq;
-	f->urgent = urgent;
+	f->rank = rank;
+	f->own = own;
 	f->next = 0;
 	f->in_pass = 0;
 	f->total = n;
@@ -311,6 +319,45 @@ static int follow_up_next(struct mutator *m, struct workload *out)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * The thread sites the last execution left in the VM directory, when
+ * they are @w's (else NULL; free() it).
+ */
+static struct thread_sites *last_sites(const struct workload *w)
+{
+	const char *dir = getenv("LWFUZZ_VM_DIR");
+	char *path = dir ? path_join(dir, THREAD_SITES_FILE) : NULL;
+	struct thread_sites *ts = NULL;
+	size_t len = 0;
+
+	if (path)
+		ts = (struct thread_sites *)read_file(path, &len);
+	free(path);
+	if (ts && (len != sizeof(*ts) || ts->hash != thread_sites_key(w))) {
+		free(ts);
+		ts = NULL;
+	}
+	return ts;
+}
+
+/*
+ * The mutant handed out last newly raced a promise and AFL++ did not
+ * keep it (afl_custom_queue_new_entry() would have taken it): its
+ * execution's sites give it a delay stage of its own.
+ */
+static void pending_stage(struct mutator *m)
+{
+	struct thread_sites *ts;
+
+	if (!m->pending_entry)
+		return;
+	ts = last_sites(&m->pending);
+	if (ts)
+		follow_up_push(m, &m->pending, ts, m->pending_entry, 0);
+	m->pending_entry = 0;
+	free(ts);
 }
 
 /*
@@ -369,6 +416,7 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 	struct workload orig;
 	const struct hot_entry *hot;
 
+	pending_stage(m);
 	if (wl_decode(buf, buf_size, &orig))
 		memset(&orig, 0, sizeof(orig));
 	hot = hot_of(m, &orig);
@@ -376,13 +424,19 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 	/* This visit's deterministic mutants come first, in order. */
 	while (m->det_entry == entry_hash(buf, buf_size) &&
 	       m->det_next < m->det_end) {
+		unsigned int k = m->det_next++;
+
 		w = orig;
-		if (wl_det_mutant(&w, m->det_next++) == 1 &&
+		if (wl_det_mutant(&w, k) == 1 &&
 		    (n = wl_encode(&w, m->out,
 				   max_size < sizeof(m->out)
 					   ? max_size
 					   : sizeof(m->out)))) {
 			m->last = STAGE_DET;
+			if (wl_det_new_race(&orig, k, &w)) {
+				m->pending = w;
+				m->pending_entry = entry_hash(m->out, n);
+			}
 			*out_buf = m->out;
 			return n;
 		}
@@ -446,11 +500,12 @@ unsigned int afl_custom_fuzz_count(void *data, const unsigned char *buf,
 
 	if (!m || wl_decode(buf, buf_size, &w))
 		return MUTANTS_PER_ENTRY;
+	pending_stage(m);
 	hot = hot_of(m, &w);
 	p = progress_of(m, h);
 	/* A seed (AFL++ announces no seed) that raced: its delay stage too. */
 	if (hot && !p->next)
-		follow_up_push(m, &w, &hot->ts, h);
+		follow_up_push(m, &w, &hot->ts, h, 1);
 	wl_mutate_thread_sites(hot ? hot->view : NULL);
 	total = wl_det_count(&w);
 	m->det_entry = h;
@@ -482,39 +537,39 @@ uint8_t afl_custom_queue_new_entry(void *data, const uint8_t *new_queue,
 				   const uint8_t *orig_queue)
 {
 	struct mutator *m = data;
-	const char *dir = getenv("LWFUZZ_VM_DIR");
-	char *path, *buf;
-	size_t len = 0, rlen = 0;
-	struct thread_sites *ts;
+	struct thread_sites *ts = NULL;
+	size_t len = 0;
+	char *buf;
 	struct workload w;
+	uint64_t h;
 
 	(void)orig_queue;
-	if (!m || !dir)
+	if (!m)
 		return 0;
-	path = path_join(dir, THREAD_SITES_FILE);
-	ts = (struct thread_sites *)read_file(path, &rlen);
 	buf = read_file((const char *)new_queue, &len);
-	if (ts && rlen == sizeof(*ts) && buf &&
-	    !wl_decode((unsigned char *)buf, len, &w) &&
-	    ts->hash == thread_sites_key(&w)) {
-		uint64_t h = entry_hash((unsigned char *)buf, len);
+	if (!buf || wl_decode((unsigned char *)buf, len, &w))
+		goto out;
+	h = entry_hash((unsigned char *)buf, len);
+	if (h == m->pending_entry)
+		m->pending_entry = 0; /* kept: its stage comes as an entry's */
+	ts = last_sites(&w);
+	if (!ts)
+		goto out;
+	remember(m, ts);
+	if (m->last != STAGE_DELAY) {
+		follow_up_push(m, &w, ts, h, 1);
+	} else {
+		/* One preemption per run: no delay stage of its own. */
+		struct wl_thread_sites view[WL_MAX_THREADS];
 
-		remember(m, ts);
-		if (m->last != STAGE_DELAY) {
-			follow_up_push(m, &w, ts, h);
-		} else {
-			/* One preemption per run: no delay stage of its own. */
-			struct wl_thread_sites view[WL_MAX_THREADS];
-
-			sites_view(view, ts);
-			wl_mutate_thread_sites(view);
-			progress_of(m, h)->next = wl_delay_stage_count(&w);
-			wl_mutate_thread_sites(NULL);
-		}
+		sites_view(view, ts);
+		wl_mutate_thread_sites(view);
+		progress_of(m, h)->next = wl_delay_stage_count(&w);
+		wl_mutate_thread_sites(NULL);
 	}
+out:
 	free(buf);
 	free(ts);
-	free(path);
 	return 0;
 }
 

@@ -469,6 +469,14 @@ static unsigned int racing_from(const struct wl_thread *th)
 	return 0;
 }
 
+/* Does thread @th sleep as soon as it races: to let the others go first? */
+static int naps_first(const struct wl_thread *th)
+{
+	unsigned int i = racing_from(th);
+
+	return i < th->nops && th->ops[i].code == WL_SLEEP;
+}
+
 /* 1 when @m changes what durability point @d promises. */
 static int breaks_promise(const struct wl_op *d, const struct wl_op *m)
 {
@@ -486,24 +494,32 @@ static int breaks_promise(const struct wl_op *d, const struct wl_op *m)
 
 int wl_races_a_promise(const struct workload *w)
 {
+	int rank = PROMISE_NONE;
+
 	for (unsigned int a = 0; a < w->nthreads; a++) {
 		const struct wl_thread *ta = &w->threads[a];
 
 		for (unsigned int i = racing_from(ta); i < ta->nops; i++) {
-			if (!is_sync(&ta->ops[i]))
+			const struct wl_op *d = &ta->ops[i];
+
+			if (!is_sync(d))
 				continue;
 			for (unsigned int b = 0; b < w->nthreads; b++) {
 				const struct wl_thread *tb = &w->threads[b];
 
 				for (unsigned int j = racing_from(tb);
-				     b != a && j < tb->nops; j++)
-					if (breaks_promise(&ta->ops[i],
-							   &tb->ops[j]))
-						return 1;
+				     b != a && j < tb->nops; j++) {
+					if (!breaks_promise(d, &tb->ops[j]))
+						continue;
+					if (d->code == WL_FSYNC ||
+					    d->code == WL_FDATASYNC)
+						return PROMISE_FSYNC;
+					rank = PROMISE_SYNC;
+				}
 			}
 		}
 	}
-	return 0;
+	return rank;
 }
 
 /* The flag values @op could have instead of its own. */
@@ -718,19 +734,22 @@ static int det_walk(struct workload *w, const struct workload *src,
 	 * Round robin over the racing threads: each is searched as fast.
 	 * Coarse to fine over each thread's sites (0, 1/2, 1/4, 3/4, ...):
 	 * a window several functions wide is hit early, and the stage is
-	 * served in passes (afl_mutator.c).
+	 * served in passes (afl_mutator.c). A thread that naps first is
+	 * there to run into the others' middle: they are stopped first.
 	 */
-	for (unsigned int q = 0; q < DET_DELAY_SITES; q++)
-		for (unsigned int t = 0; t < src->nthreads; t++) {
-			unsigned int nj = det_delay_sites(src, t);
-			unsigned int j = coarse_to_fine(q, nj);
+	for (int late = 0; late < 2; late++)
+		for (unsigned int q = 0; q < DET_DELAY_SITES; q++)
+			for (unsigned int t = 0; t < src->nthreads; t++) {
+				unsigned int nj = det_delay_sites(src, t);
+				unsigned int j = coarse_to_fine(q, nj);
 
-			if (j >= nj)
-				continue;
-			if (w && k == n)
-				return det_delay(w, t, j, nj);
-			n++;
-		}
+				if (j >= nj ||
+				    naps_first(&src->threads[t]) != late)
+					continue;
+				if (w && k == n)
+					return det_delay(w, t, j, nj);
+				n++;
+			}
 	if (!delays_only) {
 		unsigned int nsync = count_syncs(src);
 
@@ -786,6 +805,15 @@ unsigned int wl_det_count(const struct workload *w)
 int wl_det_mutant(struct workload *w, unsigned int k)
 {
 	return det_mutant(w, k, 0);
+}
+
+int wl_det_new_race(const struct workload *src, unsigned int k,
+		    const struct workload *mutant)
+{
+	unsigned int first = det_count(src, 1);
+
+	return k >= first && k < first + count_syncs(src) &&
+	       wl_races_a_promise(mutant) > wl_races_a_promise(src);
 }
 
 unsigned int wl_delay_stage_count(const struct workload *w)

@@ -28,8 +28,8 @@ void wl_mutate_sites(const uint32_t *ids, unsigned int n);
  * btrfs functions it ran (ids), the first @nshared another thread ran
  * too (race sites). A delay made for or moved within a thread with sites
  * goes to one of them three times in four (a third of those a race site,
- * the rest one only that thread ran), so it stops where that thread goes. NULL: none known. Kept, not
- * copied.
+ * the rest one only that thread ran), so it stops where that thread
+ * goes. NULL: none known. Kept, not copied.
  */
 struct wl_thread_sites {
 	const uint32_t *ids;
@@ -55,10 +55,11 @@ int wl_mutate(struct workload *w, uint64_t *rng, const struct workload *other);
  * delay stage, when the thread sites set by wl_mutate_thread_sites() show
  * two threads that ran btrfs code while racing: each such thread stopped
  * for 200 ms at the first entry of each function only it ran (at most 64,
- * evenly spread, coarse to fine; the threads take turns), armed right
- * after its first barrier: a preemption at each step of its own
- * operations, one at a time, for the other threads to run into. Then each durability point forked into a racing thread
- * one or two operations early, 50 ms late or at once, run once before
+ * evenly spread, coarse to fine; the threads take turns, those that nap
+ * first after their barrier last), armed right after its first barrier:
+ * a preemption at each step of its own operations, one at a time, for
+ * the other threads to run into. Then each durability point forked into
+ * a racing thread one or two operations early, 50 ms late or at once, run once before
  * the race too or not (mutate.c, sync_forks), then every other value
  * of each operation's flags (open flags, direct or buffered, fallocate
  * mode). The count and the mutants depend on the thread sites set.
@@ -67,12 +68,26 @@ unsigned int wl_det_count(const struct workload *w);
 /* Turn @w into deterministic mutant @k: 1, or 0/-1 (left unchanged). */
 int wl_det_mutant(struct workload *w, unsigned int k);
 /*
- * 1 when, once its threads race (after their first barrier), one thread's
- * durability point may run while another thread changes what it promises
- * (the file, an entry of the directory, anything for sync): the races
- * lwfuzz's oracle can catch.
+ * Whether, once its threads race (after their first barrier), one
+ * thread's durability point may run while another thread changes what it
+ * promises (the file, an entry of the directory, anything for sync): the
+ * races lwfuzz's oracle can catch. PROMISE_FSYNC when a file's or
+ * directory's own point (fsync, fdatasync) is raced: btrfs logs those
+ * in its log tree, the fast path most of its fsync fixes are in;
+ * PROMISE_SYNC when only sync or syncfs is (a whole transaction commit).
  */
+enum promise_race { PROMISE_NONE, PROMISE_SYNC, PROMISE_FSYNC };
+
 int wl_races_a_promise(const struct workload *w);
+/*
+ * 1 when deterministic mutant @k of @src (made as @mutant) is a
+ * durability point forked the stage's first way (persisted, napping, one
+ * operation back) that races a promise more than @src did: a race worth
+ * its delay stage whether or not AFL++ keeps the mutant (without a
+ * delay it seldom races, so it seldom covers anything new).
+ */
+int wl_det_new_race(const struct workload *src, unsigned int k,
+		    const struct workload *mutant);
 /* The delay stage alone: the first wl_delay_stage_count() of those. */
 unsigned int wl_delay_stage_count(const struct workload *w);
 int wl_delay_stage_mutant(struct workload *w, unsigned int k);

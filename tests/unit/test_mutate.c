@@ -473,8 +473,9 @@ static void forks_try_every_durability_point_first(void **state)
 /*
  * Which races can break a promise: a durability point in one thread
  * while another changes its file, an entry of its directory, or anything
- * for sync, both past their first barrier. Negative controls: a read, a
- * change to another file, a change made before the barrier.
+ * for sync, both past their first barrier; a file's own point ranks
+ * above sync. Negative controls: a read, a change to another file, a
+ * change made before the barrier.
  */
 static void races_of_a_promise(void **state)
 {
@@ -483,13 +484,15 @@ static void races_of_a_promise(void **state)
 		int races;
 	} cases[] = {
 		{ "open f0 creat\nbarrier 1\npwrite f0 0 4K seed=1\n"
-		  "thread\nbarrier 1\nfsync f0\n", 1 },
+		  "thread\nbarrier 1\nfsync f0\n", PROMISE_FSYNC },
 		{ "mkdir d0\nbarrier 1\nopen d0/f1 creat\n"
-		  "thread\nbarrier 1\nfsync d0\n", 1 },
+		  "thread\nbarrier 1\nfsync d0\n", PROMISE_FSYNC },
 		{ "open f0 creat\nbarrier 1\nsetxattr f0 x0 10 seed=1\n"
-		  "thread\nbarrier 1\nsync\n", 1 },
+		  "thread\nbarrier 1\nsync\n", PROMISE_SYNC },
 		{ "open f0 creat\nbarrier 1\nfallocate f0 0 1M\n"
-		  "thread\nfdatasync f0\n", 1 },
+		  "thread\nfdatasync f0\n", PROMISE_FSYNC },
+		{ "open f0 creat\nbarrier 1\npwrite f0 0 4K seed=1\n"
+		  "thread\nbarrier 1\nsync\nfsync f0\n", PROMISE_FSYNC },
 		{ "open f0 creat\nbarrier 1\npread f0 0 4K\n"
 		  "thread\nbarrier 1\nfsync f0\n", 0 },
 		{ "open f0 creat\nopen f1 creat\nbarrier 1\n"
@@ -757,6 +760,135 @@ static void racing_new_entries_get_their_delay_stage_at_once(void **state)
 		assert_int_equal(wl_det_mutant(&want, 4), 1);
 		assert_true(wl_equal(&w, &want));
 	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
+/*
+ * A thread that naps as soon as it races is there to run into the
+ * others' middle: the delay stage stops the others first, then it.
+ */
+static void napping_threads_are_stopped_last(void **state)
+{
+	static const char race[] = "open f0 creat\n"
+				   "barrier 1\n"
+				   "pwrite f0 0 64K direct seed=1\n"
+				   "thread\n"
+				   "barrier 1\n"
+				   "sleep 50ms\n"
+				   "fsync f0\n";
+	static const uint32_t ids0[] = { 7, 10, 11, 12 }, ids1[] = { 7, 21, 22 };
+	static const unsigned int thread_of[] = { 0, 0, 0, 1, 1 };
+	struct wl_thread_sites ts[WL_MAX_THREADS] = { { ids0, 4, 1 },
+						       { ids1, 3, 1 } };
+	struct workload seed, w;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(wl_parse_text(race, &seed, why, sizeof(why)), 0);
+	wl_mutate_thread_sites(ts);
+	assert_int_equal(wl_delay_stage_count(&seed), 5);
+	for (unsigned int k = 0; k < 5; k++) {
+		unsigned int t = thread_of[k];
+
+		w = seed;
+		assert_int_equal(wl_delay_stage_mutant(&w, k), 1);
+		assert_int_equal(w.threads[t].nops, seed.threads[t].nops + 1);
+	}
+	wl_mutate_thread_sites(NULL);
+}
+
+/*
+ * Leave thread sites (variant @v) as an execution of @w would have left
+ * them, or (!@its_own) another workload's.
+ */
+static void left_sites(const char *dir, const struct workload *w,
+		       unsigned int v, int its_own)
+{
+	struct thread_sites ts = {
+		.n = { 3, 2 },
+		.nshared = { 1, 1 },
+		.ids = { { 7, 11, 12 }, { 7, 21 } },
+	};
+	char *tsp = path_join(dir, THREAD_SITES_FILE);
+
+	ts.ids[0][2] += v;
+	ts.hash = thread_sites_key(w) + !its_own;
+	assert_int_equal(write_file_atomic(tsp, &ts, sizeof(ts)), 0);
+	free(tsp);
+}
+
+/*
+ * A durability point forked so that it newly races a promise gets its
+ * delay stage from its one execution though AFL++ does not keep it (it
+ * seldom covers anything new before a delay makes it race). Negative
+ * controls: the other ways of the fork, and a fork whose execution left
+ * no sites of its own, get none.
+ */
+static void new_races_get_their_stage_kept_or_not(void **state)
+{
+	static const char *const seeds[] = {
+		"open f0 creat\npwrite f0 0 4K seed=1\nfsync f0\n",
+		"open f1 creat\npwrite f1 0 4K seed=1\nfsync f1\n",
+	};
+	static const uint32_t ids0[] = { 7, 11, 12 }, ids1[] = { 7, 21 };
+	struct wl_thread_sites view[WL_MAX_THREADS] = { { ids0, 3, 1 },
+							{ ids1, 2, 1 } };
+	char dir[] = "/tmp/lwfuzz-test-newrace-XXXXXX", why[256];
+	unsigned char in[2][WL_BIN_MAX], *out;
+	struct workload seed[2], fork[2], w;
+	unsigned int det[2];
+	size_t n[2], len;
+	void *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("LWFUZZ_VM_DIR", dir, 1);
+	unsetenv("LWFUZZ_SITES");
+	unsetenv("LWFUZZ_SEED_SITES");
+	m = afl_custom_init(NULL, 5);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(wl_parse_text(seeds[i], &seed[i], why,
+					       sizeof(why)),
+				 0);
+		n[i] = wl_encode(&seed[i], in[i], WL_BIN_MAX);
+		wl_mutate_thread_sites(NULL);
+		det[i] = wl_det_count(&seed[i]);
+		assert_true(det[i] <= 16);
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		/* Seed 1's visit: seed 0's fork's stage waits. */
+		assert_int_equal(afl_custom_fuzz_count(m, in[i], n[i]),
+				 det[i] + 4 + 16 * i);
+		for (unsigned int k = 0; k < det[i]; k++) {
+			len = afl_custom_fuzz(m, in[i], n[i], &out, NULL, 0,
+					      WL_BIN_MAX);
+			assert_int_equal(wl_decode(out, len, &w), 0);
+			if (k == 0) {
+				assert_true(wl_det_new_race(&seed[i], 0, &w));
+				fork[i] = w;
+			}
+			/* Seed 1's fork ran, but left no sites of its own. */
+			left_sites(dir, &w, k, k || !i);
+		}
+	}
+	wl_mutate_thread_sites(view);
+	assert_int_equal(wl_delay_stage_count(&fork[0]), 3);
+	for (unsigned int k = 0; k < 3; k++) {
+		struct workload want = fork[0];
+
+		len = afl_custom_fuzz(m, in[1], n[1], &out, NULL, 0,
+				      WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_delay_stage_mutant(&want, k), 1);
+		assert_true(wl_equal(&w, &want));
+	}
+	/* Nothing else waits. */
+	afl_custom_fuzz(m, in[1], n[1], &out, NULL, 0, WL_BIN_MAX);
+	assert_int_equal(afl_custom_fuzz_count(m, in[0], n[0]),
+			 afl_custom_fuzz_count(NULL, NULL, 0));
 	afl_custom_deinit(m);
 	unsetenv("LWFUZZ_VM_DIR");
 	rmdir(dir);
@@ -1064,6 +1196,8 @@ int main(void)
 		cmocka_unit_test(stages_racing_a_promise_go_first),
 		cmocka_unit_test(delay_stage_goes_coarse_to_fine),
 		cmocka_unit_test(waiting_stages_take_turns),
+		cmocka_unit_test(napping_threads_are_stopped_last),
+		cmocka_unit_test(new_races_get_their_stage_kept_or_not),
 	};
 
 	return cmocka_run_group_tests_name("mutate", tests, NULL, NULL);
