@@ -894,6 +894,9 @@ static void new_races_get_their_stage_kept_or_not(void **state)
 	rmdir(dir);
 }
 
+/* The mutator's queue of waiting delay stages holds 64 (afl_mutator.c). */
+#define FOLLOW_UPS_IN_TEST 64
+
 /*
  * A mutator in a fresh campaign directory @dir (LWFUZZ_VM_DIR) and the
  * one-operation entry it visits (@in, *@n bytes; *@det its own stage).
@@ -919,14 +922,23 @@ static void *queue_fixture(char *dir, unsigned int seed_no, unsigned char *in,
 	return m;
 }
 
-/* Racing entry @i of a queue: thread 0 writes, thread 1 reads or fsyncs. */
-static void racing_entry(unsigned int i, int urgent, char *text, size_t len,
+/*
+ * Racing entry @i of a queue: thread 0 writes, thread 1 reads, syncs or
+ * fsyncs, as @rank (wl_races_a_promise()) says.
+ */
+static void racing_entry(unsigned int i, int rank, char *text, size_t len,
 			 struct thread_sites *ts)
 {
+	static const char *const other[] = {
+		[PROMISE_NONE] = "pread f0 0 4K",
+		[PROMISE_SYNC] = "sync",
+		[PROMISE_FSYNC] = "fsync f0",
+	};
+
 	snprintf(text, len,
 		 "open f0 creat\nbarrier 1\npwrite f0 0 4K seed=%u\n"
 		 "thread\nbarrier 1\n%s\n",
-		 i + 1, urgent ? "fsync f0" : "pread f0 0 4K");
+		 i + 1, other[rank]);
 	memset(ts, 0, sizeof(*ts));
 	ts->n[0] = 2;
 	ts->n[1] = 1;
@@ -974,14 +986,14 @@ static void stages_racing_a_promise_go_first(void **state)
 	m = queue_fixture(dir, 13, in, &n, &det);
 	/* 64 that do not race a promise fill the queue; a 65th stays out. */
 	for (unsigned int i = 0; i < 65; i++) {
-		racing_entry(i, 0, text, sizeof(text), &ts[i]);
+		racing_entry(i, PROMISE_NONE, text, sizeof(text), &ts[i]);
 		keep_entry(m, dir, text, &ts[i], &e[i]);
 		assert_false(wl_races_a_promise(&e[i]));
 	}
 	assert_true(own_visit_starts_at(m, &e[64], &ts[64], 0));
 	assert_true(own_visit_starts_at(m, &e[63], &ts[63], 3));
 	/* One that races a promise displaces the last in turn, 63. */
-	racing_entry(65, 1, text, sizeof(text), &ts[65]);
+	racing_entry(65, PROMISE_FSYNC, text, sizeof(text), &ts[65]);
 	keep_entry(m, dir, text, &ts[65], &e[65]);
 	assert_true(wl_races_a_promise(&e[65]));
 	assert_true(own_visit_starts_at(m, &e[63], &ts[63], 0));
@@ -1046,6 +1058,54 @@ static void delay_stage_goes_coarse_to_fine(void **state)
  * Waiting delay stages take turns, 16 mutants each: the second waits for
  * one pass of the first, not for all of it.
  */
+/*
+ * A stage racing a file's fsync (btrfs's log tree) is served before one
+ * racing sync though queued after it, and displaces it from a full
+ * queue: the sync one is then its entry's own visits' again.
+ */
+static void fsync_races_go_before_sync_races(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-rank-XXXXXX", text[256];
+	unsigned char in[WL_BIN_MAX], *out;
+	struct workload e[FOLLOW_UPS_IN_TEST + 1], w;
+	struct thread_sites ts[FOLLOW_UPS_IN_TEST + 1];
+	unsigned int det, last = FOLLOW_UPS_IN_TEST;
+	size_t n, len;
+	void *m;
+
+	(void)state;
+	m = queue_fixture(dir, 19, in, &n, &det);
+	for (unsigned int i = 0; i < last; i++) {
+		racing_entry(i, PROMISE_SYNC, text, sizeof(text), &ts[i]);
+		keep_entry(m, dir, text, &ts[i], &e[i]);
+		assert_int_equal(wl_races_a_promise(&e[i]), PROMISE_SYNC);
+	}
+	racing_entry(last, PROMISE_FSYNC, text, sizeof(text), &ts[last]);
+	keep_entry(m, dir, text, &ts[last], &e[last]);
+	/* The sync stage whose turn comes last gave it its place. */
+	assert_true(own_visit_starts_at(m, &e[last - 1], &ts[last - 1], 0));
+	afl_custom_fuzz_count(m, in, n);
+	for (unsigned int i = 0; i < det; i++)
+		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+	for (unsigned int k = 0; k < 6; k++) {
+		unsigned int from = k < 3 ? last : 0;
+		struct wl_thread_sites view[WL_MAX_THREADS] = {
+			{ ts[from].ids[0], 2, 0 }, { ts[from].ids[1], 1, 0 }
+		};
+		struct workload want = e[from];
+
+		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_delay_stage_mutant(&want, k % 3), 1);
+		if (!wl_equal(&w, &want))
+			fail_msg("mutant %u is not stage %u's", k, from);
+	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
 static void waiting_stages_take_turns(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256];
@@ -1059,7 +1119,7 @@ static void waiting_stages_take_turns(void **state)
 	(void)state;
 	m = queue_fixture(dir, 17, in, &n, &det);
 	for (unsigned int i = 0; i < 2; i++) {
-		racing_entry(i, 1, text, sizeof(text), &ts[i]);
+		racing_entry(i, PROMISE_FSYNC, text, sizeof(text), &ts[i]);
 		/* 20 sites each thread: a stage of 40. */
 		ts[i].n[0] = ts[i].n[1] = 20;
 		for (unsigned int j = 0; j < 20; j++) {
@@ -1196,6 +1256,7 @@ int main(void)
 		cmocka_unit_test(stages_racing_a_promise_go_first),
 		cmocka_unit_test(delay_stage_goes_coarse_to_fine),
 		cmocka_unit_test(waiting_stages_take_turns),
+		cmocka_unit_test(fsync_races_go_before_sync_races),
 		cmocka_unit_test(napping_threads_are_stopped_last),
 		cmocka_unit_test(new_races_get_their_stage_kept_or_not),
 	};
