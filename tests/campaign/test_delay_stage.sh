@@ -27,16 +27,9 @@ seeds=$WORK/seeds
 mkdir -p "$seeds"
 cp corpus/seeds/prealloc-race.lw "$seeds/"
 
-t0=$(date +%s)
-run_seeing_qemu "$WORK/buggy.txt" "$LWFUZZ" fuzz -k buggy -d 0 -t 10m \
-	--stop-on missing-csum --no-minimize --no-record -c "$seeds" -o "$WORK/buggy"
-rc=$?
-qemu=$QEMU_PIDS
-out=$(cat "$WORK/buggy.txt")
-took=$(($(date +%s) - t0))
-bexecs=$(campaign_executions "$WORK/buggy")
-echo "# buggy: $bexecs executions in $took s"
-echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
+campaign_run buggy -k buggy -d 0 -t 10m --stop-on missing-csum \
+	--no-minimize --no-record -c "$seeds"
+rc=$CAMPAIGN_RC qemu=$CAMPAIGN_QEMU took=$CAMPAIGN_SECS bexecs=$CAMPAIGN_EXECS
 check "delay-stage: the seed is clean on buggy with the knob at 0" \
 	grep -q 'seed prealloc-race.bin: clean' "$WORK/buggy.txt"
 check "delay-stage: buggy files a missing-csum finding within 10 minutes (${took} s)" \
@@ -52,12 +45,9 @@ check "delay-stage: AFL++ kept entries the delay stage made" \
 check "delay-stage: no QEMU left (the campaign's QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 
 secs=$((took < 300 ? 300 : took))
-run_seeing_qemu "$WORK/fixed.txt" "$LWFUZZ" fuzz -k fixed -d 0 -t ${secs}s \
-	--no-minimize --no-record -c "$seeds" -o "$WORK/fixed"
-rc=$?
-out=$(cat "$WORK/fixed.txt")
-echo "$out" | grep -E 'new finding|unique|elapsed' | tail -3 | sed 's/^/# /'
-fexecs=$(campaign_executions "$WORK/fixed")
+campaign_run fixed -k fixed -d 0 -t ${secs}s --no-minimize --no-record \
+	-c "$seeds"
+rc=$CAMPAIGN_RC fexecs=$CAMPAIGN_EXECS
 min=$((bexecs > 120 ? bexecs : 120))
 check "delay-stage: the fixed campaign ran its delay stage (exit $rc: 0 or 1; $fexecs executions, at least $min)" \
 	test "$rc" -le 1 -a "$fexecs" -ge "$min"

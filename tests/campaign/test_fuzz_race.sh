@@ -31,16 +31,10 @@ for s in buffered-fsync prealloc-race-keep-size punch-hole rename-fsync snapshot
 	cp "corpus/seeds/$s.lw" "$seeds/"
 done
 
-t0=$(date +%s)
-run_seeing_qemu "$WORK/buggy.txt" "$LWFUZZ" fuzz -k buggy -d 200 -t 12m \
-	--stop-on missing-csum --no-minimize -c "$seeds" -o "$WORK/buggy"
-rc=$?
-qemu=$QEMU_PIDS
+campaign_run buggy -k buggy -d 200 -t 12m --stop-on missing-csum \
+	--no-minimize -c "$seeds"
+rc=$CAMPAIGN_RC qemu=$CAMPAIGN_QEMU took=$CAMPAIGN_SECS bexecs=$CAMPAIGN_EXECS
 out=$(cat "$WORK/buggy.txt")
-took=$(($(date +%s) - t0))
-bexecs=$(campaign_executions "$WORK/buggy")
-echo "# buggy: $bexecs executions in $took s"
-echo "$out" | grep -E 'new finding|unique|elapsed' | tail -4 | sed 's/^/# /'
 check "race-campaign: every seed is clean on buggy (no finding at the seed stage)" \
 	lacks 'seed .*FINDING' "$out"
 check "race-campaign: buggy files a missing-csum finding within 12 minutes (${took} s)" \
@@ -71,13 +65,9 @@ check "race-bisect: the seed fix makes the campaign's finding disappear" \
 
 # fixed, for as long as buggy needed (at least 2 minutes).
 secs=$((took < 120 ? 120 : took))
-run_seeing_qemu "$WORK/fixed.txt" "$LWFUZZ" fuzz -k fixed -d 200 -t ${secs}s \
-	--no-minimize --no-record -c "$seeds" -o "$WORK/fixed"
-rc=$?
-qemu=$QEMU_PIDS
-out=$(cat "$WORK/fixed.txt")
-echo "$out" | grep -E 'new finding|unique|elapsed' | tail -4 | sed 's/^/# /'
-fexecs=$(campaign_executions "$WORK/fixed")
+campaign_run fixed -k fixed -d 200 -t ${secs}s --no-minimize --no-record \
+	-c "$seeds"
+rc=$CAMPAIGN_RC qemu=$CAMPAIGN_QEMU fexecs=$CAMPAIGN_EXECS
 min=$((bexecs / 2 > 10 ? bexecs / 2 : 10))
 if ls "$WORK"/fixed/findings/*/signature >/dev/null 2>&1; then
 	keep=/tmp/lwfuzz-fixed-findings.$$

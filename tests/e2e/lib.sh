@@ -151,6 +151,24 @@ run_seeing_qemu() {
 	wait "$pid"
 }
 
+# campaign_run NAME ARGS...: `lwfuzz fuzz ARGS -o $WORK/NAME`, its output
+# in $WORK/NAME.txt. Sets CAMPAIGN_RC (its exit), CAMPAIGN_QEMU (the QEMU
+# seen running), CAMPAIGN_SECS and CAMPAIGN_EXECS (scripts/campaign-out.sh)
+# and prints them with its last progress lines.
+campaign_run() {
+	local name=$1 t0
+	shift
+	t0=$(date +%s)
+	run_seeing_qemu "$WORK/$name.txt" "$LWFUZZ" fuzz "$@" -o "$WORK/$name"
+	CAMPAIGN_RC=$?
+	CAMPAIGN_QEMU=$QEMU_PIDS
+	CAMPAIGN_SECS=$(($(date +%s) - t0))
+	CAMPAIGN_EXECS=$(campaign_executions "$WORK/$name")
+	echo "# $name: $CAMPAIGN_EXECS executions in $CAMPAIGN_SECS s (exit $CAMPAIGN_RC)"
+	grep -E 'new finding|unique|elapsed' "$WORK/$name.txt" | tail -4 |
+		sed 's/^/# /'
+}
+
 # qemu_gone SEEN: SEEN (the PIDs of the QEMU seen running before the stop)
 # is not empty, and no QEMU of this test runs now.
 qemu_gone() {
