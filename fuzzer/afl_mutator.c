@@ -39,6 +39,9 @@
 /* Mutants of one stage before the next waiting stage's turn. */
 #define STAGE_PASS 16
 #define STAGE_SLOTS 4096 /* the site lists of delay stages already queued */
+/* Delay sites some delay-stage mutant stopped at (btrfs has ~4 000). */
+#define PROBED_SLOTS 16384
+#define STAGE_MAX 256 /* mutants of one delay stage (mutate.c: 4 x 64) */
 /* Queue entries with thread sites (a full table forgets; 4 KiB each). */
 #define HOT_SLOTS 1024
 
@@ -77,6 +80,8 @@ struct follow_up {
 	uint64_t seq; /* 0: a free slot */
 	int rank, own;
 	unsigned int next, total, in_pass;
+	unsigned int novel; /* its sites not probed yet, as last counted */
+	uint32_t site[STAGE_MAX]; /* where each of its mutants stops */
 };
 
 struct mutator {
@@ -92,6 +97,8 @@ struct mutator {
 	uint64_t follow_seq; /* of the last one queued */
 	unsigned int follow_len, follow_left;
 	uint64_t stages[STAGE_SLOTS]; /* open addressing; 0 is empty */
+	uint64_t probed[PROBED_SLOTS]; /* site ids | 1 << 32; 0 is empty */
+	struct follow_up *serving; /* the stage whose pass is being served */
 	enum mutant_stage last; /* of the last mutant handed out */
 	/* A mutant that newly races a promise (wl_det_new_race()), run last. */
 	struct workload pending;
@@ -197,21 +204,58 @@ static int stage_queued_before(struct mutator *m, const struct thread_sites *ts,
 	return !isnew;
 }
 
+/* The slot of delay site @id in the probed set (*@isnew: not probed). */
+static uint64_t *probed_slot(struct mutator *m, uint32_t id, int *isnew)
+{
+	return slot_of(m->probed, sizeof(*m->probed), PROBED_SLOTS,
+		       id | 1ULL << 32, isnew);
+}
+
+static int probed(struct mutator *m, uint32_t id)
+{
+	uint64_t key = id | 1ULL << 32;
+
+	for (unsigned int i = 0; i < PROBED_SLOTS; i++) {
+		uint64_t k = m->probed[(key + i) % PROBED_SLOTS];
+
+		if (k == key)
+			return 1;
+		if (!k)
+			return 0;
+	}
+	return 0;
+}
+
+/* Stage @f's mutants left that stop at a site no mutant stopped at yet. */
+static unsigned int novelty(struct mutator *m, const struct follow_up *f)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = f->next; k < f->total && k < STAGE_MAX; k++)
+		n += !probed(m, f->site[k]);
+	return n;
+}
+
 /* Does @a come before @b: to be served, or (@evict) to be displaced? */
 static int follow_up_before(const struct follow_up *a,
 			    const struct follow_up *b, int evict)
 {
 	if (a->rank != b->rank)
 		return evict ? a->rank < b->rank : a->rank > b->rank;
+	if (a->novel != b->novel)
+		return evict ? a->novel < b->novel : a->novel > b->novel;
 	return evict ? a->seq > b->seq : a->seq < b->seq;
 }
 
 /*
- * The waiting stage served next: of the highest rank, the one whose turn
- * came first (queued or last served longest ago). @evict: the one a new
- * stage of rank @evict displaces from a full queue instead (of the
- * lowest rank below @evict, the one whose turn comes last; NULL when
- * none ranks below it).
+ * The waiting stage served next: of the highest rank, the one with the
+ * most mutants left that stop at a site no delay stopped at yet (greedy
+ * over btrfs's functions: where two stages would stop their threads at
+ * much the same functions, the one that probes new ones goes first),
+ * then the one whose turn came first (queued or last served longest
+ * ago). @evict: the one a new stage of rank @evict displaces from a full
+ * queue instead (of the lowest rank below @evict, the one that would be
+ * served last; NULL when none ranks below it).
  */
 static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 {
@@ -222,6 +266,7 @@ static struct follow_up *follow_up_pick(struct mutator *m, int evict)
 
 		if (!f->seq || (evict && f->rank >= evict))
 			continue;
+		f->novel = novelty(m, f);
 		if (!best || follow_up_before(f, best, evict))
 			best = f;
 	}
@@ -295,6 +340,10 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	f->next = 0;
 	f->in_pass = 0;
 	f->total = n;
+	wl_mutate_thread_sites(f->view);
+	for (unsigned int k = 0; k < n && k < STAGE_MAX; k++)
+		f->site[k] = wl_delay_stage_site(w, k);
+	wl_mutate_thread_sites(NULL);
 }
 
 /* The next mutant of the stage follow_up_pick() names, or 0 when none. */
@@ -302,12 +351,18 @@ static int follow_up_next(struct mutator *m, struct workload *out)
 {
 	struct follow_up *f;
 
-	while ((f = follow_up_pick(m, 0))) {
-		int ret;
+	/* A stage in the middle of its pass keeps its turn. */
+	while ((f = m->serving && m->serving->seq && m->serving->in_pass ?
+			    m->serving :
+			    follow_up_pick(m, 0))) {
+		int ret, isnew;
 
 		*out = f->w;
 		wl_mutate_thread_sites(f->view);
+		if (f->next < STAGE_MAX)
+			probed_slot(m, f->site[f->next], &isnew);
 		ret = wl_delay_stage_mutant(out, f->next++);
+		m->serving = f;
 		if (f->next >= f->total) {
 			follow_up_drop(m, f);
 		} else if (++f->in_pass == STAGE_PASS) {
@@ -433,6 +488,12 @@ size_t afl_custom_fuzz(void *data, unsigned char *buf, size_t buf_size,
 					   ? max_size
 					   : sizeof(m->out)))) {
 			m->last = STAGE_DET;
+			if (k < wl_delay_stage_count(&orig)) {
+				int isnew;
+
+				probed_slot(m, wl_delay_stage_site(&orig, k),
+					    &isnew);
+			}
 			if (wl_det_new_race(&orig, k, &w)) {
 				m->pending = w;
 				m->pending_entry = entry_hash(m->out, n);

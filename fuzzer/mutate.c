@@ -671,6 +671,15 @@ static unsigned int coarse_to_fine(unsigned int q, unsigned int n)
 	return r;
 }
 
+/* Thread @t's own site @j of the @nj its delay stage spreads over. */
+static uint32_t det_delay_site(unsigned int t, unsigned int j, unsigned int nj)
+{
+	const struct wl_thread_sites *ts = &thread_sites[t];
+	unsigned int own = ts->n - ts->nshared;
+
+	return ts->ids[ts->nshared + (unsigned long)j * own / nj];
+}
+
 /*
  * Thread @t stops DET_DELAY_MS at the first entry of its own site @j
  * (of @nj) from right after its first barrier, where it starts racing.
@@ -678,12 +687,10 @@ static unsigned int coarse_to_fine(unsigned int q, unsigned int n)
 static int det_delay(struct workload *w, unsigned int t, unsigned int j,
 		     unsigned int nj)
 {
-	const struct wl_thread_sites *ts = &thread_sites[t];
-	unsigned int own = ts->n - ts->nshared;
 	struct wl_thread *th = &w->threads[t];
 	struct wl_op op = { .code = WL_DELAY, .len = DET_DELAY_MS, .off = 1 };
 
-	op.arg = ts->ids[ts->nshared + (unsigned long)j * own / nj];
+	op.arg = det_delay_site(t, j, nj);
 	make_valid(&op);
 	return insert_at(th, racing_from(th), &op) ? -1 : 1;
 }
@@ -722,10 +729,12 @@ static int fork_sync(struct workload *w, const struct workload *src,
  * then every other value of every operation's flags; @delays_only: the
  * delay stage alone. Returns 1 when @w became mutant @k, 0 when @k is
  * past the end, -1 when mutant @k cannot be made (no free barrier or
- * thread, a full thread).
+ * thread, a full thread). With @site, a delay mutant @k is not made:
+ * *@site says where it stops.
  */
 static int det_walk(struct workload *w, const struct workload *src,
-		    unsigned int k, unsigned int *count, int delays_only)
+		    unsigned int k, unsigned int *count, int delays_only,
+		    uint32_t *site)
 {
 	unsigned int n = 0;
 	uint8_t v[8];
@@ -746,6 +755,10 @@ static int det_walk(struct workload *w, const struct workload *src,
 				if (j >= nj ||
 				    naps_first(&src->threads[t]) != late)
 					continue;
+				if (site && k == n) {
+					*site = det_delay_site(t, j, nj);
+					return 1;
+				}
 				if (w && k == n)
 					return det_delay(w, t, j, nj);
 				n++;
@@ -779,14 +792,14 @@ static unsigned int det_count(const struct workload *w, int delays_only)
 {
 	unsigned int n = 0;
 
-	det_walk(NULL, w, 0, &n, delays_only);
+	det_walk(NULL, w, 0, &n, delays_only, NULL);
 	return n;
 }
 
 static int det_mutant(struct workload *w, unsigned int k, int delays_only)
 {
 	struct workload src = *w;
-	int ret = det_walk(w, &src, k, NULL, delays_only);
+	int ret = det_walk(w, &src, k, NULL, delays_only, NULL);
 
 	if (ret == 1 && wl_barrier_deadlock(w))
 		ret = -1;
@@ -824,6 +837,15 @@ unsigned int wl_delay_stage_count(const struct workload *w)
 int wl_delay_stage_mutant(struct workload *w, unsigned int k)
 {
 	return det_mutant(w, k, 1);
+}
+
+uint32_t wl_delay_stage_site(const struct workload *w, unsigned int k)
+{
+	uint32_t site = 0;
+
+	if (det_walk(NULL, w, k, NULL, 1, &site) != 1)
+		return 0;
+	return site;
 }
 
 static void splice(struct workload *w, uint64_t *r,

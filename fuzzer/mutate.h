@@ -91,5 +91,7 @@ int wl_det_new_race(const struct workload *src, unsigned int k,
 /* The delay stage alone: the first wl_delay_stage_count() of those. */
 unsigned int wl_delay_stage_count(const struct workload *w);
 int wl_delay_stage_mutant(struct workload *w, unsigned int k);
+/* The delay site (lib/delay_site.h) delay-stage mutant @k stops at; 0: none. */
+uint32_t wl_delay_stage_site(const struct workload *w, unsigned int k);
 
 #endif

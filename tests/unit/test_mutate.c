@@ -1106,6 +1106,66 @@ static void fsync_races_go_before_sync_races(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Among stages of one rank, the one with the most mutants left that stop
+ * at sites no delay stopped at yet goes first: after A's first pass, B
+ * (all new sites) comes before A2, queued before B but stopping its
+ * threads at much the same functions as A.
+ */
+static void stages_probing_new_sites_go_first(void **state)
+{
+	char dir[] = "/tmp/lwfuzz-test-novel-XXXXXX", text[256];
+	unsigned char in[WL_BIN_MAX], *out;
+	struct workload e[3], w;
+	struct thread_sites ts[3];
+	unsigned int det;
+	size_t n, len;
+	void *m;
+
+	(void)state;
+	m = queue_fixture(dir, 23, in, &n, &det);
+	for (unsigned int i = 0; i < 3; i++) {
+		/* A, A2, B: 20 sites each thread, A2 one off A's. */
+		unsigned int base = i == 2 ? 500 : 100;
+
+		racing_entry(i, PROMISE_FSYNC, text, sizeof(text), &ts[i]);
+		ts[i].n[0] = ts[i].n[1] = 20;
+		for (unsigned int j = 0; j < 20; j++) {
+			ts[i].ids[0][j] = base + j;
+			ts[i].ids[1][j] = base + 100 + j;
+		}
+		if (i == 1)
+			ts[i].ids[0][19] = 99;
+		keep_entry(m, dir, text, &ts[i], &e[i]);
+	}
+	/* Visits serve 16 each: A's first pass, then B's, not A2's. */
+	for (unsigned int visit = 0; visit < 2; visit++) {
+		unsigned int from = visit ? 2 : 0;
+		struct wl_thread_sites view[WL_MAX_THREADS] = {
+			{ ts[from].ids[0], 20, 0 }, { ts[from].ids[1], 20, 0 }
+		};
+
+		afl_custom_fuzz_count(m, in, n);
+		for (unsigned int i = 0; i < (visit ? 0 : det); i++)
+			afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
+		for (unsigned int k = 0; k < 16; k++) {
+			struct workload want = e[from];
+
+			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
+					      WL_BIN_MAX);
+			assert_int_equal(wl_decode(out, len, &w), 0);
+			wl_mutate_thread_sites(view);
+			assert_int_equal(wl_delay_stage_mutant(&want, k), 1);
+			if (!wl_equal(&w, &want))
+				fail_msg("visit %u mutant %u is not stage %u's",
+					 visit, k, from);
+		}
+	}
+	afl_custom_deinit(m);
+	unsetenv("LWFUZZ_VM_DIR");
+	rmdir(dir);
+}
+
 static void waiting_stages_take_turns(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256];
@@ -1257,6 +1317,7 @@ int main(void)
 		cmocka_unit_test(delay_stage_goes_coarse_to_fine),
 		cmocka_unit_test(waiting_stages_take_turns),
 		cmocka_unit_test(fsync_races_go_before_sync_races),
+		cmocka_unit_test(stages_probing_new_sites_go_first),
 		cmocka_unit_test(napping_threads_are_stopped_last),
 		cmocka_unit_test(new_races_get_their_stage_kept_or_not),
 	};
