@@ -99,6 +99,8 @@ struct mutator {
 	uint64_t stages[STAGE_SLOTS]; /* open addressing; 0 is empty */
 	uint64_t probed[PROBED_SLOTS]; /* site ids | 1 << 32; 0 is empty */
 	struct follow_up *serving; /* the stage whose pass is being served */
+	const char *trace_path; /* LWFUZZ_MUTATOR_TRACE */
+	FILE *trace; /* opened at the first line (AFL++'s directory exists) */
 	enum mutant_stage last; /* of the last mutant handed out */
 	/* A mutant that newly races a promise (wl_det_new_race()), run last. */
 	struct workload pending;
@@ -236,6 +238,41 @@ static unsigned int novelty(struct mutator *m, const struct follow_up *f)
 	return n;
 }
 
+static FILE *trace_open(struct mutator *m)
+{
+	if (!m->trace && m->trace_path) {
+		m->trace = fopen(m->trace_path, "ae");
+		if (m->trace)
+			setvbuf(m->trace, NULL, _IOLBF, 0);
+		else
+			m->trace_path = NULL; /* said nothing; tries no more */
+	}
+	return m->trace;
+}
+
+/*
+ * LWFUZZ_MUTATOR_TRACE=FILE: what happened to each delay stage, a line
+ * each (a queued one with its workload), to read why a campaign did or did
+ * not try a race.
+ */
+static void trace_stage(struct mutator *m, const char *what,
+			const struct workload *w, uint64_t entry, int rank,
+			unsigned int mutants)
+{
+	char *text, *save = NULL;
+
+	if (!trace_open(m))
+		return;
+	fprintf(m->trace, "%s: %016llx, rank %d, %u mutants, %u waiting\n",
+		what, (unsigned long long)entry, rank, mutants, m->follow_len);
+	if (strncmp(what, "queued", 6) || !(text = wl_format_text(w)))
+		return;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(m->trace, "    %s\n", line);
+	free(text);
+}
+
 /* Does @a come before @b: to be served, or (@evict) to be displaced? */
 static int follow_up_before(const struct follow_up *a,
 			    const struct follow_up *b, int evict)
@@ -303,7 +340,7 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 			   const struct thread_sites *ts, uint64_t entry,
 			   int own)
 {
-	struct follow_up *f = NULL;
+	struct follow_up *f = NULL, *victim = NULL;
 	struct wl_thread_sites view[WL_MAX_THREADS];
 	int rank = wl_races_a_promise(w);
 	unsigned int n;
@@ -315,17 +352,27 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	if (!n)
 		return;
 	if (m->follow_len == FOLLOW_UPS) {
-		struct follow_up *victim =
-			rank ? follow_up_pick(m, rank) : NULL;
-
-		if (!victim)
+		victim = rank ? follow_up_pick(m, rank) : NULL;
+		if (!victim) {
+			trace_stage(m,
+				    own ? "left to its entry (queue full)" :
+					  "dropped (queue full)",
+				    w, entry, rank, n);
 			return;
-		follow_up_drop(m, victim);
+		}
 	}
 	if (own)
 		progress_of(m, entry)->next = n;
-	if (stage_queued_before(m, ts, w->nthreads))
+	if (stage_queued_before(m, ts, w->nthreads)) {
+		trace_stage(m, "not queued (sites of a stage queued before)",
+			    w, entry, rank, n);
 		return;
+	}
+	if (victim) {
+		trace_stage(m, "displaced", &victim->w, victim->entry,
+			    victim->rank, victim->total - victim->next);
+		follow_up_drop(m, victim);
+	}
 	for (unsigned int i = 0; i < FOLLOW_UPS && !f; i++)
 		if (!m->follow[i].seq)
 			f = &m->follow[i];
@@ -344,6 +391,8 @@ static void follow_up_push(struct mutator *m, const struct workload *w,
 	for (unsigned int k = 0; k < n && k < STAGE_MAX; k++)
 		f->site[k] = wl_delay_stage_site(w, k);
 	wl_mutate_thread_sites(NULL);
+	trace_stage(m, own ? "queued (entry)" : "queued (not kept)", w, entry,
+		    rank, n);
 }
 
 /* The next mutant of the stage follow_up_pick() names, or 0 when none. */
@@ -357,6 +406,11 @@ static int follow_up_next(struct mutator *m, struct workload *out)
 			    follow_up_pick(m, 0))) {
 		int ret, isnew;
 
+		if (!f->in_pass && trace_open(m))
+			fprintf(m->trace,
+				"pass of %016llx: mutants %u.. of %u, %u stop at new sites\n",
+				(unsigned long long)f->entry, f->next, f->total,
+				f->novel);
 		*out = f->w;
 		wl_mutate_thread_sites(f->view);
 		if (f->next < STAGE_MAX)
@@ -364,6 +418,8 @@ static int follow_up_next(struct mutator *m, struct workload *out)
 		ret = wl_delay_stage_mutant(out, f->next++);
 		m->serving = f;
 		if (f->next >= f->total) {
+			trace_stage(m, "done", &f->w, f->entry, f->rank,
+				    f->total);
 			follow_up_drop(m, f);
 		} else if (++f->in_pass == STAGE_PASS) {
 			/* Its next pass after every other stage's. */
@@ -457,6 +513,7 @@ void *afl_custom_init(void *afl, unsigned int seed)
 	if (sites && !site_table_load(sites, &m->sites, why, sizeof(why)))
 		wl_mutate_sites(m->sites.ids, m->sites.n);
 	load_seed_sites(m);
+	m->trace_path = getenv("LWFUZZ_MUTATOR_TRACE");
 	return m;
 }
 
@@ -642,5 +699,7 @@ void afl_custom_deinit(void *data)
 	wl_mutate_thread_sites(NULL);
 	if (m)
 		site_table_free(&m->sites);
+	if (m && m->trace)
+		fclose(m->trace);
 	free(data);
 }

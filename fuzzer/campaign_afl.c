@@ -44,6 +44,7 @@ static void afl_env(const struct campaign *c, unsigned int k)
 	char *vdir = layout_variant_dir(c->l, c->o->variant);
 	char *sites = path_join(vdir, "sites");
 	char *seed_sites = path_join(c->o->out, SEED_SITES_DIR);
+	char *stages = fuzz_instance_path(c, k, "delay-stages.txt");
 
 	/* Not instrumented: lwfuzz exec fills the map itself, one process
 	 * per execution. */
@@ -63,6 +64,9 @@ static void afl_env(const struct campaign *c, unsigned int k)
 	setenv("LWFUZZ_VM_DIR", c->vm[k].dir, 1);
 	setenv("LWFUZZ_SITES", sites, 1);
 	setenv("LWFUZZ_SEED_SITES", seed_sites, 1);
+	/* What the mutator did with each delay stage (afl_mutator.c). */
+	setenv("LWFUZZ_MUTATOR_TRACE", stages, 1);
+	free(stages);
 	free(seed_sites);
 	free(sites);
 	free(vdir);
