@@ -328,10 +328,11 @@ static void follow_up_drop(struct mutator *m, struct follow_up *f)
  * nor slice by slice; its own visits skip it. Stages of entries that
  * race a promise go first, a file's fsync before sync (a 33-seed campaign
  * kept 364 racing entries in 25 minutes, 110 of them racing a promise, at
- * about 120 mutants a stage); among equals they take turns, STAGE_PASS
- * mutants each (the stage goes coarse to fine, mutate.c): breadth first
- * over the racing entries, where one stage served whole held a campaign
- * for minutes. Not queued when its racing threads ran what an entry
+ * about 120 mutants a stage); among equals the one that would stop its
+ * threads at the most sites no delay stopped at yet (follow_up_pick()),
+ * then they take turns, STAGE_PASS mutants each (the stage goes coarse
+ * to fine, mutate.c): breadth first over the racing entries, where one
+ * stage served whole held a campaign for minutes. Not queued when its racing threads ran what an entry
  * queued before ran (stage_queued_before()). A full queue leaves the
  * stage to the entry's own visits, or the stage displaces one of a lower
  * rank (the one whose turn comes last).
