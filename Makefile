@@ -28,7 +28,7 @@ part_obj = $(patsubst %.c,build/%.o,$(call part_src,$(1)))
 # The mutator is a shared object of its own, not part of bin/lwfuzz.
 MUTATOR_SRC := fuzzer/afl_mutator.c fuzzer/mutate.c lib/workload.c lib/workload_path.c lib/workload_fs.c \
 	       lib/delay_site.c lib/fsutil.c lib/msg.c \
-	       lib/workload_bin.c lib/hash.c
+	       lib/workload_bin.c lib/workload_text.c lib/hash.c
 FUZZER_OBJ := $(filter-out build/fuzzer/afl_mutator.o,$(call part_obj,fuzzer))
 CMDS_OBJ := $(call part_obj,cmds)
 GUEST_OBJ := $(call part_obj,guest)
@@ -81,9 +81,11 @@ bin/guest/%: tests/guest/%.c
 	@mkdir -p bin/guest build/guest-tests
 	$(CC) $(CFLAGS) -MF build/guest-tests/$*.d -o $@ $< -lpthread
 
-bin/lwfuzz-mutator.so: $(MUTATOR_SRC)
+# --no-undefined: a symbol the library misses fails here, not when
+# afl-fuzz loads it.
+bin/lwfuzz-mutator.so: $(MUTATOR_SRC) Makefile
 	@mkdir -p bin build/mutator
-	$(CC) $(CFLAGS) -fPIC -shared -MF build/mutator/mutator.d -o $@ $^
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,--no-undefined -MF build/mutator/mutator.d -o $@ $(MUTATOR_SRC)
 
 # The mutator test links the AFL++ entry points directly.
 build/tests/test_mutate: tests/unit/test_mutate.c fuzzer/afl_mutator.c $(TEST_ARCHIVES)
