@@ -50,11 +50,12 @@ check "race-campaign: no QEMU left (the campaign's QEMU ran: ${qemu:-none seen})
 check "race-campaign: an existing campaign directory is refused" \
 	bash -c "! '$LWFUZZ' fuzz -t 10s -o '$WORK/buggy' 2>/dev/null"
 
-out=$("$LWFUZZ" repro -k buggy -n 2 -d 200 "$finding" 2>&1)
+# The output goes through a file: it holds quotes ("one's").
+"$LWFUZZ" repro -k buggy -n 2 -d 200 "$finding" >"$WORK/repro.txt" 2>&1
 rc=$?
-echo "$out" | grep '^repro' | sed 's/^/# /'
+grep '^repro' "$WORK/repro.txt" | sed 's/^/# /'
 check "race-repro: the recorded log replays to the finding and the rerun fails (exit 1)" \
-	bash -c "test $rc = 1 && grep -qE 'log[.]img([.]gz)?: the finding reproduces' <<<'$out'"
+	bash -c "test $rc = 1 && grep -qE 'log[.]img([.]gz)?: the finding reproduces' '$WORK/repro.txt'"
 check "race-repro: the reruns are kept in the finding (FINDING/repro), nowhere else" \
 	bash -c "test -d '$finding/repro' && ! test -e ./-n"
 out=$("$LWFUZZ" bisect --good fixed --bad buggy -n 2 -d 200 "$finding" 2>&1)
