@@ -947,6 +947,34 @@ static void racing_entry(unsigned int i, int rank, char *text, size_t len,
 	ts->ids[1][0] = 5000 + i;
 }
 
+/*
+ * The next @count mutants are the delay-stage mutants @k.. of entry @e,
+ * whose thread sites @ts give each thread @nsites, none shared.
+ */
+static void expect_stage(void *m, const unsigned char *in, size_t n,
+			 const struct workload *e, const struct thread_sites *ts,
+			 unsigned int nsites, unsigned int k, unsigned int count)
+{
+	struct wl_thread_sites view[WL_MAX_THREADS] = {
+		{ ts->ids[0], nsites, 0 }, { ts->ids[1], ts->n[1], 0 }
+	};
+	unsigned char *out;
+	struct workload w;
+	size_t len;
+
+	for (unsigned int i = k; i < k + count; i++) {
+		struct workload want = *e;
+
+		len = afl_custom_fuzz(m, (unsigned char *)in, n, &out, NULL, 0,
+				      WL_BIN_MAX);
+		assert_int_equal(wl_decode(out, len, &w), 0);
+		wl_mutate_thread_sites(view);
+		assert_int_equal(wl_delay_stage_mutant(&want, i), 1);
+		if (!wl_equal(&w, &want))
+			fail_msg("mutant %u is not stage mutant %u", i - k, i);
+	}
+}
+
 /* The first mutant of @w's own next visit: its deterministic @k-th? */
 static int own_visit_starts_at(void *m, const struct workload *w,
 			       const struct thread_sites *ts, unsigned int k)
@@ -976,10 +1004,10 @@ static void stages_racing_a_promise_go_first(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-urgent-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload e[66], w;
+	struct workload e[66];
 	struct thread_sites ts[66];
 	unsigned int det;
-	size_t n, len;
+	size_t n;
 	void *m;
 
 	(void)state;
@@ -1002,19 +1030,8 @@ static void stages_racing_a_promise_go_first(void **state)
 	assert_int_equal(afl_custom_fuzz_count(m, in, n), det + 4 + 16);
 	for (unsigned int i = 0; i < det; i++)
 		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-	for (unsigned int k = 0; k < 6; k++) {
-		unsigned int from = k < 3 ? 65 : 0;
-		struct wl_thread_sites view[WL_MAX_THREADS] = {
-			{ ts[from].ids[0], 2, 0 }, { ts[from].ids[1], 1, 0 }
-		};
-		struct workload want = e[from];
-
-		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-		assert_int_equal(wl_decode(out, len, &w), 0);
-		wl_mutate_thread_sites(view);
-		assert_int_equal(wl_delay_stage_mutant(&want, k % 3), 1);
-		assert_true(wl_equal(&w, &want));
-	}
+	expect_stage(m, in, n, &e[65], &ts[65], 2, 0, 3);
+	expect_stage(m, in, n, &e[0], &ts[0], 2, 0, 3);
 	afl_custom_deinit(m);
 	unsetenv("LWFUZZ_VM_DIR");
 	rmdir(dir);
@@ -1067,10 +1084,10 @@ static void fsync_races_go_before_sync_races(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-rank-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload e[FOLLOW_UPS_IN_TEST + 1], w;
+	struct workload e[FOLLOW_UPS_IN_TEST + 1];
 	struct thread_sites ts[FOLLOW_UPS_IN_TEST + 1];
 	unsigned int det, last = FOLLOW_UPS_IN_TEST;
-	size_t n, len;
+	size_t n;
 	void *m;
 
 	(void)state;
@@ -1087,20 +1104,8 @@ static void fsync_races_go_before_sync_races(void **state)
 	afl_custom_fuzz_count(m, in, n);
 	for (unsigned int i = 0; i < det; i++)
 		afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-	for (unsigned int k = 0; k < 6; k++) {
-		unsigned int from = k < 3 ? last : 0;
-		struct wl_thread_sites view[WL_MAX_THREADS] = {
-			{ ts[from].ids[0], 2, 0 }, { ts[from].ids[1], 1, 0 }
-		};
-		struct workload want = e[from];
-
-		len = afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-		assert_int_equal(wl_decode(out, len, &w), 0);
-		wl_mutate_thread_sites(view);
-		assert_int_equal(wl_delay_stage_mutant(&want, k % 3), 1);
-		if (!wl_equal(&w, &want))
-			fail_msg("mutant %u is not stage %u's", k, from);
-	}
+	expect_stage(m, in, n, &e[last], &ts[last], 2, 0, 3);
+	expect_stage(m, in, n, &e[0], &ts[0], 2, 0, 3);
 	afl_custom_deinit(m);
 	unsetenv("LWFUZZ_VM_DIR");
 	rmdir(dir);
@@ -1116,10 +1121,10 @@ static void stages_probing_new_sites_go_first(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-novel-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload e[3], w;
+	struct workload e[3];
 	struct thread_sites ts[3];
 	unsigned int det;
-	size_t n, len;
+	size_t n;
 	void *m;
 
 	(void)state;
@@ -1140,26 +1145,11 @@ static void stages_probing_new_sites_go_first(void **state)
 	}
 	/* Visits serve 16 each: A's first pass, then B's, not A2's. */
 	for (unsigned int visit = 0; visit < 2; visit++) {
-		unsigned int from = visit ? 2 : 0;
-		struct wl_thread_sites view[WL_MAX_THREADS] = {
-			{ ts[from].ids[0], 20, 0 }, { ts[from].ids[1], 20, 0 }
-		};
-
 		afl_custom_fuzz_count(m, in, n);
 		for (unsigned int i = 0; i < (visit ? 0 : det); i++)
 			afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-		for (unsigned int k = 0; k < 16; k++) {
-			struct workload want = e[from];
-
-			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
-					      WL_BIN_MAX);
-			assert_int_equal(wl_decode(out, len, &w), 0);
-			wl_mutate_thread_sites(view);
-			assert_int_equal(wl_delay_stage_mutant(&want, k), 1);
-			if (!wl_equal(&w, &want))
-				fail_msg("visit %u mutant %u is not stage %u's",
-					 visit, k, from);
-		}
+		expect_stage(m, in, n, &e[visit ? 2 : 0], &ts[visit ? 2 : 0],
+			     20, 0, 16);
 	}
 	afl_custom_deinit(m);
 	unsetenv("LWFUZZ_VM_DIR");
@@ -1170,10 +1160,10 @@ static void waiting_stages_take_turns(void **state)
 {
 	char dir[] = "/tmp/lwfuzz-test-turns-XXXXXX", text[256];
 	unsigned char in[WL_BIN_MAX], *out;
-	struct workload e[2], w;
+	struct workload e[2];
 	struct thread_sites ts[2];
 	unsigned int det, next[2] = { 0, 0 };
-	size_t n, len;
+	size_t n;
 	void *m;
 
 	(void)state;
@@ -1191,27 +1181,13 @@ static void waiting_stages_take_turns(void **state)
 	/* Visits serve 16 each: A's first pass, B's, then A's second. */
 	for (unsigned int visit = 0; visit < 3; visit++) {
 		unsigned int from = visit % 2;
-		struct wl_thread_sites view[WL_MAX_THREADS] = {
-			{ ts[from].ids[0], 20, 0 }, { ts[from].ids[1], 20, 0 }
-		};
 
 		afl_custom_fuzz_count(m, in, n);
 		/* The seed's own slice, on its first visit only. */
 		for (unsigned int i = 0; i < (visit ? 0 : det); i++)
 			afl_custom_fuzz(m, in, n, &out, NULL, 0, WL_BIN_MAX);
-		for (unsigned int k = 0; k < 16; k++) {
-			struct workload want = e[from];
-
-			len = afl_custom_fuzz(m, in, n, &out, NULL, 0,
-					      WL_BIN_MAX);
-			assert_int_equal(wl_decode(out, len, &w), 0);
-			wl_mutate_thread_sites(view);
-			assert_int_equal(
-				wl_delay_stage_mutant(&want, next[from]++), 1);
-			if (!wl_equal(&w, &want))
-				fail_msg("visit %u mutant %u is not stage %u's",
-					 visit, k, from);
-		}
+		expect_stage(m, in, n, &e[from], &ts[from], 20, next[from], 16);
+		next[from] += 16;
 	}
 	afl_custom_deinit(m);
 	unsetenv("LWFUZZ_VM_DIR");
