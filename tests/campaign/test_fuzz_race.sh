@@ -58,11 +58,11 @@ check "race-repro: the recorded log replays to the finding and the rerun fails (
 	bash -c "test $rc = 1 && grep -qE 'log[.]img([.]gz)?: the finding reproduces' '$WORK/repro.txt'"
 check "race-repro: the reruns are kept in the finding (FINDING/repro), nowhere else" \
 	bash -c "test -d '$finding/repro' && ! test -e ./-n"
-out=$("$LWFUZZ" bisect --good fixed --bad buggy -n 2 -d 200 "$finding" 2>&1)
+"$LWFUZZ" bisect --good fixed --bad buggy -n 2 -d 200 "$finding" >"$WORK/bisect.txt" 2>&1
 rc=$?
-echo "$out" | tail -2 | sed 's/^/# /'
+tail -2 "$WORK/bisect.txt" | sed 's/^/# /'
 check "race-bisect: the seed fix makes the campaign's finding disappear" \
-	bash -c "test $rc = 0 && grep -q '^bisect: $fix makes the finding disappear' <<<'$out'"
+	bash -c "test $rc = 0 && grep -q '^bisect: $fix makes the finding disappear' '$WORK/bisect.txt'"
 
 # fixed, for as long as buggy needed (at least 2 minutes).
 secs=$((took < 120 ? 120 : took))

@@ -90,9 +90,10 @@ check "faults: SIGTERM ends it cleanly: its verdict, no QEMU (${qemu:-none seen}
 rc=$?
 check "faults: ... and --resume works after it (the lock was released)" \
 	bash -c "test $rc -le 1 && grep -q 'resuming' '$WORK/r2.txt'"
-out=$("$LWFUZZ" fuzz -k stock -t 15s --resume -o "$WORK/none" 2>&1)
+"$LWFUZZ" fuzz -k stock -t 15s --resume -o "$WORK/none" >"$WORK/none.txt" 2>&1
+rc=$?
 check "faults: --resume of nothing: one line, exit 2" \
-	bash -c "test $? = 2 && test \$(wc -l <<<'$out') = 1"
+	bash -c "test $rc = 2 && test \$(wc -l <'$WORK/none.txt') = 1"
 
 # 3. A workload stuck for good: a hang finding, the VM restarted.
 run_seeing_qemu "$WORK/h.txt" env LWFUZZ_TEST_FAULT=hang:14 "$LWFUZZ" fuzz \
@@ -103,7 +104,7 @@ out=$(cat "$WORK/h.txt")
 echo "$out" | grep -E 'guest|finding' | head -3 | sed 's/^/# /'
 check "faults: a stuck workload is a hang finding and the VM restarts" \
 	bash -c "test $rc = 1 && grep -q '^hang: ' '$WORK'/h/findings/*/signature &&
-		 grep -q 'restarts 1' <<<'$out'"
+		 grep -q 'restarts 1' '$WORK/h.txt'"
 check "faults: no QEMU left (the campaign's QEMU ran: ${qemu:-none seen})" qemu_gone "$qemu"
 check "faults: the corpus given with -c is as it was (lwfuzz works on copies)" \
 	test "$(cd "$seeds" && md5sum ./*)" = "$corpus_sums"

@@ -16,13 +16,14 @@
 . "$(dirname "$0")/lib.sh"
 plan 10
 
-json=$("$LWFUZZ" kernels --json)
+"$LWFUZZ" kernels --json >"$WORK/kernels.json"
+json=$(cat "$WORK/kernels.json")
 rel=$(grep -o '"series": "6.12", "release": "[^"]*"' <<<"$json" | sed 's/.*"release": "//; s/"$//')
 echo "# 6.12 release: ${rel:-none}"
 check "kernels: series 6.12 has a 6.12 release" grep -q '^6\.12\.[0-9]*+deb[0-9]*-cloud-amd64$' <<<"$rel"
 check "kernels: 6.12:stock and 6.12:stock-logfix are built" \
-	bash -c "grep -q '\"name\": \"6.12:stock\", \"state\": \"built\"' <<<'$json' &&
-		 grep -q '\"name\": \"6.12:stock-logfix\", \"state\": \"built\"' <<<'$json'"
+	bash -c "grep -q '\"name\": \"6.12:stock\", \"state\": \"built\"' '$WORK/kernels.json' &&
+		 grep -q '\"name\": \"6.12:stock-logfix\", \"state\": \"built\"' '$WORK/kernels.json'"
 
 # Seeds of each family: data (buffered; direct into prealloc), namespace
 # (new entries, dir fsync), xattrs, mmap; every seed: make series-compare.
@@ -53,10 +54,10 @@ for k in 0 1; do
 		test "${b:-x}/$fa/$fb" = "0/5 5/5 5"
 done
 
-out=$("$LWFUZZ" bisect -s 6.12 -n 3 corpus/crashes/logcommit-k0-delay.lw 2>&1)
+"$LWFUZZ" bisect -s 6.12 -n 3 corpus/crashes/logcommit-k0-delay.lw >"$WORK/bisect.txt" 2>&1
 rc=$?
-echo "$out" | sed 's/^/# /'
+sed 's/^/# /' "$WORK/bisect.txt"
 check "bisect -s 6.12 names kmod-patch/6.12's 0001 (exit $rc)" \
-	bash -c "test $rc = 0 && grep -q '0001-btrfs-record-the-log-transaction' <<<'$out'"
+	bash -c "test $rc = 0 && grep -q '0001-btrfs-record-the-log-transaction' '$WORK/bisect.txt'"
 check "bisect -s 6.12 built nothing new: both prefixes are the cached variants" \
-	bash -c "! grep -q 'building btrfs.ko' <<<'$out'"
+	bash -c "! grep -q 'building btrfs.ko' '$WORK/bisect.txt'"
