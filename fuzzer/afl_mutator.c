@@ -115,30 +115,39 @@ static uint64_t entry_hash(const unsigned char *buf, size_t len)
 }
 
 /*
- * The slot of @key in an open-addressed table of @n slots of @size bytes,
- * each starting with its uint64_t key (0: empty). A new key takes an
- * empty slot and sets *@isnew; a full table forgets all it held.
+ * In an open-addressed table of @n slots of @size bytes, each starting
+ * with its uint64_t key (0: empty): the slot holding @key, else the empty
+ * slot it would take, else NULL (the table is full).
+ */
+static uint64_t *slot_find(void *table, size_t size, unsigned int n,
+			   uint64_t key)
+{
+	unsigned char *t = table;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t *slot = (uint64_t *)(t + (key + i) % n * size);
+
+		if (*slot == key || !*slot)
+			return slot;
+	}
+	return NULL;
+}
+
+/*
+ * The slot of @key in such a table; a new key takes an empty slot and
+ * sets *@isnew; a full table forgets all it held.
  */
 static void *slot_of(void *table, size_t size, unsigned int n, uint64_t key,
 		     int *isnew)
 {
-	unsigned char *t = table;
-	uint64_t *slot;
+	uint64_t *slot = slot_find(table, size, n, key);
 
-	for (unsigned int i = 0; i < n; i++) {
-		slot = (uint64_t *)(t + (key + i) % n * size);
-		*isnew = *slot != key;
-		if (!*isnew)
-			return slot;
-		if (!*slot) {
-			*slot = key;
-			return slot;
-		}
+	if (!slot) {
+		memset(table, 0, size * n);
+		slot = (uint64_t *)((unsigned char *)table + key % n * size);
 	}
-	memset(table, 0, size * n);
-	slot = (uint64_t *)(t + key % n * size);
+	*isnew = *slot != key;
 	*slot = key;
-	*isnew = 1;
 	return slot;
 }
 
@@ -216,16 +225,10 @@ static uint64_t *probed_slot(struct mutator *m, uint32_t id, int *isnew)
 static int probed(struct mutator *m, uint32_t id)
 {
 	uint64_t key = id | 1ULL << 32;
+	uint64_t *slot = slot_find(m->probed, sizeof(*m->probed), PROBED_SLOTS,
+				   key);
 
-	for (unsigned int i = 0; i < PROBED_SLOTS; i++) {
-		uint64_t k = m->probed[(key + i) % PROBED_SLOTS];
-
-		if (k == key)
-			return 1;
-		if (!k)
-			return 0;
-	}
-	return 0;
+	return slot && *slot == key;
 }
 
 /* Stage @f's mutants left that stop at a site no mutant stopped at yet. */
