@@ -27,6 +27,9 @@ static const char vm_usage[] =
 	"  -t, --timeout S     kill the guest after S seconds (default 600)\n"
 	"  -m, --mem MB        guest memory (default 1024)\n"
 	"  -v, --verbose       print the guest's console after the run\n"
+	"      --replay-only   the guest only replays logs: load the variant's\n"
+	"                      btrfs built without coverage (faster; no delay\n"
+	"                      plans, no coverage) where it has one\n"
 	"  -h, --help          this text\n\n"
 	"Exit status: CMD's, or 123 guest crashed (panic) before reporting,\n"
 	"124 guest still running at the timeout, 125 lwfuzz error (bad\n"
@@ -54,6 +57,7 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "replay-only", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,6 +98,9 @@ int vm_parse_args(int argc, char **argv, struct vm_run_opts *o)
 		case 'm':
 			bad = opt_uint(cmd, "--mem", optarg, 256, 16384,
 				       "megabytes", &o->mem_mb);
+			break;
+		case 'R':
+			o->replay_only = 1;
 			break;
 		case 'v':
 			o->verbose = 1;

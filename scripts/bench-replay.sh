@@ -27,10 +27,17 @@ bin/lwfuzz log "$work/big.img" |
 	awk '$NF == "mkfs" { go = 1 } go && $4 ~ /FUA/ { print $1 }' >"$work/fua.txt"
 truncate -s 512M "$work/target.img"
 truncate -s 512M "$work/cow.img"
+# A replay-only guest (btrfs built without coverage, as `lwfuzz replay`
+# and `repro` boot), then the default replay once more in a guest whose
+# btrfs has coverage (the path before).
+bin/lwfuzz vm -k stock -t 3600 --replay-only -d "$work/big.img" \
+	-d "$work/small.img" -d "$work/target.img" -d "$work/cow.img" \
+	-f scripts/bench/guest_bench.sh -f scripts/bench/guest_reference.sh \
+	-f "$work/fua.txt" -- sh /in/guest_bench.sh | tee "$work/bench.txt"
 bin/lwfuzz vm -k stock -t 3600 -d "$work/big.img" -d "$work/small.img" \
 	-d "$work/target.img" -d "$work/cow.img" \
 	-f scripts/bench/guest_bench.sh -f scripts/bench/guest_reference.sh \
-	-f "$work/fua.txt" -- sh /in/guest_bench.sh | tee "$work/bench.txt"
+	-- sh /in/guest_bench.sh coverage | tee -a "$work/bench.txt"
 awk '
 /^bench:/ { pts[$2] = $4; secs[$2] = $6; mem[$2] = $8; verdict[$2] = $10 }
 END {
@@ -44,4 +51,6 @@ END {
 	noshare = pts["lwfuzz-no-share"] / secs["lwfuzz-no-share"]
 	printf "lwfuzz replay --no-share (a mount per crash state):     %d points, %.1f points/s; today / that: %.2fx; verdicts %s, %s\n", pts["lwfuzz-no-share"], noshare, ours / noshare, verdict["lwfuzz"], verdict["lwfuzz-no-share"]
 	printf "replayer peak memory: %s KiB on the big log, %s KiB on the small log\n", mem["lwfuzz"], mem["lwfuzz-small"]
+	cov = pts["lwfuzz-coverage-btrfs"] / secs["lwfuzz-coverage-btrfs"]
+	printf "lwfuzz replay with btrfs built with coverage (the path before): %d points, %.1f points/s; replay-only / that: %.2fx; verdicts %s, %s\n", pts["lwfuzz-coverage-btrfs"], cov, ours / cov, verdict["lwfuzz"], verdict["lwfuzz-coverage-btrfs"]
 }' "$work/bench.txt"

@@ -116,6 +116,41 @@ static size_t module_names(const char *mdir, int own, const char **names)
 	return n;
 }
 
+/*
+ * The load order of a guest that only replays logs: the variant's btrfs
+ * built without coverage (REPLAY_KO, setup/kmod_build.c) in btrfs.ko's
+ * place and no lwfuzz.ko (nothing to collect or delay). None when the
+ * variant has no such build (a user's kernel, a bisect step's).
+ */
+static void add_replay_order(struct ifs_list *ifs, const char *vdir,
+			     const char *release, struct mod_load *mods, int n)
+{
+	char *ko = path_join(vdir, "btrfs-replay.ko");
+	char *name = xasprintf("lib/modules/%s/extra/btrfs-replay.ko", release);
+	char *order = xasprintf("%s", "");
+
+	if (!path_exists(ko))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		char *path = strcmp(mods[i].name, "btrfs") ?
+				     xasprintf("lib/modules/%s/%s", release,
+					       mods[i].path) :
+				     xasprintf("%s", name);
+		char *o = xasprintf("%s/%s\n", order, path);
+
+		free(path);
+		free(order);
+		order = o;
+	}
+	ifs_add_file(ifs, name, ko, 0644);
+	ifs_add_data(ifs, "lib/modules/load-order-replay", order,
+		     strlen(order), 0644);
+out:
+	free(order);
+	free(name);
+	free(ko);
+}
+
 static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 		       const char *release, int own)
 {
@@ -156,6 +191,8 @@ static int add_modules(struct ifs_list *ifs, const char *kdir, const char *vdir,
 	if (n >= 0) {
 		ifs_add_data(ifs, "lib/modules/load-order", order,
 			     strlen(order), 0644);
+		if (!own)
+			add_replay_order(ifs, vdir, release, mods, n);
 		moddep_free_order(mods, n);
 	}
 	free(order);

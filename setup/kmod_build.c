@@ -18,6 +18,14 @@
 
 /* Bump when the build recipe below changes what it produces. */
 #define RECIPE "kmod-build 2" /* 2: coverage, lwfuzz.ko, sites */
+/*
+ * The same tree built without coverage: what replays of recorded logs
+ * mount crash states with (no AFL++ map to fill there). Its key is the
+ * coverage build's with this recipe.
+ */
+#define REPLAY_RECIPE "kmod-replay 1"
+#define REPLAY_KO "btrfs-replay.ko"
+#define REPLAY_KEY "btrfs-replay.key"
 
 int kmod_key(const struct layout *l, const struct kstate *ks,
 	     const struct patch_set *ps, const struct variant *v, char *key,
@@ -51,12 +59,20 @@ int kmod_key(const struct layout *l, const struct kstate *ks,
 	return 0;
 }
 
-int kmod_cached_key(const struct layout *l, const char *variant, char *key,
-		    size_t len)
+static void replay_key(const char *key, char *rkey, size_t len)
+{
+	uint64_t h = hash_str(hash_str(HASH_INIT, REPLAY_RECIPE), key);
+
+	snprintf(rkey, len, "%016" PRIx64, h);
+}
+
+/* The key in @variant's directory's file @keyf, if module @kof is there. */
+static int cached_key(const struct layout *l, const char *variant,
+		      const char *keyf, const char *kof, char *key, size_t len)
 {
 	char *dir = layout_variant_dir(l, variant);
-	char *path = path_join(dir, "btrfs.key");
-	char *ko = path_join(dir, "btrfs.ko");
+	char *path = path_join(dir, keyf);
+	char *ko = path_join(dir, kof);
 	char *text = read_file(path, NULL);
 	int ret = -1;
 
@@ -69,6 +85,12 @@ int kmod_cached_key(const struct layout *l, const char *variant, char *key,
 	free(path);
 	free(dir);
 	return ret;
+}
+
+int kmod_cached_key(const struct layout *l, const char *variant, char *key,
+		    size_t len)
+{
+	return cached_key(l, variant, "btrfs.key", "btrfs.ko", key, len);
 }
 
 static int apply_patches(const struct layout *l, const struct kstate *ks,
@@ -156,10 +178,15 @@ static int compile(const struct kstate *ks, const char *btrfs, const char *log)
 	return st;
 }
 
+/*
+ * Build @v's btrfs.ko in @work and store it in @out with its @key: with
+ * coverage (@replay 0: btrfs.ko, its sites, lwfuzz.ko) or without
+ * (@replay: REPLAY_KO).
+ */
 static int build_in(const struct layout *l, const struct kstate *ks,
 		    const struct patch_set *ps, const struct variant *v,
 		    const char *work, const char *out, const char *key,
-		    const char *log)
+		    const char *log, int replay)
 {
 	char *pristine = xasprintf("%s/src/%s/%s", l->cache,
 				   ks->source_version, ks->series->source_pkg);
@@ -167,12 +194,13 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 	char *btrfs = path_join(tree, "fs/btrfs");
 	char *cp[] = { "cp", "-a", pristine, (char *)work, NULL };
 	char *ko = path_join(btrfs, "btrfs.ko");
-	char *dst = path_join(out, "btrfs.ko");
+	char *dst = path_join(out, replay ? REPLAY_KO : "btrfs.ko");
 	char *strip[] = { "strip", "--strip-debug", "-o", dst, ko, NULL };
-	char *keyf = path_join(out, "btrfs.key");
+	char *keyf = path_join(out, replay ? REPLAY_KEY : "btrfs.key");
 	char *sites = path_join(out, "sites");
 	int ret = -1, st;
 
+	rm_rf(tree);
 	if (spawn_run(cp, NULL, log)) {
 		lw_err("cannot copy %s (run 'lwfuzz setup' again)", pristine);
 		goto out;
@@ -183,16 +211,16 @@ static int build_in(const struct layout *l, const struct kstate *ks,
 		lw_err("cannot write the variant tag into %s", btrfs);
 		goto out;
 	}
-	if (kmod_add_coverage(l, btrfs))
+	if (!replay && kmod_add_coverage(l, btrfs))
 		goto out;
 	st = compile(ks, btrfs, log);
 	if (st) {
-		lw_err("building btrfs.ko for %s failed (exit %d); see %s",
-		       v->name, st, log);
+		lw_err("building %s for %s failed (exit %d); see %s",
+		       replay ? REPLAY_KO : "btrfs.ko", v->name, st, log);
 		goto out;
 	}
-	if (kmod_sites_write(ko, sites, log) ||
-	    kmod_helper_build(l, ks, work, out, log))
+	if (!replay && (kmod_sites_write(ko, sites, log) ||
+			kmod_helper_build(l, ks, work, out, log)))
 		goto out;
 	if (spawn_run(strip, NULL, log) ||
 	    write_file_atomic(keyf, key, strlen(key))) {
@@ -211,29 +239,48 @@ out:
 	return ret;
 }
 
+/* Move @name from @from into @to, replacing the one there. */
+static int move_into(const char *from, const char *to, const char *name)
+{
+	char *src = path_join(from, name), *dst = path_join(to, name);
+	int ret = rename(src, dst);
+
+	if (ret)
+		lw_err("cannot move %s to %s: %s", src, dst, strerror(errno));
+	free(src);
+	free(dst);
+	return ret;
+}
+
 int kmod_build(const struct layout *l, const struct kstate *ks,
 	       const struct patch_set *ps, const struct variant *v, int *built)
 {
-	char key[32], cached[32];
+	char key[32], rkey[32], cached[32];
 	char *dir = layout_variant_dir(l, v->name);
 	char *out = xasprintf("%s.tmp", dir);
 	char *work = layout_build_dir(l, v->name);
 	char *logs = path_join(l->cache, "logs");
 	char *log = xasprintf("%s/build-%s.log", logs, v->name);
-	int ret = -1;
+	int ret = -1, need_cov, need_replay;
 
 	*built = 0;
 	if (kmod_key(l, ks, ps, v, key, sizeof(key)))
 		goto out;
-	if (!kmod_cached_key(l, v->name, cached, sizeof(cached)) &&
-	    !strcmp(key, cached)) {
+	replay_key(key, rkey, sizeof(rkey));
+	need_cov = kmod_cached_key(l, v->name, cached, sizeof(cached)) ||
+		   strcmp(key, cached);
+	need_replay = cached_key(l, v->name, REPLAY_KEY, REPLAY_KO, cached,
+				 sizeof(cached)) ||
+		      strcmp(rkey, cached);
+	if (!need_cov && !need_replay) {
 		ret = 0;
 		goto out;
 	}
 	if (cache_check_space(l, 512))
 		goto out;
-	lw_info("building btrfs.ko for %s (%zu patches; log %s)", v->name,
-		v->npatches, log);
+	lw_info("building %s for %s (%zu patches; log %s)",
+		need_cov ? "btrfs.ko with coverage and without" : REPLAY_KO,
+		v->name, v->npatches, log);
 	rm_rf(out);
 	rm_rf(work);
 	unlink(log);
@@ -241,18 +288,25 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 		lw_err("cannot create %s: %s", work, strerror(errno));
 		goto out;
 	}
-	/* Keep what the variant directory already holds (its initramfs is
-	 * rebuilt from the new module anyway). */
-	if (mkdir_p(out, 0755) || build_in(l, ks, ps, v, work, out, key, log))
+	/* The initramfs is rebuilt from the new modules anyway. */
+	if (mkdir_p(out, 0755) ||
+	    (need_cov && build_in(l, ks, ps, v, work, out, key, log, 0)) ||
+	    build_in(l, ks, ps, v, work, out, rkey, log, 1))
 		goto out;
-	ret = layout_commit_dir(out, dir);
-	if (ret)
-		lw_err("cannot move %s into place: %s", out, strerror(errno));
+	if (need_cov) {
+		ret = layout_commit_dir(out, dir);
+		if (ret)
+			lw_err("cannot move %s into place: %s", out,
+			       strerror(errno));
+	} else {
+		/* The key last: a crash in between leaves a stale key. */
+		ret = move_into(out, dir, REPLAY_KO) ||
+		      move_into(out, dir, REPLAY_KEY);
+	}
 	*built = !ret;
 out:
 	rm_rf(work);
-	if (ret)
-		rm_rf(out);
+	rm_rf(out);
 	free(log);
 	free(logs);
 	free(work);

@@ -100,7 +100,8 @@ static int run_guest(const struct layout *l, const struct replay_vm_opts *o,
 	struct vm_run_opts vo = { .variant = o->variant,
 				  .timeout_s = o->timeout_s,
 				  .mem_mb = 1024,
-				  .out_dir = outdir };
+				  .out_dir = outdir,
+				  .replay_only = 1 };
 	int ret = 2;
 
 	agent_replay_defaults(&a);

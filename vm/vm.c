@@ -35,6 +35,7 @@
  * never starts the command); LWFUZZ_TEST_BOOT_S shortens the wait.
  */
 #define VM_TEST_STALL_ARG "lwfuzz.test_boot_stall"
+#define VM_REPLAY_ARG "lwfuzz.replay" /* guest/init */
 #define VM_BOOT_MARK "lwfuzz-init: command starts"
 
 static int sig_pipe[2] = { -1, -1 };
@@ -288,7 +289,11 @@ static char **build_argv(struct run *r, int out_fd)
 
 	if (stall && (!strcmp(stall, "always") ||
 		      (r->boot == 1 && !strcmp(stall, "1"))))
-		cfg.append = VM_TEST_STALL_ARG;
+		cfg.append = r->o->replay_only ?
+				     VM_TEST_STALL_ARG " " VM_REPLAY_ARG :
+				     VM_TEST_STALL_ARG;
+	else if (r->o->replay_only)
+		cfg.append = VM_REPLAY_ARG;
 	static char serials[16][16];
 
 	cfg.disks[cfg.ndisks++] =

@@ -39,6 +39,11 @@ struct vm_run_opts {
 	const char *console_copy; /* keep the guest console here, always */
 	int no_console_tail; /* errors without the console's last lines */
 	int quiet_stop; /* a signal is the caller's way to stop it: say nothing */
+	/*
+	 * The guest only replays logs: the variant's btrfs built without
+	 * coverage is loaded where it has one (guest/init), no lwfuzz.ko.
+	 */
+	int replay_only;
 	char **cmd; /* argv run in the guest */
 };
 

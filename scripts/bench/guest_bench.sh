@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs in the guest for scripts/bench-replay.sh: lwfuzz's replayer on the
-# big log (default checks, then without shared mounts, then with --fsck) and on the small log (for
-# peak memory), then the reference loop on the big log.
+# big log (default checks, then without shared mounts, then with --fsck)
+# and on the small log (for peak memory), then the reference loop on the
+# big log; `guest_bench.sh coverage`: the default replay alone (in a guest
+# whose btrfs has coverage, the path before replay-only guests).
 # Disks: 0 big log, 1 small log, 2 target, 3 cow.
 set -e
 run() {
@@ -16,6 +18,11 @@ run() {
 	verdict=$(sed -n 's/^replay: \([A-Z]*\): .*/\1/p' /tmp/out.txt)
 	echo "bench: $name points $pts seconds $(echo "$t1 - $t0" | bc) peak_kib $mem verdict $verdict"
 }
+if [ "$1" = coverage ]; then
+	# The path before replays loaded btrfs built without coverage.
+	run lwfuzz-coverage-btrfs --log "$LWFUZZ_DISK0"
+	exit 0
+fi
 run lwfuzz --log "$LWFUZZ_DISK0"
 run lwfuzz-no-share --log "$LWFUZZ_DISK0" --no-share
 run lwfuzz-fua-fsck --log "$LWFUZZ_DISK0" --points fua --fsck

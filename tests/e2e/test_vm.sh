@@ -3,7 +3,7 @@
 # comes back, and every way a guest can go wrong ends with a clear line, a
 # distinct status and no QEMU left behind.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 26
 
 out=$("$LWFUZZ" vm -t 60 -o "$WORK/out" -- sh -c \
 	'echo hello; mkdir -p /out/d; echo data >/out/d/f; exit 7' 2>&1)
@@ -19,6 +19,19 @@ check "vm: --file shows up under /in" grep -qx in-file-content <<<"$out"
 out=$("$LWFUZZ" vm -k fixed -p btrfs.dio_race_delay_ms=7 -t 60 -- \
 	cat /sys/module/btrfs/parameters/dio_race_delay_ms 2>&1)
 check "vm: --param sets a module parameter" grep -qx 7 <<<"$out"
+
+# What btrfs a guest runs: the coverage collector's symbol, lwfuzz.ko.
+probe='grep -q " lwfuzz_cov_area" /proc/kallsyms && echo cov=yes || echo cov=no
+test -d /sys/module/btrfs && echo btrfs=yes
+test -d /sys/module/lwfuzz && echo helper=yes || echo helper=no'
+out=$("$LWFUZZ" vm -k fixed -t 60 -- sh -c "$probe" 2>&1)
+check "vm: a guest runs btrfs with coverage, and lwfuzz.ko (the control)" \
+	bash -c "grep -qx cov=yes <<<'$out' && grep -qx helper=yes <<<'$out'"
+out=$("$LWFUZZ" vm -k fixed --replay-only -p btrfs.dio_race_delay_ms=7 -t 60 -- \
+	sh -c "$probe; cat /sys/module/btrfs/parameters/dio_race_delay_ms" 2>&1)
+check "vm: --replay-only runs the variant's btrfs without coverage, no lwfuzz.ko" \
+	bash -c "grep -qx cov=no <<<'$out' && grep -qx btrfs=yes <<<'$out' &&
+		 grep -qx helper=no <<<'$out' && grep -qx 7 <<<'$out'"
 
 run_seeing_qemu "$WORK/timeout.txt" "$LWFUZZ" vm -t 8 -- sleep 1000
 rc=$?
