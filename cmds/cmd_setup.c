@@ -94,7 +94,7 @@ static int build_variants(const struct layout *l, const struct kstate *ks,
 			continue;
 		else if (variant_lookup(ps, o->only[i], &v))
 			return -1;
-		if (kmod_build(l, ks, ps, &v, &kb) ||
+		if (kmod_build(l, ks, ps, &v, 1, &kb) ||
 		    initramfs_build_base(l, ks, &v, &ib))
 			return -1;
 		lw_info("%-6s %s (%.1f s)", v.name,

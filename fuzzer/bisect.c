@@ -36,7 +36,7 @@ static int test_prefix(struct bisect *b, size_t k)
 	if (b->verdict[k] != -1)
 		return b->verdict[k];
 	variant_of_prefix(b->ps, k, &v);
-	if (kmod_build(b->l, b->ks, b->ps, &v, &built) ||
+	if (kmod_build(b->l, b->ks, b->ps, &v, 0, &built) ||
 	    initramfs_build_base(b->l, b->ks, &v, &built)) {
 		printf("bisect: %zu patches (%s): build failed, skipped\n", k,
 		       v.name);

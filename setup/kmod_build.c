@@ -253,7 +253,8 @@ static int move_into(const char *from, const char *to, const char *name)
 }
 
 int kmod_build(const struct layout *l, const struct kstate *ks,
-	       const struct patch_set *ps, const struct variant *v, int *built)
+	       const struct patch_set *ps, const struct variant *v,
+	       int with_replay, int *built)
 {
 	char key[32], rkey[32], cached[32];
 	char *dir = layout_variant_dir(l, v->name);
@@ -269,9 +270,10 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 	replay_key(key, rkey, sizeof(rkey));
 	need_cov = kmod_cached_key(l, v->name, cached, sizeof(cached)) ||
 		   strcmp(key, cached);
-	need_replay = cached_key(l, v->name, REPLAY_KEY, REPLAY_KO, cached,
-				 sizeof(cached)) ||
-		      strcmp(rkey, cached);
+	need_replay = with_replay &&
+		      (cached_key(l, v->name, REPLAY_KEY, REPLAY_KO, cached,
+				  sizeof(cached)) ||
+		       strcmp(rkey, cached));
 	if (!need_cov && !need_replay) {
 		ret = 0;
 		goto out;
@@ -279,7 +281,9 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 	if (cache_check_space(l, 512))
 		goto out;
 	lw_info("building %s for %s (%zu patches; log %s)",
-		need_cov ? "btrfs.ko with coverage and without" : REPLAY_KO,
+		!need_cov   ? REPLAY_KO :
+		need_replay ? "btrfs.ko with coverage and without" :
+			      "btrfs.ko",
 		v->name, v->npatches, log);
 	rm_rf(out);
 	rm_rf(work);
@@ -291,7 +295,7 @@ int kmod_build(const struct layout *l, const struct kstate *ks,
 	/* The initramfs is rebuilt from the new modules anyway. */
 	if (mkdir_p(out, 0755) ||
 	    (need_cov && build_in(l, ks, ps, v, work, out, key, log, 0)) ||
-	    build_in(l, ks, ps, v, work, out, rkey, log, 1))
+	    (need_replay && build_in(l, ks, ps, v, work, out, rkey, log, 1)))
 		goto out;
 	if (need_cov) {
 		ret = layout_commit_dir(out, dir);

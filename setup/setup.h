@@ -32,11 +32,13 @@ int source_extract(const struct layout *l, const struct kstate *ks);
 
 /*
  * Build @v's btrfs.ko (patched source, out of tree, stripped) into its
- * variant directory unless the cached one has the same key. *@built says
- * whether it did work.
+ * variant directory unless the cached one has the same key; @with_replay:
+ * also the same without coverage, for replay-only guests (bisect's
+ * steps only run workloads). *@built says whether it did work.
  */
 int kmod_build(const struct layout *l, const struct kstate *ks,
-	       const struct patch_set *ps, const struct variant *v, int *built);
+	       const struct patch_set *ps, const struct variant *v,
+	       int with_replay, int *built);
 
 /*
  * The variant's base initramfs (busybox, modules in load order, btrfs-progs,
