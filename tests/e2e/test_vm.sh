@@ -24,14 +24,15 @@ check "vm: --param sets a module parameter" grep -qx 7 <<<"$out"
 probe='grep -q " lwfuzz_cov_area" /proc/kallsyms && echo cov=yes || echo cov=no
 test -d /sys/module/btrfs && echo btrfs=yes
 test -d /sys/module/lwfuzz && echo helper=yes || echo helper=no'
-out=$("$LWFUZZ" vm -k fixed -t 60 -- sh -c "$probe" 2>&1)
+"$LWFUZZ" vm -k fixed -t 60 -- sh -c "$probe" >"$WORK/cov.txt" 2>&1
 check "vm: a guest runs btrfs with coverage, and lwfuzz.ko (the control)" \
-	bash -c "grep -qx cov=yes <<<'$out' && grep -qx helper=yes <<<'$out'"
-out=$("$LWFUZZ" vm -k fixed --replay-only -p btrfs.dio_race_delay_ms=7 -t 60 -- \
-	sh -c "$probe; cat /sys/module/btrfs/parameters/dio_race_delay_ms" 2>&1)
+	bash -c "grep -qx cov=yes $WORK/cov.txt && grep -qx helper=yes $WORK/cov.txt"
+"$LWFUZZ" vm -k fixed --replay-only -p btrfs.dio_race_delay_ms=7 -t 60 -- \
+	sh -c "$probe; cat /sys/module/btrfs/parameters/dio_race_delay_ms" \
+	>"$WORK/replay.txt" 2>&1
 check "vm: --replay-only runs the variant's btrfs without coverage, no lwfuzz.ko" \
-	bash -c "grep -qx cov=no <<<'$out' && grep -qx btrfs=yes <<<'$out' &&
-		 grep -qx helper=no <<<'$out' && grep -qx 7 <<<'$out'"
+	bash -c "grep -qx cov=no $WORK/replay.txt && grep -qx btrfs=yes $WORK/replay.txt &&
+		 grep -qx helper=no $WORK/replay.txt && grep -qx 7 $WORK/replay.txt"
 
 run_seeing_qemu "$WORK/timeout.txt" "$LWFUZZ" vm -t 8 -- sleep 1000
 rc=$?
