@@ -10,6 +10,7 @@
 
 #include "cmds/cmds.h"
 #include "cmds/options.h"
+#include "lib/agent_cmdline.h"
 #include "lib/fsutil.h"
 #include "setup/layout.h"
 #include "lib/msg.h"
@@ -33,6 +34,10 @@ static const char replay_usage[] =
 	"      --no-share        mount every crash state, even one whose contents\n"
 	"                        equal the previous point's (the cost sharing\n"
 	"                        saves; the verdicts are the same)\n"
+	"  -J, --jobs N          N VMs at once, each checking a run of 1/N of the\n"
+	"                        crash points (one kernel cannot mount two views\n"
+	"                        of one btrfs, so more CPUs need more kernels;\n"
+	"                        1024 MB of memory each; default 1, at most 8)\n"
 	"  -j, --json FILE       write the JSON report to FILE (- for stdout)\n"
 	"  -K, --keep DIR        save the image of each failing crash state\n"
 	"      --device-size N   bytes of the recorded device (default: from the\n"
@@ -41,13 +46,15 @@ static const char replay_usage[] =
 	"  -h, --help            this text\n\n"
 	"Exit status: 0 every crash state passed, 1 a check failed, 2 error.\n";
 
+_Static_assert(AGENT_MAX_PARTS == 8, "replay_usage says at most 8 jobs");
+
 static const char *const cmd = "replay";
 
 struct replay_opts {
 	const char *variant, *points, *start, *end, *json, *keep;
 	const char *log, *image;
 	unsigned long long device_bytes;
-	unsigned int timeout;
+	unsigned int timeout, jobs;
 	int fsck, no_share;
 };
 
@@ -60,6 +67,7 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 		{ "end-mark", required_argument, NULL, 'e' },
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "no-share", no_argument, NULL, 'N' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "keep", required_argument, NULL, 'K' },
 		{ "device-size", required_argument, NULL, 'D' },
@@ -72,8 +80,9 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->variant = "stock";
 	o->timeout = 3600;
+	o->jobs = 1;
 	opt_begin();
-	while ((c = getopt_long(argc, argv, ":k:p:s:e:fj:K:t:h", longopts,
+	while ((c = getopt_long(argc, argv, ":k:p:s:e:fJ:j:K:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -94,6 +103,11 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 			break;
 		case 'N':
 			o->no_share = 1;
+			break;
+		case 'J':
+			if (opt_uint(cmd, "--jobs", optarg, 1, AGENT_MAX_PARTS,
+				     "a number of VMs", &o->jobs))
+				return -1;
 			break;
 		case 'j':
 			o->json = optarg;
@@ -164,7 +178,8 @@ int cmd_replay(int argc, char **argv)
 				      .device_bytes = o.device_bytes,
 				      .timeout_s = o.timeout,
 				      .fsck = o.fsck,
-				      .no_share = o.no_share };
+				      .no_share = o.no_share,
+				      .jobs = o.jobs };
 	ret = replay_vm(&l, &vo, &report);
 	if (report && write_json(o.json, report))
 		ret = EXIT_ERROR;

@@ -5,7 +5,7 @@
  *
  *   lwfuzz-agent replay --log DEV --target DEV --cow DEV [--mnt DIR]
  *                [--points LIST] [--start-mark M] [--end-mark M] [--fsck]
- *                [--report FILE]
+ *                [--report FILE] [--part K/N]
  *   lwfuzz-agent run --workload F --data D --log L --target T --cow C
  *                [--runs N] [--delay-ms MS] [--timeout S] [--fsck] [--out DIR]
  *   lwfuzz-agent apply LOG TARGET FROM TO
@@ -55,6 +55,8 @@ static int agent_replay(int argc, char **argv)
 	cfg.end_mark = a.end_mark;
 	cfg.fsck = a.fsck;
 	cfg.no_share = a.no_share;
+	cfg.part = a.part;
+	cfg.parts = a.parts;
 	cfg.report_path = a.report;
 	return replay_run(&cfg);
 }

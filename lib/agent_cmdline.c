@@ -167,7 +167,32 @@ char **agent_replay_cmd(const struct agent_replay_args *a)
 		add_raw(&s, "--fsck");
 	if (a->no_share)
 		add_raw(&s, "--no-share");
+	if (a->parts > 1) {
+		char part[32];
+
+		snprintf(part, sizeof(part), "%u/%u", a->part + 1, a->parts);
+		add_opt(&s, "--part", part);
+	}
 	return finish(&s);
+}
+
+/* "K/N", 1 <= K <= N <= AGENT_MAX_PARTS, into @a (part from 0). */
+static int parse_part(const char *arg, struct agent_replay_args *a, char *why,
+		      size_t whylen)
+{
+	unsigned int k, n;
+	char end;
+
+	if (sscanf(arg, "%u/%u%c", &k, &n, &end) != 2 || k < 1 || k > n ||
+	    n > AGENT_MAX_PARTS) {
+		snprintf(why, whylen,
+			 "--part takes K/N with 1 <= K <= N <= %d, not '%s'",
+			 AGENT_MAX_PARTS, arg);
+		return -1;
+	}
+	a->part = k - 1;
+	a->parts = n;
+	return 0;
 }
 
 void agent_cmd_free(char **cmd)
@@ -317,6 +342,7 @@ int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 		{ "report", required_argument, NULL, 'r' },
 		{ "fsck", no_argument, NULL, 'f' },
 		{ "no-share", no_argument, NULL, 'N' },
+		{ "part", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -355,6 +381,10 @@ int agent_replay_parse(int argc, char **argv, struct agent_replay_args *a,
 			break;
 		case 'N':
 			a->no_share = 1;
+			break;
+		case 'P':
+			if (parse_part(optarg, a, why, whylen))
+				return -1;
 			break;
 		default:
 			return refuse("unknown option", argv[optind - 1], why,

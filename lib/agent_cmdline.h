@@ -39,7 +39,11 @@ struct agent_replay_args {
 	const char *report; /* the JSON report's path, or NULL */
 	int fsck;
 	int no_share; /* every crash state on a mount of its own (benchmarks) */
+	/* Check part @part (from 0) of @parts of the crash points (0: all). */
+	unsigned int part, parts;
 };
+
+#define AGENT_MAX_PARTS 8
 
 /*
  * The four devices on the VM's disks in the order vm/workload_vm.h's

@@ -539,6 +539,45 @@ void report_free(struct report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int report_absorb(struct report *whole, struct report *part)
+{
+	size_t n = whole->nfailures + part->nfailures;
+	struct report_failure *f;
+
+	f = n ? realloc(whole->failures, n * sizeof(*f)) : whole->failures;
+	if (n && !f)
+		return -1;
+	if (part->nfailures)
+		memcpy(f + whole->nfailures, part->failures,
+		       part->nfailures * sizeof(*f));
+	whole->failures = f;
+	whole->nfailures = n;
+	free(part->failures);
+	part->failures = NULL;
+	part->nfailures = 0;
+	if (!whole->version) {
+		whole->version = part->version;
+		whole->log_entries = part->log_entries;
+		whole->log_sectorsize = part->log_sectorsize;
+		whole->start_mark = part->start_mark;
+		part->start_mark = NULL;
+		whole->fsck = part->fsck;
+		whole->points_total = part->points_total;
+	}
+	whole->points_checked += part->points_checked;
+	whole->points_failed += part->points_failed;
+	whole->findings += part->findings;
+	whole->extents_checked += part->extents_checked;
+	whole->regular_extents_checked += part->regular_extents_checked;
+	whole->files_read += part->files_read;
+	if (part->seconds > whole->seconds)
+		whole->seconds = part->seconds;
+	if (part->verdict > whole->verdict)
+		whole->verdict = part->verdict;
+	report_free(part);
+	return 0;
+}
+
 size_t report_check_names(const struct report *r, const char **names,
 			  size_t max)
 {

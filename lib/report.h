@@ -81,6 +81,16 @@ int report_parse(const char *json, size_t len, struct report *r, char *why,
 void report_free(struct report *r);
 
 /*
+ * Fold @part, the report of the next part of the same log's crash points
+ * (lib/agent_cmdline.h, --part), into @whole (parsed, or zeroed for the
+ * first part): its failures after @whole's, its counts added, the total
+ * and the log's description kept, the slower part's seconds (the parts
+ * ran at once), the worse verdict. @part is left empty. 0, or -1 (out of
+ * memory; both as they were).
+ */
+int report_absorb(struct report *whole, struct report *part);
+
+/*
  * The distinct names of the checks that failed, at any point, in the
  * order they first appear; at most @max of them into @names (pointers
  * into @r). Returns how many.

@@ -114,6 +114,8 @@ struct run_state {
 	uint64_t target_sectors;
 	FILE *report;
 	unsigned long points_total, points_done, points_failed, findings;
+	unsigned long points_seen; /* every point so far, checked or not */
+	unsigned long first, last; /* the points to check (cfg->part) */
 	unsigned long extents, reg_extents, files_read, bad_marks;
 	double t_apply, t_snap, t_mount, t_check, t_umount, t_fsck;
 	double t_count, t_entries, t_views; /* once per replay, not per point */
@@ -403,7 +405,7 @@ static void report_point(struct run_state *rs, const struct log_entry *e,
 	if (ps->sink.count) {
 		rs->points_failed++;
 		rs->findings += ps->sink.count;
-		ps->fail.point = rs->points_done;
+		ps->fail.point = rs->points_seen;
 		ps->fail.entry = entry_no(rs, e);
 		ps->fail.flags = log_flags_str(e->flags);
 		ps->fail.mark = e->mark;
@@ -425,7 +427,7 @@ static int do_point(struct run_state *rs, const struct log_entry *e)
 
 	if (!rs->cfg->quiet || ps.sink.count)
 		printf("replay: point %lu/%lu entry %llu %s%s%s: %s (%.1f points/s)\n",
-		       rs->points_done, rs->points_total,
+		       rs->points_seen, rs->points_total,
 		       entry_no(rs, e),
 		       log_flags_str(e->flags),
 		       e->mark[0] ? " " : "", e->mark,
@@ -525,8 +527,11 @@ static int replay_loop(struct run_state *rs, const char *start)
 		if ((e->flags & LOG_MARK) && track_mark(rs, e))
 			err = 1;
 		if (!err && started && is_point(rs->cfg->points, e) &&
-		    do_point(rs, e))
-			err = 1;
+		    ++rs->points_seen >= rs->first) {
+			if (rs->points_seen > rs->last)
+				break; /* the rest is another part's */
+			err = do_point(rs, e) ? 1 : 0;
+		}
 		if (start && (e->flags & LOG_MARK) && !strcmp(e->mark, start))
 			started = 1;
 		if (rs->cfg->end_mark && (e->flags & LOG_MARK) &&
@@ -554,6 +559,21 @@ static int open_target(struct run_state *rs)
 	}
 	rs->target_sectors = bytes >> 9;
 	return 0;
+}
+
+/* Points first..last (from 1) are this replay's part of the log's. */
+static void part_range(struct run_state *rs)
+{
+	unsigned long n = rs->points_total;
+	unsigned int k = rs->cfg->part, parts = rs->cfg->parts;
+
+	if (parts < 2) {
+		rs->first = 1;
+		rs->last = n;
+		return;
+	}
+	rs->first = n * k / parts + 1;
+	rs->last = n * (k + 1) / parts;
 }
 
 static void report_head(struct run_state *rs, const char *start)
@@ -619,6 +639,7 @@ int replay_run(const struct replay_cfg *cfg)
 	log_close(rs.log);
 	rs.log = log_open(cfg->log_path, 0, why, sizeof(why));
 	rs.t_count = lw_now() - t;
+	part_range(&rs);
 	if (!rs.log || open_target(&rs))
 		goto out;
 	t = lw_now();
@@ -641,6 +662,9 @@ int replay_run(const struct replay_cfg *cfg)
 	printf("replay: %lu crash points%s%s%s\n", rs.points_total,
 	       start ? " after mark '" : "", start ? start : "",
 	       start ? "'" : "");
+	if (cfg->parts > 1)
+		printf("replay: part %u of %u: crash points %lu to %lu\n",
+		       cfg->part + 1, cfg->parts, rs.first, rs.last);
 	fflush(stdout);
 	mkdir_p(cfg->mnt, 0755);
 	rs.t0 = lw_now();

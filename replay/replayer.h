@@ -42,6 +42,14 @@ struct replay_cfg {
 	int fsck; /* also run btrfs check --readonly */
 	int no_share; /* a mount per crash state even when the contents equal
 			 the previous one's (today's cost, for benchmarks) */
+	/*
+	 * Check only part @part (from 0) of @parts equal runs of the crash
+	 * points (0 or 1 parts: all); the others are replayed, not mounted,
+	 * and keep their numbers. Replays of one log's parts in separate
+	 * kernels check it on several CPUs: one kernel cannot mount two
+	 * views of one btrfs at once.
+	 */
+	unsigned int part, parts;
 	const char *report_path; /* JSON report; NULL: none */
 	int quiet; /* no line per crash point */
 	struct replay_stats *stats; /* filled at the end when not NULL */

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/agent_cmdline.h"
@@ -91,8 +93,10 @@ static int poison_image(const char *path, unsigned long long bytes)
 	return close(fd) || ret ? -1 : 0;
 }
 
+/* Replay @o->log in one VM, checking part @part of @parts (0: all). */
 static int run_guest(const struct layout *l, const struct replay_vm_opts *o,
-		     const char *work, const char *outdir)
+		     const char *work, const char *outdir, unsigned int part,
+		     unsigned int parts)
 {
 	char *target = path_join(work, "target.img");
 	char *cow = path_join(work, "cow.img");
@@ -100,6 +104,7 @@ static int run_guest(const struct layout *l, const struct replay_vm_opts *o,
 	struct vm_run_opts vo = { .variant = o->variant,
 				  .timeout_s = o->timeout_s,
 				  .mem_mb = 1024,
+				  .cpus = o->cpus,
 				  .out_dir = outdir,
 				  .replay_only = 1 };
 	int ret = 2;
@@ -114,6 +119,8 @@ static int run_guest(const struct layout *l, const struct replay_vm_opts *o,
 	a.end_mark = o->end;
 	a.fsck = o->fsck;
 	a.no_share = o->no_share;
+	a.part = part;
+	a.parts = parts;
 	vo.cmd = agent_replay_cmd(&a);
 	if (!vo.cmd)
 		goto out;
@@ -208,6 +215,107 @@ out:
 	return ret;
 }
 
+static pid_t part_pids[AGENT_MAX_PARTS];
+static unsigned int nparts;
+
+/* A signal to stop reaches each part's process (and so its QEMU). */
+static void forward_signal(int sig)
+{
+	for (unsigned int k = 0; k < nparts; k++)
+		if (part_pids[k] > 0)
+			kill(part_pids[k], sig);
+}
+
+/* One report from the parts' reports in @work/part-K/out. */
+static int merge_parts(const char *work, unsigned int parts, char **report)
+{
+	struct report whole = { 0 }, r;
+	char why[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret = -1;
+
+	for (unsigned int k = 0; k < parts; k++) {
+		char *path = xasprintf("%s/part-%u/out/report.json", work, k);
+		char *text = read_file(path, NULL);
+		int bad = !text || report_parse(text, strlen(text), &r, why,
+						 sizeof(why));
+
+		if (!text)
+			lw_err("the guest of part %u left no report", k + 1);
+		else if (bad)
+			lw_err("the report of part %u: %s", k + 1, why);
+		free(text);
+		free(path);
+		if (bad || report_absorb(&whole, &r))
+			goto out;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		goto out;
+	ret = report_write(f, &whole);
+	if (fclose(f))
+		ret = -1;
+	if (!ret)
+		*report = buf;
+	else
+		free(buf);
+out:
+	report_free(&whole);
+	return ret;
+}
+
+/*
+ * @o->jobs VMs at once, each checking its part of the crash points in its
+ * own process (vm_run is one guest per process), then one report.
+ */
+static int run_parts(const struct layout *l, const struct replay_vm_opts *o,
+		     const char *work, char **report)
+{
+	struct sigaction sa = { .sa_handler = forward_signal }, old_int,
+			 old_term;
+	int ret = 0, st;
+
+	nparts = o->jobs;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	for (unsigned int k = 0; k < nparts; k++) {
+		char *sub = xasprintf("%s/part-%u", work, k);
+		char *out = path_join(sub, "out");
+
+		fflush(NULL);
+		part_pids[k] = mkdir_p(sub, 0700) ? -1 : fork();
+		if (part_pids[k] == 0) {
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			_exit(run_guest(l, o, sub, out, k, nparts));
+		}
+		if (part_pids[k] < 0) {
+			lw_err("cannot start part %u of the replay: %s", k + 1,
+			       strerror(errno));
+			ret = 2;
+		}
+		free(out);
+		free(sub);
+	}
+	for (unsigned int k = 0; k < nparts; k++) {
+		if (part_pids[k] <= 0)
+			continue;
+		while (waitpid(part_pids[k], &st, 0) < 0 && errno == EINTR)
+			;
+		part_pids[k] = 0;
+		st = WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+		if (st > ret)
+			ret = st;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	nparts = 0;
+	if (ret < 2 && merge_parts(work, o->jobs, report))
+		ret = 2;
+	return ret;
+}
+
 int replay_vm(const struct layout *l, struct replay_vm_opts *o, char **report)
 {
 	struct log_scan scan;
@@ -229,8 +337,12 @@ int replay_vm(const struct layout *l, struct replay_vm_opts *o, char **report)
 	}
 	outdir = path_join(work, "out");
 	rpath = path_join(outdir, "report.json");
-	ret = run_guest(l, o, work, outdir);
-	*report = read_file(rpath, NULL);
+	if (o->jobs > 1) {
+		ret = run_parts(l, o, work, report);
+	} else {
+		ret = run_guest(l, o, work, outdir, 0, 0);
+		*report = read_file(rpath, NULL);
+	}
 	if (!*report) {
 		if (ret < 2)
 			lw_err("the guest left no report");

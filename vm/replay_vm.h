@@ -21,6 +21,13 @@ struct replay_vm_opts {
 	unsigned int timeout_s;
 	int fsck;
 	int no_share; /* a mount per crash state (benchmarks, A/B checks) */
+	/*
+	 * VMs that check equal parts of the crash points at once (0 or 1:
+	 * one VM). One kernel cannot mount two views of one btrfs at once,
+	 * so more CPUs need more kernels.
+	 */
+	unsigned int jobs;
+	unsigned int cpus; /* vCPUs per VM; 0: vm.c's default */
 };
 
 /*

@@ -280,7 +280,7 @@ static char **build_argv(struct run *r, int out_fd)
 		.kernel = r->kernel,
 		.initrd = r->initrd,
 		.mem_mb = r->o->mem_mb,
-		.cpus = 2,
+		.cpus = r->o->cpus ? r->o->cpus : 2,
 		.console_path = r->console,
 		.output_fd = out_fd,
 		.ctl_socket = r->o->ctl_socket,

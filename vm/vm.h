@@ -31,6 +31,7 @@ struct vm_run_opts {
 	const char *out_dir; /* NULL: the guest's /out is dropped */
 	unsigned int timeout_s;
 	unsigned int mem_mb;
+	unsigned int cpus; /* vCPUs; 0: 2 */
 	int verbose; /* echo the guest console to stderr afterwards */
 	const char *tee_path; /* also write the command's output here */
 	int quiet_output; /* ...and not to stdout */

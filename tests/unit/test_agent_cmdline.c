@@ -156,12 +156,19 @@ static void replay_args_round_trip(void **state)
 	assert_int_equal(back.no_share, 0);
 	agent_cmd_free(cmd);
 
+	assert_int_equal(back.parts, 0);
+	agent_cmd_free(cmd);
+
 	a.no_share = 1;
+	a.part = 2;
+	a.parts = 3;
 	cmd = agent_replay_cmd(&a);
 	n = run_in_shell(cmd, args);
 	assert_int_equal(agent_replay_parse(n, args, &back, why, sizeof(why)),
 			 0);
 	assert_int_equal(back.no_share, 1);
+	assert_int_equal(back.part, 2);
+	assert_int_equal(back.parts, 3);
 	agent_cmd_free(cmd);
 }
 
@@ -183,6 +190,10 @@ static void the_parser_refuses_what_no_builder_writes(void **state)
 			      "--delay-ms", "5x", NULL };
 	char *stray[] = { "replay", "--log", "l", "--target", "t", "--cow",
 			  "c", "extra", NULL };
+	const char *bad_parts[] = { "0/2", "3/2", "1/9", "1/", "1/2x", "-1/2",
+				    "2" };
+	char *part[] = { "replay", "--log", "l", "--target", "t", "--cow", "c",
+			 "--part", NULL, NULL };
 
 	(void)state;
 	assert_int_equal(agent_run_parse(13, zero_runs, &a, why, sizeof(why)),
@@ -197,6 +208,16 @@ static void the_parser_refuses_what_no_builder_writes(void **state)
 	assert_int_equal(agent_replay_parse(8, stray, &r, why, sizeof(why)),
 			 -1);
 	assert_non_null(strstr(why, "extra"));
+	for (size_t i = 0; i < sizeof(bad_parts) / sizeof(*bad_parts); i++) {
+		part[8] = (char *)bad_parts[i];
+		assert_int_equal(agent_replay_parse(9, part, &r, why,
+						    sizeof(why)),
+				 -1);
+		assert_non_null(strstr(why, "--part"));
+	}
+	part[8] = "8/8"; /* the control: the largest it takes */
+	assert_int_equal(agent_replay_parse(9, part, &r, why, sizeof(why)), 0);
+	assert_int_equal(r.part, 7);
 }
 
 static int write_json(const char *path, const char *text)

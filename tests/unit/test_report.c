@@ -488,6 +488,84 @@ static void a_report_of_the_old_writer_reads(void **state)
 	report_free(&r);
 }
 
+/*
+ * The parts of one log's replay (--jobs) make one report: failures in
+ * order, counts added, the total once, the slower part's time, the worse
+ * verdict.
+ */
+static void parts_make_one_report(void **state)
+{
+	struct check_failure c1[] = { csum }, c2[] = { fsck };
+	struct report_failure f1 = { .point = 3, .entry = 1270,
+				     .flags = "FUA", .mark = "",
+				     .checks = c1, .nchecks = 1 },
+			      f2 = { .point = 9, .entry = 1290,
+				     .flags = "FLUSH", .mark = "m",
+				     .checks = c2, .nchecks = 1 };
+	struct report p1 = { .log_entries = 1300, .log_sectorsize = 512,
+			     .start_mark = "mkfs", .failures = &f1,
+			     .nfailures = 1, .points_total = 10,
+			     .points_checked = 5, .points_failed = 1,
+			     .findings = 1, .extents_checked = 7,
+			     .regular_extents_checked = 3, .files_read = 4,
+			     .seconds = 2.5, .verdict = REPORT_CORRUPT },
+		      p2 = p1, a, b, whole = { 0 }, back;
+	char *t1, *t2, *text;
+
+	(void)state;
+	p2.failures = &f2;
+	p2.seconds = 3.25;
+	p2.verdict = REPORT_CORRUPT;
+	t1 = write_report(&p1);
+	t2 = write_report(&p2);
+	parse_ok(t1, &a);
+	parse_ok(t2, &b);
+	assert_int_equal(report_absorb(&whole, &a), 0);
+	assert_null(a.failures);
+	/* One part absorbed into nothing is that part. */
+	assert_int_equal(whole.nfailures, 1);
+	assert_int_equal(whole.points_checked, 5);
+	assert_int_equal(report_absorb(&whole, &b), 0);
+	text = write_report(&whole);
+	parse_ok(text, &back);
+	assert_int_equal(back.log_entries, 1300);
+	assert_string_equal(back.start_mark, "mkfs");
+	assert_int_equal(back.nfailures, 2);
+	assert_int_equal(back.failures[0].point, 3);
+	assert_int_equal(back.failures[1].point, 9);
+	assert_string_equal(back.failures[1].checks[0].check, "fsck");
+	assert_int_equal(back.points_total, 10);
+	assert_int_equal(back.points_checked, 10);
+	assert_int_equal(back.points_failed, 2);
+	assert_int_equal(back.findings, 2);
+	assert_int_equal(back.extents_checked, 14);
+	assert_int_equal(back.regular_extents_checked, 6);
+	assert_int_equal(back.files_read, 8);
+	assert_float_equal(back.seconds, 3.25, 0.001);
+	assert_int_equal(back.verdict, REPORT_CORRUPT);
+	report_free(&back);
+	free(text);
+
+	/* A clean part does not clean a corrupt one; an error wins. */
+	p2.nfailures = 0;
+	p2.verdict = REPORT_CLEAN;
+	free(t2);
+	t2 = write_report(&p2);
+	parse_ok(t2, &b);
+	assert_int_equal(report_absorb(&whole, &b), 0);
+	assert_int_equal(whole.verdict, REPORT_CORRUPT);
+	p2.verdict = REPORT_ERROR;
+	free(t2);
+	t2 = write_report(&p2);
+	parse_ok(t2, &b);
+	assert_int_equal(report_absorb(&whole, &b), 0);
+	assert_int_equal(whole.verdict, REPORT_ERROR);
+	assert_int_equal(whole.nfailures, 2);
+	report_free(&whole);
+	free(t1);
+	free(t2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +579,7 @@ int main(void)
 		cmocka_unit_test(other_versions_and_shapes_are_refused),
 		cmocka_unit_test(later_fields_and_any_spacing_read),
 		cmocka_unit_test(a_report_of_the_old_writer_reads),
+		cmocka_unit_test(parts_make_one_report),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
