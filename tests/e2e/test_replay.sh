@@ -4,7 +4,7 @@
 # compression, inline, rename, unlink) replays clean at every crash point,
 # fsck included; bad inputs are refused with one line and exit 2.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 17
 
 data=$WORK/data.img
 log=$WORK/log.img
@@ -70,3 +70,20 @@ first=$(sed -n 's/.*{"point": [0-9]*, "entry": \([0-9]*\).*/\1/p' "$WORK/expect.
 echo "# promises made at entry $made, first failing crash point at entry $first"
 check "replay: no data finding before the promise was broken" \
 	test -n "$first" -a -n "$made" -a "${first:-0}" -gt "${made:-0}"
+
+# The same log in two VMs at once, each checking half of the crash points:
+# the second half's VM replays the first half's entries (and promises)
+# unchecked, so it finds what one VM finds there.
+"$LWFUZZ" replay --jobs 2 -j "$WORK/expect2.json" "$WORK/elog.img" \
+	>"$WORK/jobs.txt" 2>&1
+rc=$?
+grep '^replay: part' "$WORK/jobs.txt" | sed 's/^/# /'
+check "replay --jobs 2: two VMs checked a part each (exit $rc; 1 as with one)" \
+	bash -c "test $rc = 1 && grep -q '^replay: part 1 of 2' '$WORK/jobs.txt' &&
+		 grep -q '^replay: part 2 of 2' '$WORK/jobs.txt'"
+failed_points() {
+	grep -o '"point": [0-9]*, "entry": [0-9]*\|"points_[a-z]*": [0-9]*' "$1"
+}
+failed_points "$WORK/expect2.json" | tr '\n' ' ' | sed 's/^/# --jobs 2: /; s/$/\n/'
+check "replay --jobs 2: the same failing crash points and counts as one VM" \
+	test "$(failed_points "$WORK/expect.json")" = "$(failed_points "$WORK/expect2.json")"
