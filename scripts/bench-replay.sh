@@ -54,3 +54,48 @@ END {
 	cov = pts["lwfuzz-coverage-btrfs"] / secs["lwfuzz-coverage-btrfs"]
 	printf "lwfuzz replay with btrfs built with coverage (the path before): %d points, %.1f points/s; replay-only / that: %.2fx; verdicts %s, %s\n", pts["lwfuzz-coverage-btrfs"], cov, ours / cov, verdict["lwfuzz"], verdict["lwfuzz-coverage-btrfs"]
 }' "$work/bench.txt"
+
+# Whole commands timed on the host, boots included, alternating in ROUNDS
+# (2): the path before (one guest whose btrfs has coverage runs the
+# replayer), `lwfuzz replay` (one replay-only guest) and `lwfuzz replay
+# --jobs 2` (two replay-only guests at once, half the crash points each).
+wall_rounds=${WALL_ROUNDS:-2}
+walltime() { # NAME CMD...: "wall: NAME SECONDS POINTS VERDICT"
+	local name=$1 t0 t1 pts verdict
+	shift
+	rm -f "$work/target.img" "$work/report.json"
+	truncate -s 512M "$work/target.img"
+	t0=$(date +%s.%N)
+	"$@" >"$work/wall.txt" 2>&1 || [ $? = 1 ] || {
+		tail -3 "$work/wall.txt" >&2
+		return 1
+	}
+	t1=$(date +%s.%N)
+	if [ -f "$work/report.json" ]; then
+		pts=$(grep -o '"points_checked": [0-9]*' "$work/report.json" | grep -o '[0-9]*$')
+		verdict=$(grep -o '"verdict": "[a-z]*"' "$work/report.json" | cut -d'"' -f4)
+	else
+		pts=$(sed -n 's/.*: \([0-9]*\) of [0-9]* crash points checked.*/\1/p' "$work/wall.txt")
+		verdict=$(sed -n 's/^replay: \([A-Z]*\): .*/\1/p' "$work/wall.txt" | tr A-Z a-z)
+	fi
+	echo "wall: $name $(echo "$t1 - $t0" | bc) ${pts:-0} ${verdict:-none}"
+}
+for r in $(seq "$wall_rounds"); do
+	walltime coverage-guest bin/lwfuzz vm -k stock -t 3600 \
+		-d "$work/big.img" -d "$work/target.img" -d "$work/cow.img" -- \
+		sh -c 'lwfuzz-agent replay --log "$LWFUZZ_DISK0" --target "$LWFUZZ_DISK1" --cow "$LWFUZZ_DISK2"'
+	walltime replay bin/lwfuzz replay -k stock -j "$work/report.json" "$work/big.img"
+	walltime replay-jobs-2 bin/lwfuzz replay -k stock --jobs 2 \
+		-j "$work/report.json" "$work/big.img"
+done | tee "$work/wall.log"
+awk '
+/^wall:/ { secs[$2] += $3; pts[$2] += $4; n[$2]++; v[$2] = v[$2] " " $5 }
+END {
+	before = pts["coverage-guest"] / secs["coverage-guest"]
+	printf "host wall time, boots included, %d alternating rounds (mean s per replay, crash points/s, ratio to the path before, verdicts):\n", n["replay"]
+	split("coverage-guest replay replay-jobs-2", order, " ")
+	for (i = 1; i <= 3; i++) {
+		m = order[i]
+		printf "  %-16s %6.1f s  %5.1f points/s  %.2fx  %s\n", m, secs[m] / n[m], pts[m] / secs[m], pts[m] / secs[m] / before, v[m]
+	}
+}' "$work/wall.log"
