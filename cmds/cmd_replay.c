@@ -37,7 +37,7 @@ static const char replay_usage[] =
 	"  -J, --jobs N          N VMs at once, each checking a run of 1/N of the\n"
 	"                        crash points (one kernel cannot mount two views\n"
 	"                        of one btrfs, so more CPUs need more kernels;\n"
-	"                        1024 MB of memory each; default 1, at most 8)\n"
+	"                        one vCPU and 1024 MB each; default 1, at most 8)\n"
 	"  -j, --json FILE       write the JSON report to FILE (- for stdout)\n"
 	"  -K, --keep DIR        save the image of each failing crash state\n"
 	"      --device-size N   bytes of the recorded device (default: from the\n"

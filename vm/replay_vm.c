@@ -274,9 +274,16 @@ static int run_parts(const struct layout *l, const struct replay_vm_opts *o,
 {
 	struct sigaction sa = { .sa_handler = forward_signal }, old_int,
 			 old_term;
+	/*
+	 * One vCPU each: two 2-vCPU guests on a 2-core host replayed the
+	 * bench log in 51 s against 22 s for one guest alone; two 1-vCPU
+	 * guests took 14 s (docs/replay.md, Performance).
+	 */
+	struct replay_vm_opts po = *o;
 	int ret = 0, st;
 
 	nparts = o->jobs;
+	po.cpus = 1;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	for (unsigned int k = 0; k < nparts; k++) {
@@ -288,7 +295,7 @@ static int run_parts(const struct layout *l, const struct replay_vm_opts *o,
 		if (part_pids[k] == 0) {
 			signal(SIGINT, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
-			_exit(run_guest(l, o, sub, out, k, nparts));
+			_exit(run_guest(l, &po, sub, out, k, nparts));
 		}
 		if (part_pids[k] < 0) {
 			lw_err("cannot start part %u of the replay: %s", k + 1,
