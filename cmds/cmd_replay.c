@@ -34,10 +34,11 @@ static const char replay_usage[] =
 	"      --no-share        mount every crash state, even one whose contents\n"
 	"                        equal the previous point's (the cost sharing\n"
 	"                        saves; the verdicts are the same)\n"
-	"  -J, --jobs N          N VMs at once, each checking a run of 1/N of the\n"
+	"      --jobs N          N VMs at once, each checking a run of 1/N of the\n"
 	"                        crash points (one kernel cannot mount two views\n"
 	"                        of one btrfs, so more CPUs need more kernels;\n"
-	"                        one vCPU and 1024 MB each; default 1, at most 8)\n"
+	"                        one vCPU and 1024 MB each; default 1, at most 8;\n"
+	"                        their progress lines interleave, one report)\n"
 	"  -j, --json FILE       write the JSON report to FILE (- for stdout)\n"
 	"  -K, --keep DIR        save the image of each failing crash state\n"
 	"      --device-size N   bytes of the recorded device (default: from the\n"
@@ -82,7 +83,7 @@ static int parse(int argc, char **argv, struct replay_opts *o)
 	o->timeout = 3600;
 	o->jobs = 1;
 	opt_begin();
-	while ((c = getopt_long(argc, argv, ":k:p:s:e:fJ:j:K:t:h", longopts,
+	while ((c = getopt_long(argc, argv, ":k:p:s:e:fj:K:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':

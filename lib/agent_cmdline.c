@@ -176,15 +176,32 @@ char **agent_replay_cmd(const struct agent_replay_args *a)
 	return finish(&s);
 }
 
+/* A decimal number of at most 2 digits at *@p, @p moved past it; -1: none. */
+static long small_number(const char **p)
+{
+	long v = 0;
+	int digits = 0;
+
+	while (**p >= '0' && **p <= '9' && digits < 3) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		digits++;
+	}
+	return digits && digits < 3 ? v : -1;
+}
+
 /* "K/N", 1 <= K <= N <= AGENT_MAX_PARTS, into @a (part from 0). */
 static int parse_part(const char *arg, struct agent_replay_args *a, char *why,
 		      size_t whylen)
 {
-	unsigned int k, n;
-	char end;
+	const char *p = arg;
+	long k = small_number(&p), n = -1;
 
-	if (sscanf(arg, "%u/%u%c", &k, &n, &end) != 2 || k < 1 || k > n ||
-	    n > AGENT_MAX_PARTS) {
+	if (*p == '/') {
+		p++;
+		n = small_number(&p);
+	}
+	if (*p || k < 1 || n < k || n > AGENT_MAX_PARTS) {
 		snprintf(why, whylen,
 			 "--part takes K/N with 1 <= K <= N <= %d, not '%s'",
 			 AGENT_MAX_PARTS, arg);

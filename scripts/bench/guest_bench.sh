@@ -19,7 +19,7 @@ run() {
 	echo "bench: $name points $pts seconds $(echo "$t1 - $t0" | bc) peak_kib $mem verdict $verdict"
 }
 if [ "$1" = coverage ]; then
-	# The path before replays loaded btrfs built without coverage.
+	# The path before replay-only guests: btrfs with coverage.
 	run lwfuzz-coverage-btrfs --log "$LWFUZZ_DISK0"
 	exit 0
 fi

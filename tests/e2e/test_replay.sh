@@ -4,7 +4,7 @@
 # compression, inline, rename, unlink) replays clean at every crash point,
 # fsck included; bad inputs are refused with one line and exit 2.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 19
 
 data=$WORK/data.img
 log=$WORK/log.img
@@ -86,4 +86,24 @@ failed_points() {
 }
 failed_points "$WORK/expect2.json" | tr '\n' ' ' | sed 's/^/# --jobs 2: /; s/$/\n/'
 check "replay --jobs 2: the same failing crash points and counts as one VM" \
-	test "$(failed_points "$WORK/expect.json")" = "$(failed_points "$WORK/expect2.json")"
+	test -n "$(failed_points "$WORK/expect.json")" -a \
+	"$(failed_points "$WORK/expect.json")" = "$(failed_points "$WORK/expect2.json")"
+# The carried promise: made before part 2's first crash point, broken in
+# part 2.
+from2=$(sed -n 's/^replay: part 2 of 2: crash points \([0-9]*\) to .*/\1/p' "$WORK/jobs.txt")
+entry2=$(grep -o '"point": [0-9]*, "entry": [0-9]*' "$WORK/expect2.json" |
+	awk -v from="${from2:-0}" '$2 + 0 >= from + 0 { print $4; exit }')
+echo "# part 2 from point ${from2:-?}; its first failure at entry ${entry2:-none}; promise made at entry ${made:-?}"
+check "replay --jobs 2: part 2 failed a promise made before its first point" \
+	test -n "$from2" -a -n "$entry2" -a -n "$made" -a "${entry2:-0}" -gt "${made:-0}" -a \
+	"$(grep -c '"point": ' "$WORK/expect2.json")" -gt 0
+
+# A part that cannot finish fails the whole replay and leaves no guest.
+run_seeing_qemu "$WORK/jt.txt" env TMPDIR="$WORK" "$LWFUZZ" replay --jobs 2 \
+	-t 1 "$WORK/elog.img"
+rc=$?
+qemu=$QEMU_PIDS
+grep -m2 'lwfuzz' "$WORK/jt.txt" | sed 's/^/# /'
+stopped_clean() { test "$1" = 2 && qemu_gone "$2"; }
+check "replay --jobs 2 -t 1: exit 2 (was $rc) and no QEMU left (${qemu:-none seen} ran)" \
+	stopped_clean "$rc" "$qemu"

@@ -26,13 +26,13 @@ test -d /sys/module/btrfs && echo btrfs=yes
 test -d /sys/module/lwfuzz && echo helper=yes || echo helper=no'
 "$LWFUZZ" vm -k fixed -t 60 -- sh -c "$probe" >"$WORK/cov.txt" 2>&1
 check "vm: a guest runs btrfs with coverage, and lwfuzz.ko (the control)" \
-	bash -c "grep -qx cov=yes $WORK/cov.txt && grep -qx helper=yes $WORK/cov.txt"
+	bash -c "grep -qx cov=yes '$WORK/cov.txt' && grep -qx helper=yes '$WORK/cov.txt'"
 "$LWFUZZ" vm -k fixed --replay-only -p btrfs.dio_race_delay_ms=7 -t 60 -- \
 	sh -c "$probe; cat /sys/module/btrfs/parameters/dio_race_delay_ms" \
 	>"$WORK/replay.txt" 2>&1
 check "vm: --replay-only runs the variant's btrfs without coverage, no lwfuzz.ko" \
-	bash -c "grep -qx cov=no $WORK/replay.txt && grep -qx btrfs=yes $WORK/replay.txt &&
-		 grep -qx helper=no $WORK/replay.txt && grep -qx 7 $WORK/replay.txt"
+	bash -c "grep -qx cov=no '$WORK/replay.txt' && grep -qx btrfs=yes '$WORK/replay.txt' &&
+		 grep -qx helper=no '$WORK/replay.txt' && grep -qx 7 '$WORK/replay.txt'"
 
 run_seeing_qemu "$WORK/timeout.txt" "$LWFUZZ" vm -t 8 -- sleep 1000
 rc=$?

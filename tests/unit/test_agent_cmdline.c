@@ -154,8 +154,6 @@ static void replay_args_round_trip(void **state)
 	assert_string_equal(back.report, "/out/report.json");
 	assert_int_equal(back.fsck, 0);
 	assert_int_equal(back.no_share, 0);
-	agent_cmd_free(cmd);
-
 	assert_int_equal(back.parts, 0);
 	agent_cmd_free(cmd);
 
@@ -190,8 +188,9 @@ static void the_parser_refuses_what_no_builder_writes(void **state)
 			      "--delay-ms", "5x", NULL };
 	char *stray[] = { "replay", "--log", "l", "--target", "t", "--cow",
 			  "c", "extra", NULL };
-	const char *bad_parts[] = { "0/2", "3/2", "1/9", "1/", "1/2x", "-1/2",
-				    "2" };
+	const char *bad_parts[] = { "0/2",	   "3/2",  "1/9", "1/",
+				    "1/2x",	   "-1/2", "2",	  " 1/2",
+				    "+1/+2",	   "4294967297/2" };
 	char *part[] = { "replay", "--log", "l", "--target", "t", "--cow", "c",
 			 "--part", NULL, NULL };
 
@@ -218,6 +217,7 @@ static void the_parser_refuses_what_no_builder_writes(void **state)
 	part[8] = "8/8"; /* the control: the largest it takes */
 	assert_int_equal(agent_replay_parse(9, part, &r, why, sizeof(why)), 0);
 	assert_int_equal(r.part, 7);
+	assert_int_equal(r.parts, 8);
 }
 
 static int write_json(const char *path, const char *text)

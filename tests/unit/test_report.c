@@ -546,14 +546,22 @@ static void parts_make_one_report(void **state)
 	report_free(&back);
 	free(text);
 
-	/* A clean part does not clean a corrupt one; an error wins. */
+	/*
+	 * A clean part does not clean a corrupt one, nor a quicker part
+	 * shorten the time, nor a later part's start mark replace the
+	 * first's; an error wins.
+	 */
 	p2.nfailures = 0;
 	p2.verdict = REPORT_CLEAN;
+	p2.seconds = 1.0;
+	p2.start_mark = "other";
 	free(t2);
 	t2 = write_report(&p2);
 	parse_ok(t2, &b);
 	assert_int_equal(report_absorb(&whole, &b), 0);
 	assert_int_equal(whole.verdict, REPORT_CORRUPT);
+	assert_float_equal(whole.seconds, 3.25, 0.001);
+	assert_string_equal(whole.start_mark, "mkfs");
 	p2.verdict = REPORT_ERROR;
 	free(t2);
 	t2 = write_report(&p2);
