@@ -95,8 +95,7 @@ entry2=$(grep -o '"point": [0-9]*, "entry": [0-9]*' "$WORK/expect2.json" |
 	awk -v from="${from2:-0}" '$2 + 0 >= from + 0 { print $4; exit }')
 echo "# part 2 from point ${from2:-?}; its first failure at entry ${entry2:-none}; promise made at entry ${made:-?}"
 check "replay --jobs 2: part 2 failed a promise made before its first point" \
-	test -n "$from2" -a -n "$entry2" -a -n "$made" -a "${entry2:-0}" -gt "${made:-0}" -a \
-	"$(grep -c '"point": ' "$WORK/expect2.json")" -gt 0
+	test -n "$from2" -a -n "$entry2" -a -n "$made" -a "${entry2:-0}" -gt "${made:-0}"
 
 # A part that cannot finish fails the whole replay and leaves no guest.
 run_seeing_qemu "$WORK/jt.txt" env TMPDIR="$WORK" "$LWFUZZ" replay --jobs 2 \
